@@ -1,0 +1,34 @@
+"""What compile produces: the desired resources of the whole configuration (all modules
+flattened, addresses prefixed), the root outputs and the provider configurations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fnplan.config.model import Backend, ProviderConfig
+from fnplan.resources import Resource
+
+
+class OutputSpec(BaseModel):
+    """A root output; `value` may hold {"$ref": ADDRESS, "attr": NAME} placeholders that are
+    filled from the state's resource outputs after apply."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    value: Any = None
+    sensitive: bool = False
+    description: str | None = None
+
+
+class Desired(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    resources: dict[str, Resource] = Field(default_factory=dict)
+    outputs: dict[str, OutputSpec] = Field(default_factory=dict)
+    providers: dict[str, ProviderConfig] = Field(default_factory=dict)  # by address
+    backend: Backend = Field(default_factory=Backend)
+    #: hash of every input (files, sources, variables) the configuration was compiled from
+    config_hash: str = ""

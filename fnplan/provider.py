@@ -1,0 +1,95 @@
+"""The provider protocol: the only thing the engine knows about a cloud.
+
+A provider is Crossplane-style: observe / create / update / delete, each idempotent.
+Providers are found through the entry-point group "fnplan.providers" and imported only
+when a configuration uses them, so `fnplan --version` never imports a cloud SDK.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from fnplan.resources import Resource
+    from fnplan.state.model import ResourceState
+
+ENTRY_POINT_GROUP = "fnplan.providers"
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderContext:
+    """What a provider instance is given when it is configured.
+
+    project_dir  the directory the configuration was loaded from (paths resolve against it)
+    data_dir     the project's private data directory (".fnplan" under project_dir)
+    config       the evaluated attributes of the `provider "NAME" {}` block
+    alias        the alias of that block, or None for the default configuration
+    """
+
+    project_dir: Path
+    data_dir: Path
+    config: dict[str, Any] = field(default_factory=dict)
+    alias: str | None = None
+
+
+@dataclass(slots=True)
+class Observation:
+    """What really exists for one address.
+
+    exists      False when the object is gone (or was never created).
+    attributes  the actual attributes in fnplan's vocabulary (same keys as Resource.attributes);
+                providers may omit keys they cannot read back, which are then not compared.
+    outputs     values known only after creation (ids, endpoints, version numbers).
+    """
+
+    exists: bool
+    attributes: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def differs_from(self, desired: dict[str, Any]) -> list[str]:
+        """Top-level attribute names whose actual value is not the desired one."""
+        return sorted(k for k, v in self.attributes.items() if k in desired and desired[k] != v)
+
+    def up_to_date(self, desired: dict[str, Any]) -> bool:
+        return self.exists and not self.differs_from(desired)
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """A deployment target. Methods may be called concurrently from several threads.
+
+    create/update return the resource's outputs (recorded in state). create on an object
+    that already exists adopts it; delete of an object that is gone succeeds.
+    Failures raise fnplan.errors.ProviderError with the platform's own message.
+    """
+
+    name: ClassVar[str]
+    #: workflow step node types this provider can run: function, workflow, sql, shell, http
+    node_types: ClassVar[frozenset[str]]
+    #: per resource type, the top-level attributes whose change forces replacement
+    replace_triggers: ClassVar[dict[str, frozenset[str]]]
+
+    def __init__(self, context: ProviderContext) -> None: ...
+
+    def observe(self, prior: ResourceState) -> Observation: ...
+
+    def create(self, resource: Resource) -> dict[str, Any]: ...
+
+    def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]: ...
+
+    def delete(self, prior: ResourceState) -> None: ...
+
+
+def provider_class(name: str) -> type[Provider]:
+    """Load the provider class registered under `name` in the entry-point group."""
+    from importlib.metadata import entry_points
+
+    from fnplan.errors import ConfigError
+
+    found = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    if name not in found:
+        raise ConfigError(f"unknown provider {name!r}", allowed=found)
+    cls: type[Provider] = found[name].load()
+    return cls

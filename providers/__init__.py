@@ -1,0 +1,1 @@
+"""Provider plugins shipped with fnplan, importable as fnplan.providers.<name>."""

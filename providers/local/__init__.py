@@ -1,0 +1,1 @@
+"""The local provider: deploys and runs everything on this machine, no cloud needed."""
