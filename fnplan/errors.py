@@ -23,6 +23,17 @@ class SourcePos:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
 
+    @classmethod
+    def parse(cls, text: str | None) -> SourcePos | None:
+        """Read back the "file:line:column" form that models store; None when absent or malformed."""
+        if not text:
+            return None
+        rest, _, column = text.rpartition(":")
+        file, _, line = rest.rpartition(":")
+        if not (file and line.isdigit() and column.isdigit()):
+            return None
+        return cls(file, int(line), int(column))
+
 
 class FnplanError(Exception):
     """An error the user can act on: what is wrong, where, and what is allowed."""

@@ -93,3 +93,26 @@ def provider_class(name: str) -> type[Provider]:
         raise ConfigError(f"unknown provider {name!r}", allowed=found)
     cls: type[Provider] = found[name].load()
     return cls
+
+
+def open_providers(
+    configs: dict[str, Any], needed: set[str], project_dir: Path
+) -> dict[str, Provider]:
+    """Instantiate one provider per address in `needed` ("local", "aws", "aws.west").
+
+    `configs` maps provider addresses to fnplan.config.model.ProviderConfig; an address with
+    no block (typically "local") gets an empty configuration.
+    """
+    data_dir = project_dir / ".fnplan"
+    providers: dict[str, Provider] = {}
+    for address in sorted(needed):
+        name, _, alias = address.partition(".")
+        block = configs.get(address)
+        context = ProviderContext(
+            project_dir=project_dir,
+            data_dir=data_dir,
+            config=dict(block.config) if block is not None else {},
+            alias=alias or None,
+        )
+        providers[address] = provider_class(name)(context)
+    return providers

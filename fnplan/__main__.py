@@ -1,0 +1,5 @@
+"""`python -m fnplan` runs the CLI."""
+
+from fnplan.cli.main import main
+
+main()

@@ -1,0 +1,241 @@
+"""plan, apply, destroy and show."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from fnplan.cli.context import CliContext, is_terminal, lock_options, pass_cli, variable_options
+
+_EXIT_CHANGES = 2
+
+
+def _plan_options(func):  # type: ignore[no-untyped-def]
+    """Options shared by plan, apply and destroy."""
+    for decorator in reversed(
+        [
+            click.option("--refresh/--no-refresh", default=True, help="Read real state first."),
+            click.option(
+                "--target",
+                "targets",
+                multiple=True,
+                metavar="ADDR",
+                help="Only this resource (and what it depends on). Repeatable.",
+            ),
+            click.option(
+                "--replace",
+                "replace",
+                multiple=True,
+                metavar="ADDR",
+                help="Plan this resource for replacement. Repeatable.",
+            ),
+            click.option(
+                "--parallelism", default=10, show_default=True, help="Concurrent operations."
+            ),
+            variable_options,
+            lock_options,
+        ]
+    ):
+        func = decorator(func)
+    return func
+
+
+@click.command()
+@_plan_options
+@click.option("--destroy", is_flag=True, help="Plan to destroy everything in the state.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Save the plan.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (schemas/plan.schema.json).")
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when there are no changes, 2 when there are, 1 on error.",
+)
+@pass_cli
+def plan(
+    cli: CliContext,
+    refresh: bool,
+    targets: Sequence[str],
+    replace: Sequence[str],
+    parallelism: int,
+    variables: Sequence[str],
+    var_files: Sequence[Path],
+    lock_timeout: float,
+    destroy: bool,
+    out: Path | None,
+    as_json: bool,
+    detailed_exitcode: bool,
+) -> None:
+    """Show what apply would change, and why.
+
+    \b
+    Example:
+      fnplan plan --out tfplan && fnplan apply tfplan
+      fnplan plan --target workflow.thumbnail --detailed-exitcode
+    """
+    from fnplan import operations
+    from fnplan.plan.render import plan_json, render_plan
+    from fnplan.plan.saved import save_plan
+
+    workspace = cli.workspace(variables, var_files, lock_timeout)
+    options = operations.PlanOptions(refresh, destroy, targets, replace, parallelism)
+    with operations.session(workspace, "plan") as session:
+        planned = operations.make_plan(session, options)
+    if as_json:
+        click.echo(plan_json(planned.plan))
+    else:
+        render_plan(planned.plan, cli.console, drift=planned.drift)
+    if out is not None:
+        save_plan(planned.plan, out)
+        if not as_json:
+            cli.console.print(f'\nSaved the plan to {out}. Apply exactly this plan with "fnplan apply {out}".')
+    if detailed_exitcode and planned.plan.has_changes():
+        sys.exit(_EXIT_CHANGES)
+
+
+@click.command()
+@click.argument("plan_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_plan_options
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--json", "as_json", is_flag=True, help="Emit one JSON event object per line.")
+@pass_cli
+def apply(
+    cli: CliContext,
+    plan_file: Path | None,
+    refresh: bool,
+    targets: Sequence[str],
+    replace: Sequence[str],
+    parallelism: int,
+    variables: Sequence[str],
+    var_files: Sequence[Path],
+    lock_timeout: float,
+    auto_approve: bool,
+    as_json: bool,
+) -> None:
+    """Make the deployed system match the configuration (or execute a saved PLAN_FILE).
+
+    \b
+    Example:
+      fnplan apply --auto-approve
+      fnplan apply tfplan
+    """
+    _apply(cli, plan_file, refresh, False, targets, replace, parallelism, variables, var_files,
+           lock_timeout, auto_approve, as_json)
+
+
+@click.command()
+@_plan_options
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--json", "as_json", is_flag=True, help="Emit one JSON event object per line.")
+@pass_cli
+def destroy(
+    cli: CliContext,
+    refresh: bool,
+    targets: Sequence[str],
+    replace: Sequence[str],
+    parallelism: int,
+    variables: Sequence[str],
+    var_files: Sequence[Path],
+    lock_timeout: float,
+    auto_approve: bool,
+    as_json: bool,
+) -> None:
+    """Delete everything fnplan deployed for this project.
+
+    \b
+    Example:
+      fnplan destroy --auto-approve
+    """
+    _apply(cli, None, refresh, True, targets, replace, parallelism, variables, var_files,
+           lock_timeout, auto_approve, as_json)
+
+
+def _apply(
+    cli: CliContext,
+    plan_file: Path | None,
+    refresh: bool,
+    destroy: bool,
+    targets: Sequence[str],
+    replace: Sequence[str],
+    parallelism: int,
+    variables: Sequence[str],
+    var_files: Sequence[Path],
+    lock_timeout: float,
+    auto_approve: bool,
+    as_json: bool,
+) -> None:
+    from fnplan import operations
+    from fnplan.apply.progress import ApplyProgress
+    from fnplan.plan.render import render_plan
+
+    workspace = cli.workspace(variables, var_files, lock_timeout)
+    operation = "destroy" if destroy else "apply"
+    with operations.session(workspace, operation) as session:
+        if plan_file is not None:
+            planned = operations.load_saved_plan(session, plan_file)
+        else:
+            options = operations.PlanOptions(refresh, destroy, targets, replace, parallelism)
+            planned = operations.make_plan(session, options)
+            if not as_json:
+                render_plan(planned.plan, cli.console, drift=planned.drift)
+            if planned.plan.has_changes() and not auto_approve:
+                _confirm(operation)
+        if not planned.plan.has_changes():
+            return
+        with ApplyProgress(
+            cli.console, total=planned.plan.summary, json_lines=as_json
+        ) as progress:
+            result = operations.apply(
+                session, planned, parallelism=parallelism, on_event=progress.on_event
+            )
+            progress.finish(result)
+    if result.failed:
+        sys.exit(1)
+
+
+def _confirm(operation: str) -> None:
+    """Ask for `yes` on a terminal; refuse without one unless --auto-approve was given."""
+    if not is_terminal():
+        raise click.UsageError(
+            f"{operation} needs confirmation, and there is no terminal to ask on; "
+            "review the plan and pass --auto-approve"
+        )
+    verb = "destroy all resources" if operation == "destroy" else "perform these actions"
+    answer = click.prompt(f"\nDo you want to {verb}? Only 'yes' will be accepted", default="")
+    if answer.strip() != "yes":
+        click.echo(f"{operation.capitalize()} cancelled.")
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("plan_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_cli
+def show(cli: CliContext, plan_file: Path | None, as_json: bool) -> None:
+    """Show a saved plan, or (without PLAN_FILE) the current state.
+
+    \b
+    Example:
+      fnplan show tfplan
+      fnplan show --json
+    """
+    if plan_file is not None:
+        from fnplan.plan.render import plan_json, render_plan
+        from fnplan.plan.saved import load_plan
+
+        saved = load_plan(plan_file)
+        if as_json:
+            click.echo(plan_json(saved))
+        else:
+            render_plan(saved, cli.console)
+        return
+    from fnplan.cli.state_view import print_state
+
+    workspace = cli.workspace()
+    state = workspace.backend(workspace.load()).read()
+    print_state(state, cli.console, as_json=as_json)
+
+
+COMMANDS = [plan, apply, destroy, show]

@@ -1,0 +1,160 @@
+"""state list|show|rm|mv|pull, force-unlock and output."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import click
+
+from fnplan.cli.context import CliContext, lock_options, pass_cli
+
+
+@click.group()
+def state() -> None:
+    """Inspect and edit the recorded state.
+
+    \b
+    Example:
+      fnplan state list 'function.*'
+      fnplan state mv workflow.old workflow.new
+    """
+
+
+@state.command("list")
+@click.argument("patterns", nargs=-1)
+@pass_cli
+def state_list(cli: CliContext, patterns: Sequence[str]) -> None:
+    """List recorded addresses, optionally filtered by glob PATTERNS.
+
+    \b
+    Example:
+      fnplan state list 'workflow.thumbnail*'
+    """
+    from fnplan.state.ops import list_addresses
+
+    for address in list_addresses(_read(cli), patterns):
+        click.echo(address)
+
+
+@state.command("show")
+@click.argument("address")
+@pass_cli
+def state_show(cli: CliContext, address: str) -> None:
+    """Show one recorded resource as JSON.
+
+    \b
+    Example:
+      fnplan state show function.resize
+    """
+    from fnplan.state.ops import show_resource
+
+    click.echo(show_resource(_read(cli), address).model_dump_json(indent=2))
+
+
+@state.command("rm")
+@click.argument("addresses", nargs=-1, required=True)
+@lock_options
+@pass_cli
+def state_rm(cli: CliContext, addresses: Sequence[str], lock_timeout: float) -> None:
+    """Forget resources without deleting them.
+
+    \b
+    Example:
+      fnplan state rm trigger.nightly
+    """
+    from fnplan.state.ops import remove
+
+    _edit(cli, lock_timeout, "state rm", lambda s: remove(s, addresses))
+    click.echo(f"Removed {len(addresses)} resource(s) from the state.")
+
+
+@state.command("mv")
+@click.argument("source")
+@click.argument("destination")
+@lock_options
+@pass_cli
+def state_mv(cli: CliContext, source: str, destination: str, lock_timeout: float) -> None:
+    """Rename a recorded resource (and the copies it owns) without redeploying.
+
+    \b
+    Example:
+      fnplan state mv function.resize function.resize_image
+    """
+    from fnplan.state.ops import move
+
+    _edit(cli, lock_timeout, "state mv", lambda s: move(s, source, destination))
+    click.echo(f"Moved {source} to {destination}.")
+
+
+@state.command("pull")
+@pass_cli
+def state_pull(cli: CliContext) -> None:
+    """Print the whole state file as JSON.
+
+    \b
+    Example:
+      fnplan state pull > backup.json
+    """
+    click.echo(_read(cli).model_dump_json(indent=2))
+
+
+@click.command("force-unlock")
+@click.argument("lock_id")
+@pass_cli
+def force_unlock(cli: CliContext, lock_id: str) -> None:
+    """Remove a state lock left by a crashed or stuck operation.
+
+    \b
+    Example:
+      fnplan force-unlock 6f1c2e0a-...
+    """
+    workspace = cli.workspace()
+    info = workspace.backend(workspace.load()).force_unlock(lock_id)
+    click.echo(f"Removed the lock held by {info.who} for {info.operation!r} since {info.created}.")
+
+
+@click.command()
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print values as JSON.")
+@pass_cli
+def output(cli: CliContext, name: str | None, as_json: bool) -> None:
+    """Print root outputs recorded by the last apply.
+
+    \b
+    Example:
+      fnplan output endpoint
+      fnplan output --json
+    """
+    from fnplan.errors import FnplanError, did_you_mean
+
+    outputs = _read(cli).outputs
+    if name is not None:
+        if name not in outputs:
+            raise FnplanError(
+                f"no output named {name!r}", allowed=outputs, hint=did_you_mean(name, outputs)
+            )
+        value = outputs[name].value
+        click.echo(json.dumps(value) if as_json or not isinstance(value, str) else value)
+        return
+    if as_json:
+        click.echo(json.dumps({k: v.model_dump() for k, v in sorted(outputs.items())}, indent=2))
+        return
+    for key, out in sorted(outputs.items()):
+        shown = "(sensitive)" if out.sensitive else json.dumps(out.value)
+        click.echo(f"{key} = {shown}")
+
+
+def _read(cli: CliContext):  # type: ignore[no-untyped-def]
+    workspace = cli.workspace()
+    return workspace.backend(workspace.load()).read()
+
+
+def _edit(cli: CliContext, lock_timeout: float, operation: str, change) -> None:  # type: ignore[no-untyped-def]
+    workspace = cli.workspace(lock_timeout=lock_timeout)
+    backend = workspace.backend(workspace.load())
+    with backend.lock(operation):
+        backend.write(change(backend.read()))
+
+
+COMMANDS = [state, force_unlock, output]

@@ -1,0 +1,124 @@
+"""Runtime and function resources: attributes per docs/resource-attributes.md and version hashes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fnplan.compile.canonical import hash_json, plain
+from fnplan.compile.index import Entry, Index
+from fnplan.compile.schemas import SchemaFiles
+from fnplan.compile.sources import SourceHasher
+from fnplan.config.model import Function, Runtime
+from fnplan.resources import Resource
+
+#: attributes that do not take part in a function's version hash: the version itself, the
+#: provider's retention hints, and the checkout location (code identity is `source_hash`)
+_UNVERSIONED = frozenset({"version", "retain_versions", "keep_versions", "source"})
+
+
+def runtime_attributes(entry: Entry[Runtime], index: Index) -> dict[str, Any]:
+    """The runtime's attributes (inheritance is already applied by the loader)."""
+    runtime = entry.block
+    base = None
+    if runtime.base is not None:
+        base = index.resolve(entry.config, runtime.base, ("runtime",), f"{entry.address}.base")
+    return plain(
+        {
+            "name": runtime.name,
+            "language": runtime.language,
+            "image": runtime.image,
+            "memory": runtime.memory,
+            "timeout": runtime.timeout,
+            "env": dict(runtime.env),
+            "packages": list(runtime.packages),
+            "base": base,
+        }
+    )
+
+
+def runtime_resource(entry: Entry[Runtime], attributes: dict[str, Any], provider: str) -> Resource:
+    """The `runtime.NAME` resource; it depends on its base runtime, if any."""
+    base = attributes["base"]
+    return Resource(
+        address=entry.address,
+        type="runtime",
+        provider=provider,
+        attributes=attributes,
+        depends_on=[base] if base else [],
+        group=entry.address,
+        pos=entry.block.pos,
+    )
+
+
+def function_attributes(
+    entry: Entry[Function],
+    runtime_address: str,
+    runtime: dict[str, Any],
+    source_hash: str,
+    schemas: SchemaFiles,
+) -> dict[str, Any]:
+    """A function's attributes before `retain_versions` and `version` are known."""
+    function = entry.block
+    return plain(
+        {
+            "name": function.name,
+            "runtime": {"address": runtime_address, **runtime},
+            "source": function.source,
+            "source_hash": source_hash,
+            "handler": function.handler,
+            "memory": function.memory if function.memory is not None else runtime["memory"],
+            "timeout": function.timeout if function.timeout is not None else runtime["timeout"],
+            "env": {**runtime["env"], **function.env},
+            "input_schema": schemas.load(function.input_schema, function.pos_of("input_schema")),
+            "output_schema": schemas.load(function.output_schema, function.pos_of("output_schema")),
+            "scaling": {
+                "min": function.scaling.min,
+                "max": function.scaling.max,
+                "concurrency": function.scaling.concurrency,
+            },
+            "rollout": {
+                "strategy": function.rollout.strategy,
+                "steps": list(function.rollout.steps),
+                "interval": function.rollout.interval,
+            },
+            "keep_versions": function.keep_versions,
+        }
+    )
+
+
+def with_overrides(attributes: dict[str, Any], memory: int | None, timeout: float | None) -> dict[str, Any]:
+    """A copy of function attributes with a dedicated step's memory/timeout applied."""
+    copy = dict(attributes)
+    if memory is not None:
+        copy["memory"] = memory
+    if timeout is not None:
+        copy["timeout"] = plain(timeout)
+    return copy
+
+
+def version_of(attributes: dict[str, Any]) -> str:
+    """The version hash: code and configuration, nothing else (see _UNVERSIONED)."""
+    return hash_json({k: v for k, v in attributes.items() if k not in _UNVERSIONED})
+
+
+def function_resource(
+    address: str,
+    entry: Entry[Function],
+    attributes: dict[str, Any],
+    *,
+    retain_versions: list[str],
+    provider: str,
+    group: str,
+) -> Resource:
+    """The final function resource (shared `function.X` or a dedicated copy)."""
+    final = {**attributes, "retain_versions": sorted(retain_versions), "version": version_of(attributes)}
+    return Resource(
+        address=address,
+        type="function",
+        provider=provider,
+        attributes=final,
+        depends_on=[attributes["runtime"]["address"]],
+        group=group,
+        pos=entry.block.pos,
+    )
+

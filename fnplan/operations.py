@@ -1,0 +1,153 @@
+"""Plan, apply and destroy as whole operations: lock, read state, compile, refresh, diff, walk.
+
+The CLI calls these and renders their results; they hold the state lock for their whole
+duration so a plan made here is applied against exactly the state it was made from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fnplan.apply.walk import ApplyEvent, ApplyResult
+    from fnplan.compile.model import Desired
+    from fnplan.config.model import Config
+    from fnplan.plan.model import AttrChange, Plan
+    from fnplan.provider import Provider
+    from fnplan.state.local import LocalBackend
+    from fnplan.state.model import State
+    from fnplan.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    refresh: bool = True
+    destroy: bool = False
+    targets: Sequence[str] = ()
+    replace: Sequence[str] = ()
+    parallelism: int = 10
+
+
+@dataclass
+class Planned:
+    """A plan with everything needed to apply it in the same locked session."""
+
+    plan: Plan
+    desired: Desired
+    state: State
+    providers: dict[str, Provider]
+    drift: dict[str, list[AttrChange]] = field(default_factory=dict)
+
+
+@dataclass
+class Session:
+    """A loaded configuration and its backend, with the state lock held."""
+
+    workspace: Workspace
+    config: Config
+    backend: LocalBackend
+
+
+@contextmanager
+def session(workspace: Workspace, operation: str) -> Iterator[Session]:
+    """Load the configuration, then hold the state lock for the whole operation."""
+    config = workspace.load()
+    backend = workspace.backend(config)
+    with backend.lock(operation):
+        yield Session(workspace, config, backend)
+
+
+def make_plan(
+    session: Session,
+    options: PlanOptions,
+    *,
+    on_progress: Callable[[str], None] | None = None,
+) -> Planned:
+    """Read the state, compile the configuration, refresh through providers, diff."""
+    from fnplan.plan.planner import make_plan as diff
+    from fnplan.plan.refresh import refresh
+
+    state = session.backend.read()
+    desired = session.workspace.compile(session.config, state)
+    _check_targets(options, desired, state)
+    providers = session.workspace.providers(desired, state)
+    drift: dict[str, list[AttrChange]] = {}
+    if options.refresh and state.resources:
+        state, drift = refresh(
+            state, providers, parallelism=options.parallelism, on_progress=on_progress
+        )
+    plan = diff(
+        desired,
+        state,
+        drift=drift,
+        replace_triggers={a: p.replace_triggers for a, p in providers.items()},
+        destroy=options.destroy,
+        targets=options.targets,
+        replace=options.replace,
+    )
+    return Planned(plan=plan, desired=desired, state=state, providers=providers, drift=drift)
+
+
+def load_saved_plan(session: Session, path: Path) -> Planned:
+    """A saved plan, checked against the current state, with the providers it needs."""
+    from fnplan.plan.saved import check_plan_current, load_plan
+
+    plan = load_plan(path)
+    state = session.backend.read()
+    check_plan_current(plan, state)
+    desired = session.workspace.compile(session.config, state)
+    providers = session.workspace.providers(desired, state)
+    return Planned(plan=plan, desired=desired, state=state, providers=providers)
+
+
+def apply(
+    session: Session,
+    planned: Planned,
+    *,
+    parallelism: int,
+    on_event: Callable[[ApplyEvent], None] | None = None,
+) -> ApplyResult:
+    """Execute the plan; the journal records every resource, the state is written at the end."""
+    from fnplan.apply.outputs import resolve_outputs
+    from fnplan.apply.walk import apply_plan
+
+    backend = session.backend
+    journal = backend.journal(planned.state)
+    try:
+        result = apply_plan(
+            planned.plan,
+            planned.state,
+            planned.providers,
+            journal,
+            parallelism=parallelism,
+            on_event=on_event,
+        )
+        if planned.plan.destroy:
+            result.state.outputs = {}
+        else:
+            result.state.outputs = resolve_outputs(planned.desired, result.state)
+        backend.write(result.state)
+    finally:
+        journal.close()
+    return result
+
+
+def _check_targets(options: PlanOptions, desired: Desired, state: State) -> None:
+    """--target and --replace must name something that exists, with a suggestion if not."""
+    from fnplan.errors import PlanError, did_you_mean
+
+    known = set(desired.resources) | set(state.resources)
+    groups = {r.group for r in desired.resources.values()} | {
+        r.group for r in state.resources.values()
+    }
+    for flag, addresses in (("--target", options.targets), ("--replace", options.replace)):
+        for address in addresses:
+            if address not in known and address not in groups:
+                raise PlanError(
+                    f"{flag} {address}: no such resource in the configuration or the state",
+                    hint=did_you_mean(address, known | groups),
+                )

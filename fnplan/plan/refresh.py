@@ -1,0 +1,91 @@
+"""Refresh: observe every recorded resource through its provider, concurrently, and return the
+state as it really is plus what changed outside fnplan (drift)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+from fnplan.errors import FnplanError, ProviderError
+from fnplan.plan.diff import attr_changes
+from fnplan.plan.model import AttrChange
+
+if TYPE_CHECKING:
+    from fnplan.provider import Observation, Provider
+    from fnplan.state.model import ResourceState, State
+
+#: the drift path recorded for an object that was deleted outside fnplan
+DELETED_PATH = "*"
+
+
+def refresh(
+    state: State,
+    providers: Mapping[str, Provider],
+    *,
+    parallelism: int = 10,
+    on_progress: Callable[[str], None] | None = None,
+) -> tuple[State, dict[str, list[AttrChange]]]:
+    """The state with each record replaced by what its provider observes, and the drift per
+    address; pending records of an interrupted apply are settled. Provider errors -> ProviderError."""
+    records = list(state.resources.values())
+    for record in records:
+        _provider_for(record, providers)
+    resources: dict[str, ResourceState] = {}
+    drift: dict[str, list[AttrChange]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+        observations = pool.map(lambda r: _observe(r, providers), records)
+        for record, observation in zip(records, observations, strict=True):
+            refreshed, changes = _settle(record, observation)
+            if refreshed is not None:
+                resources[record.address] = refreshed
+            if changes:
+                drift[record.address] = changes
+            if on_progress is not None:
+                on_progress(record.address)
+    return state.model_copy(update={"resources": resources}), drift
+
+
+def _provider_for(record: ResourceState, providers: Mapping[str, Provider]) -> Provider:
+    provider = providers.get(record.provider)
+    if provider is None:
+        raise ProviderError(
+            f"{record.address}: no provider {record.provider!r} is configured to observe it",
+            allowed=providers,
+            hint="add the provider block back, or remove the record with `fnplan state rm`",
+        )
+    return provider
+
+
+def _observe(record: ResourceState, providers: Mapping[str, Provider]) -> Observation:
+    try:
+        return _provider_for(record, providers).observe(record)
+    except FnplanError as error:
+        raise ProviderError(f"{record.address}: {error.message}", hint=error.hint) from error
+    except Exception as error:
+        raise ProviderError(
+            f"{record.address}: {type(error).__name__}: {error}",
+            hint=f"the {record.provider} provider failed unexpectedly while observing",
+        ) from error
+
+
+def _settle(
+    record: ResourceState, observation: Observation
+) -> tuple[ResourceState | None, list[AttrChange]]:
+    """The refreshed record (None when gone) and its drift; pending records report no drift,
+    since what they recorded was an intent, not a fact."""
+    if not observation.exists:
+        if record.pending is not None:
+            return None, []
+        return None, [AttrChange(path=DELETED_PATH, before="exists", after="deleted")]
+    attributes = {**record.attributes, **observation.attributes}
+    outputs = {**record.outputs, **observation.outputs}
+    changes = (
+        []
+        if record.pending is not None
+        else attr_changes(record.attributes, observation.attributes, only=observation.attributes)
+    )
+    refreshed = record.model_copy(
+        update={"attributes": attributes, "outputs": outputs, "pending": None}
+    )
+    return refreshed, changes

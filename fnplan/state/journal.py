@@ -1,0 +1,240 @@
+"""The apply journal: a JSON-lines log of each provider call's intent and result.
+
+An apply records its intent before every provider call and the result after it, so a
+killed apply loses nothing: the next read of the state replays the journal. Records reach
+the OS at once (one write per line); fsync is batched by a background thread (group commit).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from fnplan.errors import StateError
+from fnplan.state.model import ResourceState, State
+
+Action = Literal["create", "update", "delete"]
+FSYNC_INTERVAL = 0.05
+
+
+class Journal:
+    """Appends intent/result records for one apply; thread-safe, cheap per record."""
+
+    def __init__(
+        self, path: Path, state: State, *, on_close: Callable[[Journal], None] | None = None
+    ) -> None:
+        self.path = path
+        self._on_close = on_close
+        self._mutex = threading.Lock()
+        self._outstanding: dict[str, bytes] = {}  # address -> its intent line, until settled
+        self._records = 0  # records since the last begin line
+        self._dirty = False
+        self._closed = False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _drop_torn_tail(path)
+        self._fd = _open_append(path)
+        self._append(_begin_line(state.lineage, state.serial))
+        self._records = 0
+        self._wake = threading.Event()
+        self._syncer = threading.Thread(target=self._sync_loop, name="fnplan-journal", daemon=True)
+        self._syncer.start()
+
+    def intend(self, address: str, action: Action, resource: ResourceState | None) -> None:
+        """Record, before the provider call, what is about to happen to `address`."""
+        body = resource.model_dump_json() if resource is not None else "null"
+        line = (
+            f'{{"kind":"intend","address":{json.dumps(address)},'
+            f'"action":{json.dumps(action)},"resource":{body}}}\n'
+        ).encode()
+        with self._mutex:
+            self._append(line)
+            self._outstanding[address] = line
+
+    def done(self, address: str, result: ResourceState | None) -> None:
+        """Record, after the provider call succeeded, the new state of `address` (None: deleted)."""
+        body = result.model_dump_json() if result is not None else "null"
+        line = f'{{"kind":"done","address":{json.dumps(address)},"result":{body}}}\n'
+        with self._mutex:
+            self._append(line.encode())
+            self._outstanding.pop(address, None)
+
+    def failed(self, address: str, error: str) -> None:
+        """Record that the provider call failed; the prior record of `address` stands."""
+        line = json.dumps({"kind": "failed", "address": address, "error": error}) + "\n"
+        with self._mutex:
+            self._append(line.encode())
+            self._outstanding.pop(address, None)
+
+    def close(self) -> None:
+        """Sync and close; a journal with nothing since its last checkpoint is removed."""
+        with self._mutex:
+            if self._closed:
+                return
+            self._closed = True
+        self._wake.set()
+        self._syncer.join()
+        with self._mutex:
+            os.fsync(self._fd)
+            os.close(self._fd)
+            if self._records == 0:
+                self.path.unlink(missing_ok=True)
+        if self._on_close is not None:
+            self._on_close(self)
+
+    def checkpoint(self, state: State) -> None:
+        """Start afresh after `state` was saved: keep only intents still awaiting their result."""
+        with self._mutex:
+            if self._closed:
+                return
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+            try:
+                lines = [_begin_line(state.lineage, state.serial), *self._outstanding.values()]
+                os.write(fd, b"".join(lines))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, self.path)
+            os.close(self._fd)
+            self._fd = _open_append(self.path)
+            self._records = len(self._outstanding)
+            self._dirty = False
+
+    def _append(self, line: bytes) -> None:
+        if self._closed:
+            raise StateError(f"{self.path}: the journal is closed; no more records can be added")
+        os.write(self._fd, line)
+        self._records += 1
+        self._dirty = True
+
+    def _sync_loop(self) -> None:
+        while not self._closed:
+            self._wake.wait(FSYNC_INTERVAL)
+            with self._mutex:
+                if self._dirty and not self._closed:
+                    os.fsync(self._fd)
+                    self._dirty = False
+
+
+def replay_journal(path: Path, state: State, *, state_exists: bool) -> State:
+    """`state` with the journal at `path` applied: results recorded, unfinished intents pending."""
+    segments = _read_segments(path)
+    if not segments:
+        return state
+    lineage, serial = segments[0][0]["lineage"], segments[0][0]["serial"]
+    if not state_exists:
+        state = state.model_copy(update={"lineage": lineage, "serial": serial})
+    resources = dict(state.resources)
+    for begin, records in segments:
+        if begin["lineage"] != state.lineage:
+            raise StateError(
+                f"{path}: this apply journal belongs to another state (lineage "
+                f"{begin['lineage']}, the state file has {state.lineage})",
+                hint="if the journal is unrelated to this state, move it out of the way",
+            )
+        if begin["serial"] < state.serial:
+            continue  # its results were saved before the journal could be removed
+        try:
+            _apply_segment(records, resources)
+        except (KeyError, TypeError, ValidationError) as exc:
+            raise StateError(
+                f"{path}: the apply journal is corrupt: a record is malformed ({exc})",
+                hint=_MOVE_ASIDE,
+            ) from None
+    return state.model_copy(update={"resources": resources})
+
+
+def _apply_segment(records: list[dict[str, Any]], resources: dict[str, ResourceState]) -> None:
+    intents: dict[str, tuple[Action, ResourceState | None]] = {}
+    for record in records:
+        address = record["address"]
+        kind = record["kind"]
+        if kind == "intend":
+            resource = record["resource"]
+            intended = ResourceState.model_validate(resource) if resource is not None else None
+            intents[address] = (record["action"], intended)
+        elif kind == "done":
+            intents.pop(address, None)
+            if record["result"] is None:
+                resources.pop(address, None)
+            else:
+                resources[address] = ResourceState.model_validate(record["result"])
+        else:
+            intents.pop(address, None)
+    for address, (action, intended) in intents.items():
+        base = intended if action != "delete" or address not in resources else resources[address]
+        if base is not None:
+            resources[address] = base.model_copy(update={"pending": action})
+
+
+def _read_segments(path: Path) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """The journal's records grouped under their begin lines; a torn last line is dropped."""
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    *lines, _torn = text.split(b"\n")  # _torn: b"" after a complete last line
+    segments: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    for number, line in enumerate(lines, start=1):
+        record = _parse_record(line, path, number, last=number == len(lines))
+        if record is None:
+            continue
+        if record["kind"] == "begin":
+            segments.append((record, []))
+        elif not segments:
+            raise _corrupt(path, number, "a record comes before the journal's begin line")
+        else:
+            segments[-1][1].append(record)
+    return segments
+
+
+def _parse_record(line: bytes, path: Path, number: int, *, last: bool) -> dict[str, Any] | None:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        if last:
+            return None  # written up to its newline but not parseable: treat as torn
+        raise _corrupt(path, number, "the line is not valid JSON") from None
+    if not isinstance(record, dict) or record.get("kind") not in _KINDS:
+        raise _corrupt(path, number, "the line is not a journal record")
+    return record
+
+
+_KINDS = {"begin", "intend", "done", "failed"}
+_MOVE_ASIDE = (
+    "the journal records an interrupted apply; inspect it, then move it out of the way "
+    "to continue (the next plan will observe the real objects)"
+)
+
+
+def _corrupt(path: Path, number: int, reason: str) -> StateError:
+    return StateError(
+        f"{path}:{number}: the apply journal is corrupt: {reason}",
+        hint=_MOVE_ASIDE,
+    )
+
+
+def _begin_line(lineage: str, serial: int) -> bytes:
+    record = {"kind": "begin", "lineage": lineage, "serial": serial, "pid": os.getpid()}
+    return (json.dumps(record) + "\n").encode()
+
+
+def _open_append(path: Path) -> int:
+    return os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
+
+
+def _drop_torn_tail(path: Path) -> None:
+    """Cut a torn last line left by a crash, so only the last line can ever be torn."""
+    try:
+        with path.open("r+b") as handle:
+            data = handle.read()
+            if data and not data.endswith(b"\n"):
+                handle.truncate(data.rfind(b"\n") + 1)
+    except FileNotFoundError:
+        return
