@@ -7,7 +7,6 @@ from typing import Any
 from fnplan.compile.canonical import hash_json, plain
 from fnplan.compile.index import Entry, Index
 from fnplan.compile.schemas import SchemaFiles
-from fnplan.compile.sources import SourceHasher
 from fnplan.config.model import Function, Runtime
 from fnplan.resources import Resource
 
@@ -86,7 +85,9 @@ def function_attributes(
     )
 
 
-def with_overrides(attributes: dict[str, Any], memory: int | None, timeout: float | None) -> dict[str, Any]:
+def with_overrides(
+    attributes: dict[str, Any], memory: int | None, timeout: float | None
+) -> dict[str, Any]:
     """A copy of function attributes with a dedicated step's memory/timeout applied."""
     copy = dict(attributes)
     if memory is not None:
@@ -111,7 +112,11 @@ def function_resource(
     group: str,
 ) -> Resource:
     """The final function resource (shared `function.X` or a dedicated copy)."""
-    final = {**attributes, "retain_versions": sorted(retain_versions), "version": version_of(attributes)}
+    final = {
+        **attributes,
+        "retain_versions": sorted(retain_versions),
+        "version": version_of(attributes),
+    }
     return Resource(
         address=address,
         type="function",
@@ -121,4 +126,3 @@ def function_resource(
         group=group,
         pos=entry.block.pos,
     )
-

@@ -55,8 +55,7 @@ class Index:
         known = [a for kind in kinds for a in self._table(kind) if a.startswith(config.prefix)]
         relative = [a[len(config.prefix) :] for a in known]
         raise ConfigError(
-            f"{what} refers to {ref.address!r}, which is not a declared "
-            f"{' or '.join(kinds)}",
+            f"{what} refers to {ref.address!r}, which is not a declared {' or '.join(kinds)}",
             pos=to_pos(ref.pos),
             allowed=relative,
             hint=did_you_mean(ref.address, relative),
@@ -87,7 +86,9 @@ def build_index(root: Config) -> Index:
     for config in iter_configs(root):
         prefix = config.prefix
         for name, runtime in config.runtimes.items():
-            index.runtimes[f"{prefix}runtime.{name}"] = Entry(f"{prefix}runtime.{name}", runtime, config)
+            index.runtimes[f"{prefix}runtime.{name}"] = Entry(
+                f"{prefix}runtime.{name}", runtime, config
+            )
         for name, function in config.functions.items():
             address = f"{prefix}function.{name}"
             index.functions[address] = Entry(address, function, config)

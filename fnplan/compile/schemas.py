@@ -16,7 +16,7 @@ class SchemaFiles:
         self._loaded: dict[str, dict[str, Any]] = {}
 
     def load(self, path: str | None, pos: str | None) -> dict[str, Any] | None:
-        """The schema at `path` (None stays None); unreadable or bad JSON -> ConfigError at `pos`."""
+        """The schema at `path` (None stays None); unreadable/bad JSON -> ConfigError at `pos`."""
         if path is None:
             return None
         cached = self._loaded.get(path)

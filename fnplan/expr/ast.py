@@ -155,7 +155,7 @@ class ListExpr:
 
 @dataclass(frozen=True, slots=True)
 class ObjectExpr:
-    """An object constructor; a bare identifier key is a string Literal, `(expr)` keys are expressions."""
+    """An object constructor; bare identifier keys are string Literals, `(x)` keys expressions."""
 
     items: tuple[tuple[Expr, Expr], ...]
     pos: SourcePos = field(default=NO_POS, compare=False, repr=False)

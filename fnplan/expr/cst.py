@@ -18,6 +18,7 @@ from fnplan.expr.treesitter import SourceMap
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+_Span = tuple[int, tuple[int, int], int]
 _BINARY_OPS = frozenset({"*", "/", "%", "+", "-", "==", "!=", "<", "<=", ">", ">=", "&&", "||"})
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.DOTALL)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
@@ -37,10 +38,10 @@ class Converter:
         kind = node.type
         if kind in _PASSTHROUGH:
             return self.seq(node.children)
-        method = getattr(self, "_" + kind, None)
+        method = _DISPATCH.get(kind)
         if method is None:
             raise ConfigError(f"unsupported syntax {kind!r}", pos=self.smap.pos(node))
-        result: ast.Expr = method(node)
+        result: ast.Expr = method(self, node)
         return result
 
     def seq(self, children: list[Node]) -> ast.Expr:
@@ -118,7 +119,11 @@ class Converter:
 
     def _unary_parts(self, children: list[Node]) -> ast.Expr:
         operand = self.seq(children[1:])
-        return ast.UnaryOp(children[0].type, operand, self.smap.pos(children[0]))
+        pos = self.smap.pos(children[0])
+        if children[0].type == "-" and _is_number(operand) and children[1].type != "(":
+            assert isinstance(operand, ast.Literal) and isinstance(operand.value, int | float)
+            return ast.Literal(-operand.value, pos)
+        return ast.UnaryOp(children[0].type, operand, pos)
 
     def _binary_parts(self, children: list[Node]) -> ast.Expr:
         i = self._binary_split(children)
@@ -223,8 +228,9 @@ class Converter:
 
     def _quoted_template(self, node: Node) -> ast.Expr:
         children = node.children
-        lo, hi = children[0].end_byte, children[-1].start_byte
-        tokens = self._template_tokens(children[1:-1], lo, hi, quoted=True, indent=0)
+        start = children[0]
+        span = (start.end_byte, start.end_point, children[-1].start_byte)
+        tokens = self._template_tokens(children[1:-1], span, quoted=True, indent=0)
         return build_template(tokens, self.smap.pos(node))
 
     def _heredoc_template(self, node: Node) -> ast.Expr:
@@ -232,10 +238,13 @@ class Converter:
         opening, closing = children[1], children[-1]
         lo = self.source.index(b"\n", opening.end_byte) + 1
         hi = closing.start_byte - closing.start_point[1]
-        indent = self._heredoc_indent(lo, hi) if children[0].type == "heredoc_start" and (
-            self._text(children[0]) == "<<-"
-        ) else 0
-        tokens = self._template_tokens(children[2:-1], lo, hi, quoted=False, indent=indent)
+        indent = (
+            self._heredoc_indent(lo, hi)
+            if children[0].type == "heredoc_start" and (self._text(children[0]) == "<<-")
+            else 0
+        )
+        span = (lo, (opening.end_point[0] + 1, 0), hi)
+        tokens = self._template_tokens(children[2:-1], span, quoted=False, indent=indent)
         return build_template(tokens, self.smap.pos(node))
 
     def _heredoc_indent(self, lo: int, hi: int) -> int:
@@ -243,50 +252,53 @@ class Converter:
         return min((len(line) - len(line.lstrip(b" \t")) for line in lines), default=0)
 
     def _template_tokens(
-        self, nodes: list[Node], lo: int, hi: int, *, quoted: bool, indent: int
+        self, nodes: list[Node], span: _Span, *, quoted: bool, indent: int
     ) -> list[TemplateToken]:
-        """Flatten a template's parts into text / interpolation / directive-tag tokens."""
+        """Flatten a template's parts into text / interpolation / directive-tag tokens.
+
+        `span` is (start byte, start point, end byte) of the template's content.
+        """
         tokens: list[TemplateToken] = []
-        cursor = lo
+        cursor, point, hi = span
         for node in nodes:
             kind = node.type
             if kind == "template_literal" or kind == "comment":
                 continue
-            self._add_text(tokens, cursor, node.start_byte, quoted, indent, lo)
+            self._add_text(tokens, cursor, point, node.start_byte, quoted, indent)
             if kind == "template_interpolation":
                 tokens.append(self._interpolation(node))
             elif kind == "template_directive":
-                inner = node.children[0]
+                inner_span = (node.start_byte, node.start_point, node.end_byte)
+                inner = node.children[0].children
                 tokens.extend(
-                    self._template_tokens(
-                        inner.children, node.start_byte, node.end_byte, quoted=quoted, indent=indent
-                    )
+                    self._template_tokens(inner, inner_span, quoted=quoted, indent=indent)
                 )
             else:
                 tokens.append(self._directive_tag(node))
-            cursor = node.end_byte
-        self._add_text(tokens, cursor, hi, quoted, indent, lo)
+            cursor, point = node.end_byte, node.end_point
+        self._add_text(tokens, cursor, point, hi, quoted, indent)
         return tokens
 
     def _add_text(
-        self, tokens: list[TemplateToken], start: int, end: int, quoted: bool, indent: int, lo: int
+        self,
+        tokens: list[TemplateToken],
+        start: int,
+        point: tuple[int, int],
+        end: int,
+        quoted: bool,
+        indent: int,
     ) -> None:
         if start >= end:
             return
         raw = self.source[start:end]
-        pos = self._pos_at(start)
+        pos = self.smap.point(point[0], point[1], start)
         if quoted:
             text = self.unescape(raw, pos)
         else:
             if indent:
-                raw = _dedent(raw, indent, at_line_start=start == lo or self.source[start - 1] == 10)
+                raw = _dedent(raw, indent, at_line_start=self.source[start - 1] == 10)
             text = raw.decode("utf-8", "replace").replace("$${", "${").replace("%%{", "%{")
         tokens.append(TemplateToken("text", pos, text=text))
-
-    def _pos_at(self, offset: int) -> SourcePos:
-        line_start = self.source.rfind(b"\n", 0, offset) + 1
-        row = self.source.count(b"\n", 0, offset)
-        return self.smap.point(row, offset - line_start, offset)
 
     def _interpolation(self, node: Node) -> TemplateToken:
         children = node.children
@@ -324,6 +336,13 @@ class Converter:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
+_DISPATCH = {
+    name[1:]: function
+    for name, function in vars(Converter).items()
+    if name.startswith("_") and not name.startswith("__") and callable(function)
+}
+
+
 def _escape_value(match: re.Match[str], pos: SourcePos) -> str:
     whole = match.group(0)
     if whole in ("$${", "%%{"):
@@ -357,6 +376,10 @@ def _attach(primary: ast.Expr, steps: tuple[ast.Step, ...], pos: SourcePos) -> a
     if isinstance(primary, ast.Traversal):
         return ast.Traversal(primary.root, primary.steps + steps, primary.pos)
     return ast.RelativeTraversal(primary, steps, pos)
+
+
+def _is_number(expr: ast.Expr) -> bool:
+    return isinstance(expr, ast.Literal) and type(expr.value) in (int, float)
 
 
 def parse_number(text: str) -> int | float:

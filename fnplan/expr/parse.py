@@ -12,7 +12,9 @@ _WRAP = b"x="
 _HEREDOC = "__FNPLAN_TEMPLATE__"
 
 
-def parse_expression(text: str, *, file: str = "<expr>", line: int = 1, column: int = 1) -> ast.Expr:
+def parse_expression(
+    text: str, *, file: str = "<expr>", line: int = 1, column: int = 1
+) -> ast.Expr:
     """Parse one HCL expression; a syntax error raises ConfigError at its position in `file`."""
     source = _WRAP + text.encode()
     smap = SourceMap.of(file, source, line=line, column=column, skip=len(_WRAP))

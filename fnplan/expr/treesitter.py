@@ -15,8 +15,11 @@ if TYPE_CHECKING:
 
 _local = threading.local()
 
-_TOKEN = re.compile(rb'"[^"\n]{0,30}"?|[A-Za-z_][\w-]*|\d[\w.]*|<<-?|\$\{|%\{|==|!=|<=|>=|&&|\|\||=>|\S')
+_TOKEN = re.compile(
+    rb'"[^"\n]{0,30}"?|[A-Za-z_][\w-]*|\d[\w.]*|<<-?|\$\{|%\{|==|!=|<=|>=|&&|\|\||=>|\S'
+)
 
+_BAD_ESCAPE = re.compile(rb'(?<!\\)(?:\\\\)*(\\[^nrt"\\uU])')
 _MISSING_NAMES = {
     "identifier": "an expression",
     "<<": "an expression",
@@ -58,13 +61,23 @@ class SourceMap:
     skip: int = 0  # bytes of the first row that are wrapper, not user text
     row_skip: int = 0  # wrapper rows before the user's text
     ascii: bool = True
+    plain: bool = False  # points map 1:1 (a whole ASCII file): the fast path
 
     @classmethod
     def of(
-        cls, file: str, source: bytes, *, line: int = 1, column: int = 1, skip: int = 0, rows: int = 0
+        cls,
+        file: str,
+        source: bytes,
+        *,
+        line: int = 1,
+        column: int = 1,
+        skip: int = 0,
+        rows: int = 0,
     ) -> SourceMap:
         """A map for `source`, noting whether column conversion to characters is needed."""
-        return cls(file, source, line, column, skip, rows, source.isascii())
+        ascii = source.isascii()
+        plain = ascii and line == 1 and column == 1 and not (skip or rows)
+        return cls(file, source, line, column, skip, rows, ascii, plain)
 
     def point(self, row: int, byte_col: int, byte_offset: int) -> SourcePos:
         """The position of a point; `byte_offset` is its absolute offset in the source."""
@@ -80,7 +93,11 @@ class SourceMap:
     def pos(self, node: Node) -> SourcePos:
         """Start position of a node."""
         row, col = node.start_point
+        if self.plain:
+            return SourcePos(self.file, row + 1, col + 1)
         return self.point(row, col, node.start_byte)
+
+
 
 
 def check_syntax(tree: Tree, smap: SourceMap) -> None:
@@ -135,7 +152,9 @@ def _raise_missing(node: Node, smap: SourceMap) -> None:
     if found == "unterminated string" or node.type == "quoted_template_end":
         opening = _string_start(node)
         pos = smap.pos(opening) if opening is not None else _point_of(smap, at)
-        raise ConfigError("unterminated string", pos=pos, hint="close it with '\"' on the same line")
+        raise ConfigError(
+            "unterminated string", pos=pos, hint="close it with '\"' on the same line"
+        )
     notes = []
     if node.type == "}":
         block = node.parent
@@ -159,6 +178,14 @@ def _raise_error_node(node: Node, smap: SourceMap) -> None:
     """An ERROR node either wraps skipped tokens (error at its start) or, when the parser
     never recovered, everything up to the end (error at the first gap between its children)."""
     source = smap.source
+    line_start = source.rfind(b"\n", 0, node.start_byte) + 1
+    bad_escape = _BAD_ESCAPE.search(source, line_start, node.end_byte + 1)
+    if bad_escape is not None:
+        raise ConfigError(
+            f"invalid escape sequence '{bad_escape.group(1).decode(errors='replace')}' in string",
+            pos=_point_of(smap, bad_escape.start(1)),
+            allowed=["\\n", "\\r", "\\t", '\\"', "\\\\", "\\uNNNN", "\\UNNNNNNNN"],
+        )
     if node.end_byte < len(source.rstrip()):
         found, at = _found(source, node.start_byte)
         raise ConfigError(f"syntax error: unexpected {found}", pos=_point_of(smap, at))

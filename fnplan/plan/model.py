@@ -20,7 +20,10 @@ Action = Literal["create", "update", "replace", "delete", "noop"]
 
 
 class AttrChange(BaseModel):
-    """One changed attribute. `path` is dotted from the top (e.g. "env.LOG_FORMAT", "steps[2].input")."""
+    """One changed attribute.
+
+    `path` is dotted from the top (e.g. "env.LOG_FORMAT", "steps[2].input").
+    """
 
     model_config = ConfigDict(extra="forbid")
 

@@ -7,7 +7,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 #: function attributes that describe versioning rather than configuration
-_FUNCTION_VERSIONING = frozenset({"version", "source_hash", "source", "retain_versions", "keep_versions"})
+_FUNCTION_VERSIONING = frozenset(
+    {"version", "source_hash", "source", "retain_versions", "keep_versions"}
+)
 
 Explain = Callable[[Mapping[str, Any], Mapping[str, Any], list[str]], list[str]]
 
@@ -36,7 +38,11 @@ def _function(before: Mapping[str, Any], after: Mapping[str, Any], changed: list
         reasons.append("code changed")
     elif "source" in changed:
         reasons.append("source moved")
-    config = [name for name in changed if name not in _FUNCTION_VERSIONING]
+    if "runtime" in changed:
+        runtime = after.get("runtime")
+        name = runtime.get("address") if isinstance(runtime, dict) else None
+        reasons.append(f"runtime {name} changed" if name else "runtime changed")
+    config = [name for name in changed if name not in _FUNCTION_VERSIONING and name != "runtime"]
     if config:
         reasons.append(f"configuration changed: {', '.join(config)}")
     if "version" in changed:
@@ -84,7 +90,9 @@ def _document_reasons(before: Mapping[str, Any], after: Mapping[str, Any]) -> li
     if parts:
         reasons.append(f"steps changed: {'; '.join(parts)}")
     other = sorted(
-        key for key in before.keys() | after.keys() if key != "steps" and before.get(key) != after.get(key)
+        key
+        for key in before.keys() | after.keys()
+        if key != "steps" and before.get(key) != after.get(key)
     )
     if other:
         reasons.append(f"workflow definition changed: {', '.join(other)}")

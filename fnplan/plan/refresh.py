@@ -27,7 +27,10 @@ def refresh(
     on_progress: Callable[[str], None] | None = None,
 ) -> tuple[State, dict[str, list[AttrChange]]]:
     """The state with each record replaced by what its provider observes, and the drift per
-    address; pending records of an interrupted apply are settled. Provider errors -> ProviderError."""
+    address; pending records of an interrupted apply are settled.
+
+    Provider errors raise ProviderError naming the address.
+    """
     records = list(state.resources.values())
     for record in records:
         _provider_for(record, providers)

@@ -13,7 +13,7 @@ from fnplan.workflow.model import WorkflowDocument
 
 
 class FunctionSpec(Protocol):
-    """A deployed, immutable function version (the shape of the local provider's DeployedFunction)."""
+    """A deployed, immutable function version (like the local provider's DeployedFunction)."""
 
     @property
     def address(self) -> str: ...
@@ -46,4 +46,4 @@ class FunctionResolver(Protocol):
 class WorkflowResolver(Protocol):
     """Finds the document of a workflow version called by a workflow step (nesting = "call")."""
 
-    def workflow_version(self, address: str, version: str) -> WorkflowDocument: ...
+    def workflow_document(self, address: str, version: str) -> WorkflowDocument: ...

@@ -32,8 +32,10 @@ class ErrorInfo(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    type: str = Field(description="Error type name: the handler's exception class, or Timeout, "
-                      "WorkerCrashed, InputValidation, OutputValidation, ShellError, HTTPError, ...")
+    type: str = Field(
+        description="Error type name: the handler's exception class, or Timeout, "
+        "WorkerCrashed, InputValidation, OutputValidation, ShellError, HTTPError, ..."
+    )
     message: str
     traceback: str | None = Field(default=None, description="Traceback text, when there is one.")
 
@@ -69,7 +71,7 @@ class LogRecord(BaseModel):
     stderr_path: str | None = Field(default=None, description="Captured stderr of the attempt.")
     input: Any = Field(
         default=None,
-        description='Input value; over 64 KB of JSON it is {"$truncated": <bytes>, "$prefix": "..."}.',
+        description='Input value; over 64 KB of JSON: {"$truncated": <bytes>, "$prefix": "..."}.',
     )
     output: Any = Field(default=None, description="Output value, truncated like input.")
 

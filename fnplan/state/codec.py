@@ -16,13 +16,13 @@ from fnplan.state.model import STATE_FORMAT_VERSION, State
 
 
 def encode_state(state: State) -> bytes:
-    """The state as deterministic JSON (sorted keys, indent 2, trailing newline) so diffs stay small."""
+    """The state as deterministic JSON (sorted keys, indent 2) so diffs stay small."""
     data = state.model_dump(mode="json")
     return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
 
 
 def decode_state(data: bytes, source: Path) -> State:
-    """Parse and check a state file's bytes; StateError says what is wrong and where the backup is."""
+    """Parse and check a state file's bytes; StateError says what is wrong and where to look."""
     try:
         state = State.model_validate_json(data)
     except ValidationError as exc:
@@ -44,7 +44,9 @@ def _refusal(data: bytes, source: Path, exc: ValidationError) -> StateError:
             return _newer_version_error(version, str(raw.get("fnplan_version", "?")), source)
     first = exc.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-    return corrupt_state_error(source, f"does not match the state format at {where}: {first['msg']}")
+    return corrupt_state_error(
+        source, f"does not match the state format at {where}: {first['msg']}"
+    )
 
 
 def _check_version(version: int, writer: str, source: Path) -> None:

@@ -14,9 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
 from fnplan.errors import StateError
+from fnplan.state._fs import fsync_directory, write_all
 from fnplan.state.model import ResourceState, State
 
 Action = Literal["create", "update", "delete"]
@@ -40,6 +39,7 @@ class Journal:
         _drop_torn_tail(path)
         self._fd = _open_append(path)
         self._append(_begin_line(state.lineage, state.serial))
+        fsync_directory(path.parent)
         self._records = 0
         self._wake = threading.Event()
         self._syncer = threading.Thread(target=self._sync_loop, name="fnplan-journal", daemon=True)
@@ -96,11 +96,12 @@ class Journal:
             fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
             try:
                 lines = [_begin_line(state.lineage, state.serial), *self._outstanding.values()]
-                os.write(fd, b"".join(lines))
+                write_all(fd, b"".join(lines))
                 os.fsync(fd)
             finally:
                 os.close(fd)
             os.replace(tmp, self.path)
+            fsync_directory(self.path.parent)
             os.close(self._fd)
             self._fd = _open_append(self.path)
             self._records = len(self._outstanding)
@@ -109,17 +110,23 @@ class Journal:
     def _append(self, line: bytes) -> None:
         if self._closed:
             raise StateError(f"{self.path}: the journal is closed; no more records can be added")
-        os.write(self._fd, line)
+        write_all(self._fd, line)
         self._records += 1
         self._dirty = True
 
     def _sync_loop(self) -> None:
+        """Group commit: fsync what was written, outside the mutex so writers never wait on disk."""
         while not self._closed:
             self._wake.wait(FSYNC_INTERVAL)
             with self._mutex:
-                if self._dirty and not self._closed:
-                    os.fsync(self._fd)
-                    self._dirty = False
+                if not self._dirty or self._closed:
+                    continue
+                fd = os.dup(self._fd)  # stays valid even if a checkpoint swaps the file
+                self._dirty = False
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
 
 def replay_journal(path: Path, state: State, *, state_exists: bool) -> State:
@@ -142,7 +149,7 @@ def replay_journal(path: Path, state: State, *, state_exists: bool) -> State:
             continue  # its results were saved before the journal could be removed
         try:
             _apply_segment(records, resources)
-        except (KeyError, TypeError, ValidationError) as exc:
+        except (KeyError, TypeError, ValueError) as exc:  # ValidationError is a ValueError
             raise StateError(
                 f"{path}: the apply journal is corrupt: a record is malformed ({exc})",
                 hint=_MOVE_ASIDE,
@@ -151,14 +158,12 @@ def replay_journal(path: Path, state: State, *, state_exists: bool) -> State:
 
 
 def _apply_segment(records: list[dict[str, Any]], resources: dict[str, ResourceState]) -> None:
-    intents: dict[str, tuple[Action, ResourceState | None]] = {}
+    intents: dict[str, dict[str, Any]] = {}  # validated only if no result follows
     for record in records:
         address = record["address"]
         kind = record["kind"]
         if kind == "intend":
-            resource = record["resource"]
-            intended = ResourceState.model_validate(resource) if resource is not None else None
-            intents[address] = (record["action"], intended)
+            intents[address] = record
         elif kind == "done":
             intents.pop(address, None)
             if record["result"] is None:
@@ -167,8 +172,16 @@ def _apply_segment(records: list[dict[str, Any]], resources: dict[str, ResourceS
                 resources[address] = ResourceState.model_validate(record["result"])
         else:
             intents.pop(address, None)
-    for address, (action, intended) in intents.items():
-        base = intended if action != "delete" or address not in resources else resources[address]
+    for address, record in intents.items():
+        action: Action = record["action"]
+        if action not in _ACTIONS:
+            raise ValueError(f"unknown action {action!r} for {address}")
+        if action == "delete" and address in resources:
+            base: ResourceState | None = resources[address]
+        elif record["resource"] is not None:
+            base = ResourceState.model_validate(record["resource"])
+        else:
+            base = None
         if base is not None:
             resources[address] = base.model_copy(update={"pending": action})
 
@@ -207,6 +220,7 @@ def _parse_record(line: bytes, path: Path, number: int, *, last: bool) -> dict[s
 
 
 _KINDS = {"begin", "intend", "done", "failed"}
+_ACTIONS = {"create", "update", "delete"}
 _MOVE_ASIDE = (
     "the journal records an interrupted apply; inspect it, then move it out of the way "
     "to continue (the next plan will observe the real objects)"

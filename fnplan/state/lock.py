@@ -23,6 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fnplan.errors import LockError
+from fnplan.state._fs import write_all
 
 DEFAULT_LEASE = 30.0
 _POLL_SECONDS = 0.1
@@ -102,7 +103,7 @@ class StateLock:
             self._release(info)
 
     def acquire(self, operation: str) -> LockInfo:
-        """Take the lock, waiting up to `timeout` seconds; LockError names the holder if it stays."""
+        """Take the lock, waiting up to `timeout` seconds; LockError names a holder that stays."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + self.timeout
         while True:
@@ -131,8 +132,7 @@ class StateLock:
                 raise LockError(f"{self.path}: the state is not locked; there is nothing to unlock")
             if holder.id != lock_id:
                 raise LockError(
-                    f"lock ID {lock_id!r} does not match the current lock "
-                    f"({holder.describe()})",
+                    f"lock ID {lock_id!r} does not match the current lock ({holder.describe()})",
                     hint=f"to break that lock run: fnplan force-unlock {holder.id}",
                 )
             self.path.unlink()
@@ -156,7 +156,7 @@ class StateLock:
         except FileExistsError:
             return False
         try:
-            os.write(fd, info.model_dump_json().encode())
+            write_all(fd, info.model_dump_json().encode())
         finally:
             os.close(fd)
         return True
@@ -166,8 +166,10 @@ class StateLock:
         try:
             holder = self._read()
         except _UnreadableLock as exc:
-            return self._unreadable_error(exc) if exc.age >= _TORN_GRACE_SECONDS else LockError(
-                f"{self.path}: the state lock is being taken by another process"
+            return (
+                self._unreadable_error(exc)
+                if exc.age >= _TORN_GRACE_SECONDS
+                else LockError(f"{self.path}: the state lock is being taken by another process")
             )
         if holder is None:
             return None
@@ -185,17 +187,14 @@ class StateLock:
             if still is None or still.id != holder.id:
                 return
             self.path.unlink()
-        self.warn(
-            f"broke the state lock of a process that no longer exists ({holder.describe()})"
-        )
+        self.warn(f"broke the state lock of a process that no longer exists ({holder.describe()})")
 
     def _release(self, info: LockInfo) -> None:
         """Remove the lock file, but only if it is still ours (it may have been force-unlocked)."""
-        with self._guard():
-            with contextlib.suppress(_UnreadableLock):
-                holder = self._read()
-                if holder is not None and holder.id == info.id:
-                    self.path.unlink()
+        with self._guard(), contextlib.suppress(_UnreadableLock):
+            holder = self._read()
+            if holder is not None and holder.id == info.id:
+                self.path.unlink()
 
     def renew(self, info: LockInfo) -> LockInfo | None:
         """Extend our lease; None when the lock is no longer ours (it was broken or replaced)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -19,6 +20,7 @@ from typing import Any
 from fnplan.errors import ProviderError
 
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+_SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+")
 
 #: guards creating and pruning directories shared by several addresses
 TREE_LOCK = threading.RLock()
@@ -45,6 +47,8 @@ LOCKS = KeyedLocks()
 
 def encode_address(address: str) -> str:
     """A directory name for an address: safe characters kept, anything else as %XX (reversible)."""
+    if _SAFE_NAME.fullmatch(address):
+        return address
     return "".join(c if c in _SAFE else "".join(f"%{b:02X}" for b in c.encode()) for c in address)
 
 
@@ -85,10 +89,11 @@ class Layout:
         return self.workflows / encode_address(address)
 
 
-def read_json(path: Path) -> Any:
-    """The parsed content of `path`, or None when it does not exist."""
+def read_json(path: str | Path) -> Any:
+    """The parsed content of `path`, or None when it does not exist (str paths are faster)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            text = handle.read()
     except FileNotFoundError:
         return None
     except OSError as exc:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fnplan.errors import ProviderError
 from fnplan.provider import Observation
 from fnplan.resources import Resource
 from fnplan.state.model import ResourceState
 
 from .disk import Layout
+from .problems import resource_error
 from .registry import JsonRegistry
 
 _KEYS = ("name", "type", "schema")
@@ -42,18 +42,19 @@ class Events:
         return self._register(resource, old_type=prior.attributes.get("type"))
 
     def delete(self, prior: ResourceState) -> None:
-        self._registry.change(lambda entries: _drop(entries, prior.attributes.get("type"), prior.address))
+        old_type = prior.attributes.get("type")
+        self._registry.change(lambda entries: _drop(entries, old_type, prior.address))
 
     def _register(self, resource: Resource, old_type: Any) -> dict[str, Any]:
         event_type = resource.attributes.get("type")
         if not isinstance(event_type, str) or not event_type:
-            raise ProviderError(f"{resource.address}: the event has no `type`")
+            raise resource_error(resource, "the event has no `type`")
 
         def mutate(entries: dict[str, Any]) -> None:
             owner = entries.get(event_type, {}).get("address", resource.address)
             if owner != resource.address:
-                raise ProviderError(
-                    f"{resource.address}: event type {event_type!r} is already registered by {owner}"
+                raise resource_error(
+                    resource, f"event type {event_type!r} is already registered by {owner}"
                 )
             if old_type != event_type:
                 _drop(entries, old_type, resource.address)

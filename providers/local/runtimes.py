@@ -20,8 +20,16 @@ from fnplan.provider import Observation
 from fnplan.resources import Resource
 from fnplan.state.model import ResourceState
 
-from .disk import LOCKS, Layout, atomic_write_json, encode_address, make_dirs, prune_empty
-from .disk import read_json, remove_tree
+from .disk import (
+    LOCKS,
+    Layout,
+    atomic_write_json,
+    encode_address,
+    make_dirs,
+    prune_empty,
+    read_json,
+    remove_tree,
+)
 
 _RECORD = "packages.json"
 _LOG = "pip.log"
@@ -81,7 +89,7 @@ class Runtimes:
         if venv is None:
             return Observation(exists=True, outputs=_outputs(None))
         record = read_json(venv / _RECORD)
-        if not venv_python(venv).exists() or not isinstance(record, dict):
+        if record != runtime_spec(prior.attributes) or not venv_python(venv).exists():
             return Observation(exists=False)
         return Observation(exists=True, attributes=dict(record), outputs=_outputs(venv))
 
@@ -89,7 +97,7 @@ class Runtimes:
         venv = venv_dir(self._layout, resource.address, resource.attributes)
         if venv is not None:
             with LOCKS.get(str(venv)):
-                self._ensure_venv(venv, runtime_spec(resource.attributes))
+                self._ensure_venv(venv, runtime_spec(resource.attributes), resource.address)
         return _outputs(venv)
 
     def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
@@ -103,14 +111,25 @@ class Runtimes:
                 remove_tree(venv)
         prune_empty(self._layout.runtimes, self._layout.root)
 
-    def _ensure_venv(self, venv: Path, spec: dict[str, Any]) -> None:
+    def _ensure_venv(self, venv: Path, spec: dict[str, Any], address: str) -> None:
+        """Build the venv unless a complete one is there; packages.json marks it complete."""
         if read_json(venv / _RECORD) == spec and venv_python(venv).exists():
             return
         remove_tree(venv)
         make_dirs(venv)
-        _run([sys.executable, "-m", "venv", str(venv)], venv / _LOG, self._project_dir, "venv")
-        pip = [str(venv_python(venv)), "-m", "pip", "install", "--disable-pip-version-check"]
-        _run([*pip, "--no-input", *spec["packages"]], venv / _LOG, self._project_dir, "pip")
+        cwd = self._project_dir if self._project_dir.is_dir() else None
+        log = venv / _LOG
+        python = str(venv_python(venv))
+        if _host_pip_can_target():
+            # seconds faster than seeding pip into every venv
+            venv_command = [sys.executable, "-m", "venv", "--without-pip", str(venv)]
+            pip = [sys.executable, "-m", "pip", "--python", python, "install"]
+        else:
+            venv_command = [sys.executable, "-m", "venv", str(venv)]
+            pip = [python, "-m", "pip", "install"]
+        _run(venv_command, log, cwd, f"{address}: python -m venv")
+        pip += ["--disable-pip-version-check", "--no-input", *spec["packages"]]
+        _run(pip, log, cwd, f"{address}: pip install")
         atomic_write_json(venv / _RECORD, spec)
 
     def _venvs_of(self, address: str) -> list[Path]:
@@ -139,7 +158,18 @@ def _outputs(venv: Path | None) -> dict[str, Any]:
     return {"python": str(venv_python(venv)), "venv": str(venv)}
 
 
-def _run(command: list[str], log: Path, cwd: Path, what: str) -> None:
+def _host_pip_can_target() -> bool:
+    """Whether this interpreter has a pip that installs into another one (`--python`, 22.3+)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        major, minor = (int(part) for part in version("pip").split(".")[:2])
+    except (PackageNotFoundError, ValueError):
+        return False
+    return (major, minor) >= (22, 3)
+
+
+def _run(command: list[str], log: Path, cwd: Path | None, what: str) -> None:
     """Run a build command, appending its output to `log`; a failure shows the log's tail."""
     with log.open("a", encoding="utf-8") as handle:
         handle.write(f"$ {' '.join(command)}\n")

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fnplan.errors import ProviderError
 from fnplan.provider import Observation
 from fnplan.resources import Resource
 from fnplan.state.model import ResourceState
 
 from .disk import Layout
+from .problems import resource_error
 from .registry import JsonRegistry
 
 KINDS = frozenset({"schedule", "event", "storage", "queue", "http", "completion"})
@@ -34,9 +34,7 @@ class Triggers:
     def create(self, resource: Resource) -> dict[str, Any]:
         kind = resource.attributes.get("kind")
         if kind not in KINDS:
-            raise ProviderError(
-                f"{resource.address}: unknown trigger kind {kind!r}", allowed=sorted(KINDS)
-            )
+            raise resource_error(resource, f"unknown trigger kind {kind!r}", allowed=KINDS)
         attributes = dict(resource.attributes)
         self._registry.change(lambda entries: entries.__setitem__(resource.address, attributes))
         return _outputs(resource.address)

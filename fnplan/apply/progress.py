@@ -1,0 +1,168 @@
+"""Apply progress for people and machines: a live bar on terminals, one line per finished
+resource otherwise, or JSON lines; always ending with the complete/failed summary."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from types import TracebackType
+from typing import TYPE_CHECKING, TextIO
+
+from fnplan.apply.walk import ApplyEvent, ApplyResult
+from fnplan.plan.model import PlanSummary
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+_PAST = {"create": "created", "update": "updated", "delete": "destroyed"}
+_MAX_IN_FLIGHT_SHOWN = 3
+
+
+class ApplyProgress:
+    """Reports ApplyEvents as they come (pass `on_event` to apply_plan); `finish` prints the
+    final line. Use as a context manager so a live display is always stopped."""
+
+    def __init__(
+        self,
+        console: Console,
+        *,
+        total: int | PlanSummary,
+        json_lines: bool = False,
+        stream: TextIO | None = None,
+    ) -> None:
+        if isinstance(total, PlanSummary):
+            total = total.add + total.change + total.destroy
+        self.total = total
+        self.console = console
+        self.json_lines = json_lines
+        self.stream = stream
+        self.finished = 0
+        self.in_flight: dict[tuple[str, str], None] = {}
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+        self._started = time.perf_counter()
+
+    def __enter__(self) -> ApplyProgress:
+        self._started = time.perf_counter()
+        if not self.json_lines and self.console.is_terminal:
+            self._start_live()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._stop_live()
+
+    def on_event(self, event: ApplyEvent) -> None:
+        """Report one event (pass this method as apply_plan's `on_event`)."""
+        key = (event.address, event.action)
+        if event.phase == "start":
+            self.in_flight[key] = None
+        else:
+            self.in_flight.pop(key, None)
+            self.finished += 1
+        if self.json_lines:
+            self._write_json({"type": "event", **_event_fields(event)})
+            return
+        if event.phase != "start":
+            self.console.print(_event_line(event), highlight=False, markup=False)
+        self._update_live()
+
+    def finish(self, result: ApplyResult) -> None:
+        """Stop the live display and print the final line(s) for `result`."""
+        self._stop_live()
+        if self.json_lines:
+            self._write_json(
+                {
+                    "type": "summary",
+                    "ok": result.ok,
+                    "added": result.added,
+                    "changed": result.changed,
+                    "destroyed": result.destroyed,
+                    "failed": [{"address": a, "message": m} for a, m in result.failed],
+                    "skipped": result.skipped,
+                    "elapsed": round(time.perf_counter() - self._started, 3),
+                }
+            )
+            return
+        style = "bold green" if result.ok else "bold red"
+        self.console.print(summary_text(result), style=style, highlight=False, markup=False)
+
+    def _start_live(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("Applying"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=self.console,
+            transient=True,
+        )
+        self._task = self._progress.add_task("", total=self.total)
+        self._progress.start()
+
+    def _stop_live(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    def _update_live(self) -> None:
+        if self._progress is None or self._task is None:
+            return
+        names = [address for address, _ in self.in_flight]
+        shown = ", ".join(names[:_MAX_IN_FLIGHT_SHOWN])
+        more = len(names) - _MAX_IN_FLIGHT_SHOWN
+        description = f"{shown} (+{more})" if more > 0 else shown
+        self._progress.update(self._task, completed=self.finished, description=description)
+
+    def _write_json(self, record: dict[str, object]) -> None:
+        stream = self.stream or sys.stdout
+        stream.write(json.dumps(record) + "\n")
+        stream.flush()
+
+
+def summary_text(result: ApplyResult) -> str:
+    """ "Apply complete! Resources: 3 added, ..." or "Apply failed: N error(s) ..." with each
+    failed address and its provider's message."""
+    resources = (
+        f"Resources: {result.added} added, {result.changed} changed, {result.destroyed} destroyed."
+    )
+    if result.ok:
+        return f"Apply complete! {resources}"
+    skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
+    lines = [f"Apply failed: {len(result.failed)} error(s){skipped}. {resources}"]
+    lines.extend(f"  {address}: {message}" for address, message in result.failed)
+    return "\n".join(lines)
+
+
+def _event_fields(event: ApplyEvent) -> dict[str, object]:
+    return {
+        "address": event.address,
+        "action": event.action,
+        "phase": event.phase,
+        "elapsed": round(event.elapsed, 4),
+        "message": event.message,
+    }
+
+
+def _event_line(event: ApplyEvent) -> str:
+    if event.phase == "done":
+        return f"{event.address}: {_PAST[event.action]} ({event.elapsed:.2f}s)"
+    if event.phase == "failed":
+        return f"{event.address}: {event.action} failed ({event.elapsed:.2f}s): {event.message}"
+    return f"{event.address}: skipped ({event.message})"

@@ -1,0 +1,176 @@
+"""compile_config: the evaluated Config -> the desired resources of the whole module tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fnplan.compile.canonical import hash_json, plain
+from fnplan.compile.contracts import check_contracts
+from fnplan.compile.drafts import draft_workflow
+from fnplan.compile.functions import (
+    function_attributes,
+    function_resource,
+    runtime_attributes,
+    runtime_resource,
+)
+from fnplan.compile.index import Index, build_index, to_pos
+from fnplan.compile.isolation import Usage, resolve_functions
+from fnplan.compile.model import Desired, OutputSpec
+from fnplan.compile.nesting import Nesting
+from fnplan.compile.providers import agreed, default_provider, function_provider, workflow_provider
+from fnplan.compile.schemas import SchemaFiles
+from fnplan.compile.sources import SourceHasher
+from fnplan.compile.triggers import event_resource, trigger_resource
+from fnplan.compile.validate import validate
+from fnplan.compile.workflows import build_document, workflow_resource
+from fnplan.config.model import Config
+from fnplan.resources import Resource
+from fnplan.state.model import State
+from fnplan.workflow.model import WorkflowCall
+
+
+def compile_config(
+    config: Config, state: State | None = None, *, cache_dir: Path | None = None
+) -> Desired:
+    """Validate and compile the root configuration (modules flattened) into desired resources.
+
+    `state` supplies the recorded versions that `function.X.versions[N]` pins; `cache_dir`
+    keeps per-file source digests so a warm compile only stats files.
+    """
+    index = build_index(config)
+    validate(index)
+    schemas = SchemaFiles()
+    default = default_provider(config)
+    runtimes = {
+        address: runtime_attributes(entry, index) for address, entry in index.runtimes.items()
+    }
+    functions = _function_attributes(index, runtimes, schemas, cache_dir)
+    resources: dict[str, Resource] = {}
+    usage = Usage()
+    workflow_providers = {
+        address: workflow_provider(entry, config, default)
+        for address, entry in index.workflows.items()
+    }
+    nesting = Nesting(
+        {
+            address: draft_workflow(entry, index, schemas)
+            for address, entry in index.workflows.items()
+        }
+    )
+    expanded = nesting.expand_all()
+    for address in nesting.order:  # children first: a call pins its child's document version
+        draft = expanded[address]
+        calls = resolve_functions(draft, functions, state, usage)
+        check_contracts(draft, functions)
+        children = {
+            step.name: WorkflowCall(
+                address=step.workflow, version=resources[step.workflow].attributes["version"]
+            )
+            for step in draft.steps.values()
+            if step.workflow is not None
+        }
+        document = build_document(draft, calls, children, config.directory)
+        resources[address] = workflow_resource(draft, document, workflow_providers[address])
+    for address, entry in index.functions.items():
+        provider = function_provider(
+            address, usage.users.get(address, set()), workflow_providers, default, entry.block.pos
+        )
+        pins = sorted(usage.pins.get(address, ()))
+        resources[address] = function_resource(
+            address,
+            entry,
+            functions[address],
+            retain_versions=pins,
+            provider=provider,
+            group=address,
+        )
+    for copy in usage.copies.values():
+        resources[copy.address] = function_resource(
+            copy.address,
+            index.functions[copy.function],
+            copy.attributes,
+            retain_versions=[],
+            provider=workflow_providers[copy.workflow],
+            group=copy.workflow,
+        )
+    _add_runtimes(index, runtimes, resources, default)
+    for address, event in index.events.items():
+        resources[address] = event_resource(event, schemas, default)
+    for address, trigger in index.triggers.items():
+        target = index.resolve(
+            trigger.config, trigger.block.target, ("workflow", "function"), address
+        )
+        resources[address] = trigger_resource(trigger, index, resources[target].provider)
+    return _desired(config, resources)
+
+
+def _function_attributes(
+    index: Index, runtimes: dict[str, dict[str, Any]], schemas: SchemaFiles, cache_dir: Path | None
+) -> dict[str, dict[str, Any]]:
+    """Every function's attributes (before pins and version), hashing sources once."""
+    hasher = SourceHasher(cache_dir)
+    functions: dict[str, dict[str, Any]] = {}
+    for address, entry in index.functions.items():
+        function = entry.block
+        runtime = index.resolve(entry.config, function.runtime, ("runtime",), f"{address}.runtime")
+        source_hash = hasher.source_hash(function.source, to_pos(function.pos_of("source")))
+        functions[address] = function_attributes(
+            entry, runtime, runtimes[runtime], source_hash, schemas
+        )
+    hasher.save()
+    return functions
+
+
+def _add_runtimes(
+    index: Index, runtimes: dict[str, dict[str, Any]], resources: dict[str, Resource], default: str
+) -> None:
+    """Runtime resources, each on the provider its functions agree on."""
+    users: dict[str, set[str]] = {}
+    for resource in list(resources.values()):
+        if resource.type == "function":
+            users.setdefault(resource.attributes["runtime"]["address"], set()).add(
+                resource.provider
+            )
+    for address, entry in index.runtimes.items():
+        provider = agreed(users.get(address, set()), default)
+        resources[address] = runtime_resource(entry, runtimes[address], provider)
+
+
+def _desired(config: Config, resources: dict[str, Resource]) -> Desired:
+    outputs = {
+        name: OutputSpec(
+            name=name,
+            value=plain(output.value),
+            sensitive=output.sensitive,
+            description=output.description,
+        )
+        for name, output in sorted(config.outputs.items())
+    }
+    ordered = dict(sorted(resources.items()))
+    config_hash = hash_json(
+        {
+            "resources": [_resource_data(resource) for resource in ordered.values()],
+            "outputs": [output.model_dump(mode="json") for output in outputs.values()],
+        }
+    )
+    return Desired(
+        resources=ordered,
+        outputs=outputs,
+        providers=dict(config.providers),
+        backend=config.backend,
+        config_hash=config_hash,
+    )
+
+
+def _resource_data(resource: Resource) -> dict[str, Any]:
+    """A resource as plain data (its attributes already are), without pydantic serialisation."""
+    return {
+        "address": resource.address,
+        "type": resource.type,
+        "provider": resource.provider,
+        "attributes": resource.attributes,
+        "depends_on": resource.depends_on,
+        "group": resource.group,
+        "pos": resource.pos,
+    }

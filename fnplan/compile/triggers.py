@@ -1,0 +1,94 @@
+"""Event and trigger resources (docs/resource-attributes.md)."""
+
+from __future__ import annotations
+
+from fnplan.compile.canonical import plain
+from fnplan.compile.index import Entry, Index, to_pos
+from fnplan.compile.schemas import SchemaFiles
+from fnplan.config.model import Event, Trigger
+from fnplan.errors import ConfigError
+from fnplan.resources import Resource
+
+_FIRED_BY = ("schedule", "source", "event", "on_completion")
+
+
+def event_resource(entry: Entry[Event], schemas: SchemaFiles, provider: str) -> Resource:
+    """The `event.NAME` resource: a CloudEvents type with an optional payload schema."""
+    event = entry.block
+    return Resource(
+        address=entry.address,
+        type="event",
+        provider=provider,
+        attributes={
+            "name": event.name,
+            "type": event.type,
+            "schema": schemas.load(event.schema_path, event.pos_of("schema")),
+            "source": event.source,
+        },
+        group=entry.address,
+        pos=event.pos,
+    )
+
+
+def trigger_resource(entry: Entry[Trigger], index: Index, provider: str) -> Resource:
+    """The `trigger.NAME` resource; it depends on its target, event and completion source."""
+    trigger = entry.block
+    kind = trigger_kind(entry)
+    target = index.resolve(
+        entry.config, trigger.target, ("workflow", "function"), f"{entry.address}.target"
+    )
+    event = (
+        index.events[
+            index.resolve(entry.config, trigger.event, ("event",), f"{entry.address}.event")
+        ]
+        if trigger.event
+        else None
+    )
+    completion = None
+    if trigger.on_completion is not None:
+        completion = index.resolve(
+            entry.config,
+            trigger.on_completion,
+            ("workflow", "function"),
+            f"{entry.address}.on_completion",
+        )
+    source = trigger.source
+    depends = {target, *([event.address] if event else []), *([completion] if completion else [])}
+    return Resource(
+        address=entry.address,
+        type="trigger",
+        provider=provider,
+        attributes={
+            "name": trigger.name,
+            "kind": kind,
+            "schedule": trigger.schedule,
+            "event_type": event.block.type if event else None,
+            "source": {"kind": source.kind, "config": plain(source.config)} if source else None,
+            "on_completion": completion,
+            "target": target,
+            "target_type": trigger.target.kind,
+            "input": plain(trigger.input),
+        },
+        depends_on=sorted(depends),
+        group=entry.address,
+        pos=trigger.pos,
+    )
+
+
+def trigger_kind(entry: Entry[Trigger]) -> str:
+    """schedule, storage/queue/http (a source), event or completion; a source may name an event."""
+    trigger = entry.block
+    fired_by = [name for name in _FIRED_BY if getattr(trigger, name) is not None]
+    if trigger.source is not None and fired_by == ["source", "event"]:
+        return trigger.source.kind
+    if len(fired_by) != 1:
+        found = " and ".join(fired_by) if fired_by else "none of them"
+        raise ConfigError(
+            f"{entry.address} must be fired by exactly one of schedule, source, event or "
+            f"on_completion (a source may also name the event it emits); it has {found}",
+            pos=to_pos(trigger.pos),
+            allowed=_FIRED_BY,
+        )
+    if trigger.source is not None:
+        return trigger.source.kind
+    return {"schedule": "schedule", "event": "event", "on_completion": "completion"}[fired_by[0]]

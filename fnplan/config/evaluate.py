@@ -1,0 +1,184 @@
+"""Evaluation of one module's attributes: the scope (`var`, lazy `local`, `path`, block
+namespaces, `module`), type checks per schema, paths resolved against the module directory,
+and run-time expressions kept as {"$expr"} residuals."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from fnplan.config.files import ModuleFiles
+from fnplan.config.schema import Attr, type_name
+from fnplan.config.scope import (
+    ChildView,
+    ModuleNamespace,
+    Namespace,
+    ProviderNamespace,
+    finalize,
+    unknown_name,
+)
+from fnplan.config.syntax import Attribute, Block, Body
+from fnplan.config.values import check_value
+from fnplan.errors import ConfigError, SourcePos
+from fnplan.expr import evaluate, references
+
+_STATIC: frozenset[str] = frozenset()
+_INPUT = frozenset({"input"})
+_RUNTIME = frozenset({"input", "step"})
+_BLOCK_KINDS = ("runtime", "function", "workflow", "event", "trigger")
+
+
+class Evaluator:
+    """Evaluates expressions of one module in its scope; `local` values are computed once,
+    on first use, and child modules are loaded on first reference via `load_child`."""
+
+    def __init__(
+        self,
+        files: ModuleFiles,
+        variables: Mapping[str, Any],
+        *,
+        prefix: str,
+        root: Path,
+        providers: frozenset[str],
+        load_child: Callable[[str], ChildView],
+    ) -> None:
+        self.files = files
+        self.directory = files.directory
+        self.prefix = prefix
+        self.local_values: dict[str, Any] = {}
+        self._evaluating: set[str] = set()
+        self.scope: dict[str, Any] = {
+            "var": dict(variables),
+            "local": _Locals(self),
+            "path": {"module": str(files.directory), "root": str(root), "cwd": os.getcwd()},
+            "provider": ProviderNamespace(providers),
+            "module": ModuleNamespace(files.modules, load_child),
+            "__dir__": str(files.directory),
+        }
+        for kind in _BLOCK_KINDS:
+            self.scope[kind] = Namespace(kind, files.blocks_of(kind), prefix)
+
+    def local(self, name: str, pos: SourcePos) -> Any:
+        """The value of `local.NAME`, evaluated once."""
+        if name in self.local_values:
+            return self.local_values[name]
+        attribute = self.files.locals.get(name)
+        if attribute is None:
+            unknown_name("local value", name, self.files.locals, pos)
+            raise AssertionError  # unknown_name always raises
+        if name in self._evaluating:
+            raise ConfigError(f"local.{name} refers to itself", pos=pos)
+        self._evaluating.add(name)
+        try:
+            value = evaluate(attribute.expr, self.scope, runtime_roots=_STATIC)
+        finally:
+            self._evaluating.discard(name)
+        self.local_values[name] = value
+        return value
+
+    def raw(self, expr_attribute: Attribute, roots: frozenset[str] = _STATIC) -> Any:
+        """An attribute's value with references still as BlockRefs (for type checks)."""
+        return evaluate(expr_attribute.expr, self.scope, runtime_roots=roots)
+
+    def value(self, attribute: Attribute, spec: Attr, steps: Namespace | None = None) -> Any:
+        """An attribute's value per its schema: evaluated in the right scope, type-checked,
+        paths made absolute, references turned into Refs."""
+        scope: Mapping[str, Any] = self.scope
+        roots = _STATIC
+        if spec.scope == "runtime":
+            roots = _RUNTIME if steps is not None else _INPUT
+        elif spec.scope == "steps":
+            roots = _INPUT
+            scope = {**self.scope, "step": steps}
+        value = evaluate(attribute.expr, scope, runtime_roots=roots)
+        if spec.kind not in ("ref", "refs"):
+            value = finalize(value)
+        value = check_value(value, spec, attribute.name, attribute.expr.pos)
+        if spec.kind == "path":
+            return self.path(value, attribute)
+        if steps is not None and spec.scope == "runtime":
+            _check_step_references(attribute, steps)
+        return value
+
+    def path(self, text: str, attribute: Attribute) -> str:
+        """A path relative to the module directory, made absolute; it must exist."""
+        path = Path(text) if os.path.isabs(text) else self.directory / text
+        if not path.exists():
+            raise ConfigError(
+                f"{attribute.name}: {text!r} does not exist (looked for {path})",
+                pos=attribute.expr.pos,
+                hint=f"paths are relative to the module directory {self.directory}",
+            )
+        return os.path.normpath(path)
+
+    def body(
+        self, body: Body, schema: Mapping[str, Attr], steps: Namespace | None = None
+    ) -> dict[str, Any]:
+        """Every attribute of a body evaluated per its schema entry."""
+        return {
+            name: self.value(attribute, schema[name], steps)
+            for name, attribute in body.attributes.items()
+        }
+
+    def open_body(self, body: Body) -> dict[str, Any]:
+        """Every attribute of a schema-less body (provider, backend) as a plain value."""
+        return {name: finalize(self.raw(attribute)) for name, attribute in body.attributes.items()}
+
+    def validate_variables(self) -> None:
+        """Run every `validation { condition, error_message }` of every variable."""
+        for name, block in self.files.variables.items():
+            for validation in block.body.blocks:
+                self._validate(name, validation)
+
+    def _validate(self, name: str, validation: Block) -> None:
+        condition = validation.body.attributes["condition"]
+        result = self.raw(condition)
+        if not isinstance(result, bool):
+            raise ConfigError(
+                f"validation condition of variable {name!r} must be a bool, "
+                f"got {type_name(result)}",
+                pos=condition.expr.pos,
+            )
+        if result:
+            return
+        message_attribute = validation.body.attributes["error_message"]
+        message = self.raw(message_attribute)
+        value = self.scope["var"][name]
+        raise ConfigError(
+            f"invalid value for variable {name!r}: {message}",
+            pos=condition.expr.pos,
+            notes=[f"value: {value!r}"] if not _is_sensitive(self.files.variables[name]) else [],
+        )
+
+
+class _Locals:
+    """The `local` namespace: each local evaluated on first use."""
+
+    __slots__ = ("owner",)
+    type_name = "local namespace"
+
+    def __init__(self, owner: Evaluator) -> None:
+        self.owner = owner
+
+    def get_attr(self, name: str, pos: SourcePos) -> Any:
+        return self.owner.local(name, pos)
+
+    def get_index(self, key: Any, pos: SourcePos) -> Any:
+        raise ConfigError("write local.NAME, not local[...]", pos=pos)
+
+
+def _check_step_references(attribute: Attribute, steps: Namespace) -> None:
+    """Run-time expressions may name only steps of the same workflow."""
+    for reference in references(attribute.expr):
+        if reference.root == "step":
+            if not reference.path or not isinstance(reference.path[0], str):
+                raise ConfigError("write step.NAME.output...", pos=reference.pos)
+            if reference.path[0] not in steps.names:
+                unknown_name(f"step{steps.where}", reference.path[0], steps.names, reference.pos)
+
+
+def _is_sensitive(block: Block) -> bool:
+    attribute = block.body.attributes.get("sensitive")
+    return attribute is not None and evaluate(attribute.expr, {}, runtime_roots=_STATIC) is True

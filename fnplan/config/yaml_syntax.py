@@ -1,0 +1,145 @@
+"""YAML configuration files (`*.fnplan.yaml`) mapped onto the same Body/Block/Attribute
+structure as HCL, guided by the block schemas: keys the schema calls blocks become blocks,
+every other key is an attribute; string values are templates ("${function.fetch}")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fnplan.config.schema import ROOT, BlockSchema
+from fnplan.config.syntax import Attribute, Block, Body
+from fnplan.errors import ConfigError, SourcePos, did_you_mean
+from fnplan.expr import ast, parse_template
+
+if TYPE_CHECKING:
+    import yaml
+
+_STR = "tag:yaml.org,2002:str"
+_QUOTED = frozenset({"'", '"'})
+
+
+def parse_yaml(source: bytes, filename: str) -> Body:
+    """The Body of one YAML file; syntax errors and duplicate keys are ConfigErrors."""
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = loader_class(source)
+    try:
+        node = loader.get_single_node()
+        return _Mapper(filename, loader).root(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        pos = SourcePos(filename, mark.line + 1, mark.column + 1) if mark else None
+        raise ConfigError(f"invalid YAML: {error.problem or error.context}", pos=pos) from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"invalid YAML: {error}", pos=SourcePos(filename, 1, 1)) from None
+    finally:
+        loader.dispose()
+
+
+class _Mapper:
+    """Walks composed YAML nodes, keeping their positions."""
+
+    def __init__(self, filename: str, loader: Any) -> None:
+        self.filename = filename
+        self.loader = loader
+
+    def pos(self, node: yaml.Node) -> SourcePos:
+        mark = node.start_mark
+        return SourcePos(self.filename, mark.line + 1, mark.column + 1)
+
+    def root(self, node: yaml.Node | None) -> Body:
+        if node is None:
+            return Body({}, [], SourcePos(self.filename, 1, 1))
+        for key, _ in self.pairs(node, "the top level of a configuration file"):
+            if key.value not in ROOT.blocks:
+                raise ConfigError(
+                    f"unknown block type {key.value!r}",
+                    pos=self.pos(key),
+                    allowed=list(ROOT.blocks),
+                    hint=did_you_mean(key.value, ROOT.blocks),
+                )
+        return self.body(node, ROOT)
+
+    def pairs(self, node: yaml.Node, where: str) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
+        """The key/value node pairs of a mapping, rejecting non-mappings and duplicate keys."""
+        import yaml
+
+        if not isinstance(node, yaml.MappingNode):
+            raise ConfigError(f"expected a mapping at {where}", pos=self.pos(node))
+        seen: dict[str, SourcePos] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag != _STR:
+                raise ConfigError("mapping keys must be strings", pos=self.pos(key))
+            if key.value in seen:
+                raise ConfigError(
+                    f"duplicate key {key.value!r} (first at {seen[key.value]})", pos=self.pos(key)
+                )
+            seen[key.value] = self.pos(key)
+        return list(node.value)
+
+    def body(self, node: yaml.Node | None, schema: BlockSchema) -> Body:
+        """A block body: keys the schema names as blocks become blocks, others attributes."""
+        import yaml
+
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
+            pos = self.pos(node) if node is not None else SourcePos(self.filename, 1, 1)
+            return Body({}, [], pos)
+        attributes: dict[str, Attribute] = {}
+        blocks: list[Block] = []
+        for key, value in self.pairs(node, "a block body"):
+            nested = None if schema.open else schema.blocks.get(key.value)
+            if nested is not None:
+                blocks.extend(self.blocks(key, value, nested))
+            else:
+                pos = self.pos(key)
+                attributes[key.value] = Attribute(key.value, self.expr(value), pos, pos)
+        return Body(attributes, blocks, self.pos(node))
+
+    def blocks(self, key: yaml.ScalarNode, node: yaml.Node, schema: BlockSchema) -> list[Block]:
+        """`type: {...}`, `type: [{...}, ...]` (repeatable) or `type: {LABEL: {...}, ...}`."""
+        import yaml
+
+        if schema.labels:
+            return [
+                Block(
+                    key.value,
+                    [label.value],
+                    self.body(value, schema),
+                    self.pos(label),
+                    [self.pos(label)],
+                )
+                for label, value in self.pairs(node, f"{key.value!r} (a mapping of names)")
+            ]
+        if isinstance(node, yaml.SequenceNode):
+            if not schema.repeatable:
+                raise ConfigError(
+                    f"{key.value!r} may appear once; write a mapping", pos=self.pos(node)
+                )
+            items = node.value
+        else:
+            items = [node]
+        return [Block(key.value, [], self.body(item, schema), self.pos(key), []) for item in items]
+
+    def expr(self, node: yaml.Node) -> ast.Expr:
+        """An attribute value: strings are templates, other scalars literals, collections
+        list/object constructors."""
+        import yaml
+
+        pos = self.pos(node)
+        if isinstance(node, yaml.SequenceNode):
+            return ast.ListExpr(tuple(self.expr(item) for item in node.value), pos)
+        if isinstance(node, yaml.MappingNode):
+            items = tuple(
+                (ast.Literal(key.value, self.pos(key)), self.expr(value))
+                for key, value in self.pairs(node, "an object value")
+            )
+            return ast.ObjectExpr(items, pos)
+        if node.tag == _STR:
+            column = pos.column + (1 if node.style in _QUOTED else 0)
+            line = pos.line + (1 if node.style in ("|", ">") else 0)
+            return parse_template(node.value, file=self.filename, line=line, column=column)
+        value = self.loader.construct_object(node)
+        if not isinstance(value, str | int | float | bool | type(None)):
+            value = str(value)  # dates and the like are plain text in configuration
+        return ast.Literal(value, pos)

@@ -1,0 +1,299 @@
+"""The planner: desired resources + (refreshed) state -> Plan, with an action and reasons per
+address. Compares dicts with == first so a no-op plan at 10,000 resources stays fast."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING
+
+from fnplan.errors import PlanError, did_you_mean
+from fnplan.plan.diff import attr_changes, changed_top_level
+from fnplan.plan.model import Action, AttrChange, OutputChange, Plan, PlanSummary, ResourceChange
+from fnplan.plan.reasons import update_reasons
+from fnplan.plan.refresh import DELETED_PATH
+from fnplan.plan.refs import fill_refs, state_lookup
+
+if TYPE_CHECKING:
+    from fnplan.compile.model import Desired
+    from fnplan.resources import Resource
+    from fnplan.state.model import ResourceState, State
+
+ReplaceTriggers = Mapping[str, Mapping[str, frozenset[str]]]
+
+
+def make_plan(
+    desired: Desired,
+    state: State,
+    *,
+    drift: Mapping[str, list[AttrChange]] = {},
+    replace_triggers: ReplaceTriggers = {},  # noqa: B006 - read only
+    destroy: bool = False,
+    targets: Sequence[str] = (),
+    replace: Sequence[str] = (),
+) -> Plan:
+    """The plan that takes `state` to `desired` (or to nothing when `destroy`), limited to
+    `targets` and their dependencies when given; `replace` forces replacement of addresses."""
+    known = desired.resources.keys() | state.resources.keys()
+    _check_known("--replace", replace, known)
+    selected = _select(desired, state, targets, destroy) if targets else None
+    if destroy:
+        changes = [
+            _delete(record, "destroy requested", drift.get(address, []))
+            for address, record in sorted(state.resources.items())
+            if selected is None or address in selected
+        ]
+    else:
+        replace_set = set(replace)
+        changes = [
+            _change_for(
+                desired.resources.get(address),
+                state.resources.get(address),
+                drift.get(address, []),
+                replace_triggers,
+                address in replace_set,
+            )
+            for address in sorted(known if selected is None else selected)
+        ]
+    _mark_create_before_destroy(changes, desired, state)
+    changes = _deletes_first(changes)
+    outputs = _output_changes(desired, state, changes, destroy)
+    return Plan(
+        lineage=state.lineage,
+        serial=state.serial,
+        destroy=destroy,
+        targets=list(targets),
+        replace=list(replace),
+        config_hash=desired.config_hash,
+        changes=changes,
+        outputs=outputs,
+        summary=_summary(changes),
+    )
+
+
+def _check_known(option: str, addresses: Iterable[str], known: AbstractSet[str]) -> None:
+    for address in addresses:
+        if address not in known:
+            raise PlanError(
+                f"{option} {address}: no such resource in the configuration or the state",
+                hint=did_you_mean(address, known),
+            )
+
+
+def _select(desired: Desired, state: State, targets: Sequence[str], destroy: bool) -> set[str]:
+    """The targeted addresses (a group matches its members), plus their dependencies, or for
+    destroy their dependents."""
+    known = desired.resources.keys() | state.resources.keys()
+    matched: set[str] = set()
+    for target in targets:
+        found = {a for a in known if _matches(a, target, desired, state)}
+        if not found:
+            raise PlanError(
+                f"--target {target}: no such resource in the configuration or the state",
+                hint=did_you_mean(target, known),
+            )
+        matched |= found
+    if destroy:
+        return _with_recorded_dependents(state, matched)
+    from fnplan.graph import dependency_graph, with_dependencies
+
+    graph = dependency_graph(desired.resources)
+    return matched | with_dependencies(graph, matched)
+
+
+def _matches(address: str, target: str, desired: Desired, state: State) -> bool:
+    if address == target or address.startswith(target + "."):
+        return True
+    item: Resource | ResourceState | None = desired.resources.get(address) or state.resources.get(
+        address
+    )
+    return item is not None and item.group == target
+
+
+def _with_recorded_dependents(state: State, addresses: set[str]) -> set[str]:
+    dependents: dict[str, list[str]] = {}
+    for address, record in state.resources.items():
+        for dependency in record.dependencies:
+            dependents.setdefault(dependency, []).append(address)
+    found, queue = set(addresses), list(addresses)
+    while queue:
+        for dependent in dependents.get(queue.pop(), ()):
+            if dependent not in found:
+                found.add(dependent)
+                queue.append(dependent)
+    return found
+
+
+def _change_for(
+    resource: Resource | None,
+    record: ResourceState | None,
+    drift: list[AttrChange],
+    triggers: ReplaceTriggers,
+    replace_requested: bool,
+) -> ResourceChange:
+    if resource is None:
+        assert record is not None
+        return _delete(record, "not in configuration", drift)
+    if record is None:
+        gone = any(change.path == DELETED_PATH for change in drift)
+        return ResourceChange(
+            address=resource.address,
+            type=resource.type,
+            provider=resource.provider,
+            group=resource.group,
+            action="create",
+            reasons=["deleted outside fnplan" if gone else "new in configuration"],
+            drift=drift,
+            resource=resource,
+        )
+    same = (
+        record.attributes == resource.attributes
+        and record.provider == resource.provider
+        and record.type == resource.type
+    )
+    if same and not replace_requested:
+        return ResourceChange(
+            address=resource.address,
+            type=resource.type,
+            provider=resource.provider,
+            group=resource.group,
+            action="noop",
+            drift=drift,
+            resource=resource,
+        )
+    return _modify(resource, record, drift, triggers, replace_requested)
+
+
+def _modify(
+    resource: Resource,
+    record: ResourceState,
+    drift: list[AttrChange],
+    triggers: ReplaceTriggers,
+    replace_requested: bool,
+) -> ResourceChange:
+    """An update or replacement of an existing object, with its diff and reasons."""
+    forcing = triggers.get(resource.provider, {}).get(resource.type, frozenset())
+    changed = changed_top_level(record.attributes, resource.attributes)
+    reasons = _drift_reasons(drift, changed)
+    reasons += update_reasons(resource.type, record.attributes, resource.attributes, changed)
+    forced = [name for name in changed if name in forcing]
+    if forced:
+        reasons.append(f"forces replacement: {', '.join(forced)}")
+    if record.provider != resource.provider:
+        reasons.append(f"moves from provider {record.provider} to {resource.provider}")
+    if record.type != resource.type:
+        reasons.append(f"type changes from {record.type} to {resource.type}")
+    if replace_requested:
+        reasons.append("--replace requested")
+    replaced = (
+        bool(forced)
+        or replace_requested
+        or record.provider != resource.provider
+        or record.type != resource.type
+    )
+    return ResourceChange(
+        address=resource.address,
+        type=resource.type,
+        provider=resource.provider,
+        group=resource.group,
+        action="replace" if replaced else "update",
+        reasons=reasons,
+        changes=attr_changes(record.attributes, resource.attributes, forcing=forcing),
+        drift=drift,
+        before=record.attributes,
+        resource=resource,
+    )
+
+
+def _drift_reasons(drift: list[AttrChange], changed: list[str]) -> list[str]:
+    drifted = {re.split(r"[.\[]", change.path, maxsplit=1)[0] for change in drift}
+    back = [name for name in changed if name in drifted]
+    return [f"changed outside fnplan: {', '.join(back)}"] if back else []
+
+
+def _delete(record: ResourceState, reason: str, drift: list[AttrChange]) -> ResourceChange:
+    return ResourceChange(
+        address=record.address,
+        type=record.type,
+        provider=record.provider,
+        group=record.group,
+        action="delete",
+        reasons=[reason],
+        drift=drift,
+        before=record.attributes,
+    )
+
+
+def _mark_create_before_destroy(
+    changes: list[ResourceChange], desired: Desired, state: State
+) -> None:
+    """A replaced object that something else depends on is created before the old one goes."""
+    replaced = [change for change in changes if change.action == "replace"]
+    if not replaced:
+        return
+    depended: set[str] = set()
+    for resource in desired.resources.values():
+        depended.update(d for d in resource.depends_on if d != resource.address)
+    for record in state.resources.values():
+        depended.update(d for d in record.dependencies if d != record.address)
+    for change in replaced:
+        change.create_before_destroy = change.address in depended
+
+
+def _output_changes(
+    desired: Desired, state: State, changes: list[ResourceChange], destroy: bool
+) -> list[OutputChange]:
+    """Root output changes; a placeholder resolves only from a resource left unchanged."""
+    moving = {change.address for change in changes if change.action != "noop"}
+    lookup = state_lookup(state.resources, lambda address: address not in moving)
+    result: list[OutputChange] = []
+    specs = {} if destroy else desired.outputs
+    for name, spec in sorted(specs.items()):
+        prior = state.outputs.get(name)
+        value, known = fill_refs(spec.value, lookup)
+        action: Action
+        if prior is None:
+            action = "create"
+        elif known and prior.value == value:
+            action = "noop"
+        else:
+            action = "update"
+        result.append(
+            OutputChange(
+                name=name,
+                action=action,
+                before=None if prior is None else prior.value,
+                after=value,
+                sensitive=spec.sensitive or (prior is not None and prior.sensitive),
+                known_after_apply=not known,
+            )
+        )
+    for name, prior in sorted(state.outputs.items()):
+        if name not in specs:
+            result.append(
+                OutputChange(
+                    name=name, action="delete", before=prior.value, sensitive=prior.sensitive
+                )
+            )
+    return result
+
+
+def _deletes_first(changes: list[ResourceChange]) -> list[ResourceChange]:
+    """Deletes and replacements first, then the rest, each part keeping its address order."""
+    first = [change for change in changes if change.action in ("delete", "replace")]
+    if not first:
+        return changes
+    return first + [change for change in changes if change.action not in ("delete", "replace")]
+
+
+def _summary(changes: list[ResourceChange]) -> PlanSummary:
+    summary = PlanSummary()
+    for change in changes:
+        if change.action in ("create", "replace"):
+            summary.add += 1
+        if change.action in ("delete", "replace"):
+            summary.destroy += 1
+        if change.action == "update":
+            summary.change += 1
+    return summary

@@ -1,0 +1,199 @@
+"""Human and JSON renderings of a plan: Terraform-like text grouped by the user's blocks,
+with reasons, attribute diffs, drift, outputs and the one summary line scripts look for."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from fnplan.plan.diff import changed_top_level
+from fnplan.plan.model import AttrChange, OutputChange, Plan, ResourceChange
+from fnplan.plan.refresh import DELETED_PATH
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+_SYMBOL = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
+_STYLE = {"create": "green", "update": "yellow", "delete": "red", "replace": "magenta"}
+_HEADLINE = {
+    "create": "will be created",
+    "update": "will be updated in place",
+    "delete": "will be destroyed",
+    "replace": "must be replaced",
+}
+_MAX_INLINE = 80
+_MAX_LINES = 12
+_MAX_STRING = 200
+_INDENT = "      "
+
+
+def render_plan(
+    plan: Plan,
+    console: Console,
+    *,
+    drift: Mapping[str, list[AttrChange]] = {},
+) -> None:
+    """Print the plan for a reviewer: drift, the actions grouped by block, outputs, summary."""
+    drift = drift or {c.address: c.drift for c in plan.changes if c.drift}
+    if drift:
+        console.print(_drift_section(drift), highlight=False, soft_wrap=True)
+    actions = [change for change in plan.changes if change.action != "noop"]
+    outputs = [output for output in plan.outputs if output.action != "noop"]
+    if actions:
+        console.print(_actions_section(actions), highlight=False, soft_wrap=True)
+    if outputs:
+        console.print(_outputs_section(outputs), highlight=False, soft_wrap=True)
+    console.print(summary_line(plan), style="bold", highlight=False)
+
+
+def plan_json(plan: Plan) -> str:
+    """The plan as JSON (schemas/plan.schema.json), the form `--json` prints and `--out` saves."""
+    return plan.model_dump_json(indent=2)
+
+
+def summary_line(plan: Plan) -> str:
+    """ "Plan: 3 to add, 1 to change, 0 to destroy." or the no-changes sentence."""
+    if not plan.has_changes():
+        return "No changes. Your infrastructure matches the configuration."
+    s = plan.summary
+    return f"Plan: {s.add} to add, {s.change} to change, {s.destroy} to destroy."
+
+
+def _text() -> Text:
+    from rich.text import Text
+
+    return Text()
+
+
+def _drift_section(drift: Mapping[str, list[AttrChange]]) -> Text:
+    text = _text()
+    text.append("Changed outside fnplan\n", style="bold")
+    text.append("fnplan found these differences between the state and the real objects:\n\n")
+    for address in sorted(drift):
+        changes = drift[address]
+        if any(change.path == DELETED_PATH for change in changes):
+            text.append("  - ", style="red")
+            text.append(f"{address} has been deleted\n", style="bold")
+            continue
+        text.append("  ~ ", style="yellow")
+        text.append(f"{address} has changed\n", style="bold")
+        for change in changes:
+            _append_attr_change(text, change)
+    return text
+
+
+def _actions_section(actions: list[ResourceChange]) -> Text:
+    text = _text()
+    text.append("fnplan will perform the following actions:\n", style="bold")
+    text.append("  (+ create, ~ update in place, - destroy, -/+ replace, +/- create first)\n")
+    groups: dict[str, list[ResourceChange]] = {}
+    for change in actions:
+        groups.setdefault(change.group or change.address, []).append(change)
+    for group in sorted(groups):
+        text.append(f"\n# {group}\n", style="bold")
+        for change in groups[group]:
+            _append_resource(text, change)
+    return text
+
+
+def _append_resource(text: Text, change: ResourceChange) -> None:
+    style = _STYLE[change.action]
+    symbol = _SYMBOL[change.action]
+    headline = _HEADLINE[change.action]
+    if change.action == "replace" and change.create_before_destroy:
+        symbol, headline = "+/-", "must be replaced (the new one is created first)"
+    text.append(f"  {symbol:>3} ", style=style)
+    text.append(change.address, style="bold")
+    text.append(f" {headline}\n")
+    for reason in change.reasons:
+        text.append(f"{_INDENT}# {reason}\n", style="dim")
+    if change.action == "create" and change.resource is not None:
+        for name, value in change.resource.attributes.items():
+            _append_value_line(text, "+", "green", f"{name} = ", value)
+    elif change.action in ("update", "replace"):
+        for attr in change.changes:
+            _append_attr_change(text, attr)
+        after = change.resource.attributes if change.resource is not None else {}
+        before = change.before or {}
+        hidden = len(before.keys() | after.keys()) - len(changed_top_level(before, after))
+        if hidden:
+            text.append(f"{_INDENT}({hidden} unchanged attributes hidden)\n", style="dim")
+
+
+def _append_attr_change(text: Text, change: AttrChange) -> None:
+    if change.known_after_apply:
+        text.append(f"{_INDENT}~ {change.path} = (known after apply)\n", style="yellow")
+    elif change.before is None and change.after is not None:
+        _append_value_line(text, "+", "green", f"{change.path} = ", change.after)
+    elif change.after is None and change.before is not None:
+        _append_value_line(text, "-", "red", f"{change.path} = ", change.before)
+    else:
+        before, after = _format_value(change.before), _format_value(change.after)
+        text.append(f"{_INDENT}~ ", style="yellow")
+        if "\n" in before or "\n" in after:
+            text.append(f"{change.path}:\n")
+            text.append(_indent(before, "- "), style="red")
+            text.append(_indent(after, "+ "), style="green")
+        else:
+            text.append(f"{change.path}: {before} → {after}")
+            text.append("\n")
+    if change.forces_replacement:
+        text.append(f"{_INDENT}  # {change.path} forces replacement\n", style="red")
+
+
+def _append_value_line(text: Text, symbol: str, style: str, label: str, value: Any) -> None:
+    formatted = _format_value(value)
+    text.append(f"{_INDENT}{symbol} ", style=style)
+    if "\n" in formatted:
+        text.append(f"{label.rstrip()}\n")
+        text.append(_indent(formatted, "  "))
+    else:
+        text.append(f"{label}{formatted}\n")
+
+
+def _outputs_section(outputs: list[OutputChange]) -> Text:
+    text = _text()
+    text.append("Changes to outputs:\n", style="bold")
+    for output in outputs:
+        style = _STYLE.get(output.action, "yellow")
+        text.append(f"  {_SYMBOL.get(output.action, '~'):>3} ", style=style)
+        if output.action == "delete":
+            text.append(f"{output.name}\n")
+            continue
+        text.append(f"{output.name} = ")
+        if output.sensitive:
+            text.append("(sensitive value)\n", style="dim")
+        elif output.known_after_apply:
+            text.append("(known after apply)\n", style="dim")
+        else:
+            formatted = _format_value(output.after)
+            text.append(f"\n{_indent(formatted, '  ')}" if "\n" in formatted else f"{formatted}\n")
+    return text
+
+
+def _format_value(value: Any) -> str:
+    """JSON on one line when short, else pretty-printed and cut after a few lines."""
+    value = _shorten_strings(value)
+    inline = json.dumps(value, ensure_ascii=False, default=str)
+    if len(inline) <= _MAX_INLINE:
+        return inline
+    lines = json.dumps(value, ensure_ascii=False, indent=2, default=str).splitlines()
+    if len(lines) > _MAX_LINES:
+        lines = [*lines[:_MAX_LINES], f"… ({len(lines) - _MAX_LINES} more lines)"]
+    return "\n".join(lines)
+
+
+def _shorten_strings(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > _MAX_STRING:
+        return f"{value[:_MAX_STRING]}… ({len(value)} characters)"
+    if isinstance(value, dict):
+        return {key: _shorten_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shorten_strings(item) for item in value]
+    return value
+
+
+def _indent(block: str, marker: str) -> str:
+    return "".join(f"{_INDENT}  {marker}{line}\n" for line in block.splitlines())

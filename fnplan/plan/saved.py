@@ -1,0 +1,84 @@
+"""Saved plans (`fnplan plan --out FILE`, `fnplan apply FILE`): written atomically, read back
+with format checks, and refused when the state moved on since the plan was made."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fnplan.errors import PlanError
+from fnplan.plan.model import PLAN_FORMAT_VERSION, Plan
+from fnplan.plan.render import plan_json
+
+if TYPE_CHECKING:
+    from fnplan.state.model import State
+
+
+def save_plan(plan: Plan, path: Path) -> None:
+    """Write the plan as JSON via a temp file + rename, so a crash never leaves half a plan."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(plan_json(plan))
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def load_plan(path: Path) -> Plan:
+    """Read a saved plan; a missing, corrupt or newer-format file raises PlanError."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise PlanError(f"{path}: no such saved plan file") from error
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise PlanError(
+            f"{path}: not a saved fnplan plan ({error})",
+            hint="make a new one with `fnplan plan --out FILE`",
+        ) from error
+    if not isinstance(data, dict) or not isinstance(data.get("format_version"), int):
+        raise PlanError(
+            f"{path}: not a saved fnplan plan (no format_version)",
+            hint="make a new one with `fnplan plan --out FILE`",
+        )
+    if data["format_version"] > PLAN_FORMAT_VERSION:
+        raise PlanError(
+            f"{path}: plan format {data['format_version']} is newer than this fnplan "
+            f"understands ({PLAN_FORMAT_VERSION})",
+            hint="upgrade fnplan, or make the plan again with this version",
+        )
+    from pydantic import ValidationError
+
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise PlanError(
+            f"{path}: saved plan is damaged: {where}: {first['msg']}",
+            hint="make a new one with `fnplan plan --out FILE`",
+        ) from error
+
+
+def check_plan_current(plan: Plan, state: State) -> None:
+    """Refuse a saved plan made against another state (lineage) or an older one (serial)."""
+    if plan.lineage != state.lineage:
+        raise PlanError(
+            "saved plan is stale: it was made for another state "
+            f"(lineage {plan.lineage}, now {state.lineage})",
+            hint="make a new plan with `fnplan plan --out FILE`",
+        )
+    if plan.serial != state.serial:
+        raise PlanError(
+            "saved plan is stale: the state changed since it was made "
+            f"(serial {plan.serial}, now {state.serial})",
+            hint="make a new plan with `fnplan plan --out FILE`",
+        )

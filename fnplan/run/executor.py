@@ -1,0 +1,218 @@
+"""The local workflow executor: runs a compiled WorkflowDocument to completion.
+
+Ready steps are dispatched to a thread pool (function handlers then run in warm worker
+processes); the main thread alone owns the scheduler and the step outputs, and learns of
+finished steps through a queue, so the bookkeeping needs no locks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import re
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from fnplan.errors import FnplanError
+from fnplan.run.context import RunContext
+from fnplan.run.failure import StepFailure
+from fnplan.run.logs import ExecutionLog, RunIdentity, new_span_id, new_trace_id
+from fnplan.run.protocols import FunctionResolver, WorkflowResolver
+from fnplan.run.records import ErrorInfo, RunEvent
+from fnplan.run.scheduler import Scheduler
+from fnplan.run.steps import StepOutcome, run_step
+from fnplan.run.validation import schema_problem
+from fnplan.run.values import resolve
+from fnplan.run.workers import WorkerPool, shared_pool
+from fnplan.workflow.model import Step, WorkflowDocument
+
+_EXECUTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+@dataclass(frozen=True, slots=True)
+class RunParent:
+    """Links a child execution (nesting = "call") to the step attempt that started it."""
+
+    execution_id: str
+    trace_id: str
+    span_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """How a run ended; `failed_step` names the uncaught failing step, if any."""
+
+    status: Literal["succeeded", "failed"]
+    output: Any
+    error: ErrorInfo | None
+    failed_step: str | None
+    log_path: Path
+    execution_id: str
+
+
+def run_workflow(
+    document: WorkflowDocument,
+    input: Any,
+    *,
+    resolver: FunctionResolver,
+    workflows: WorkflowResolver,
+    log_dir: Path,
+    execution_id: str | None = None,
+    on_event: Callable[[RunEvent], None] | None = None,
+    max_parallel: int = 32,
+    pool: WorkerPool | None = None,
+    workflow_version: str | None = None,
+    parent: RunParent | None = None,
+) -> RunResult:
+    """Run `document` with `input`, writing its execution log; step failures never raise.
+
+    Raises ConfigError when the document itself is unusable (unknown step names, a cycle) or
+    the execution id is not a safe file name.
+    """
+    scheduler = Scheduler(document)
+    identity = RunIdentity(
+        workflow=document.name,
+        workflow_address=document.address,
+        workflow_version=workflow_version or document_version(document),
+        execution_id=_execution_id(execution_id),
+        parent_execution_id=parent.execution_id if parent else None,
+        trace_id=parent.trace_id if parent else new_trace_id(),
+        run_span_id=new_span_id(),
+        parent_span_id=parent.span_id if parent else None,
+    )
+    log = ExecutionLog(identity, log_dir, on_event)
+    context = RunContext(
+        log=log,
+        resolver=resolver,
+        workflows=workflows,
+        pool=pool or shared_pool(),
+        log_dir=log_dir,
+        on_event=on_event,
+        max_parallel=max(1, max_parallel),
+    )
+    try:
+        return _Run(document, input, scheduler, context).execute()
+    finally:
+        log.close()
+
+
+def document_version(document: WorkflowDocument) -> str:
+    """The version of a document when none is given: the sha256 of its canonical JSON."""
+    return hashlib.sha256(document.model_dump_json().encode()).hexdigest()
+
+
+class _Run:
+    """One execution: dispatches ready steps, settles outcomes and writes run records."""
+
+    def __init__(
+        self, document: WorkflowDocument, input: Any, scheduler: Scheduler, context: RunContext
+    ) -> None:
+        self.document = document
+        self.input = input
+        self.scheduler = scheduler
+        self.context = context
+        self.log = context.log
+        self.steps = {step.name: step for step in document.steps}
+        self.scopes: dict[str, dict[str, Any]] = {}
+        self.failure: tuple[str, ErrorInfo] | None = None
+        self.completions: queue.Queue[StepOutcome | BaseException] = queue.Queue()
+
+    def execute(self) -> RunResult:
+        began = time.monotonic()
+        self.log.write("run_started", input=self.input)
+        problem = schema_problem(self.document.input_schema, self.input)
+        if problem is not None:
+            error = ErrorInfo(type="InputValidation", message=f"workflow input {problem}")
+            return self._finish(began, None, (None, error))
+        self._dispatch_all()
+        if self.failure is not None:
+            return self._finish(began, None, self.failure)
+        try:
+            output = self._output()
+        except StepFailure as failure:
+            return self._finish(began, None, (None, failure.info))
+        return self._finish(began, output, None)
+
+    def _dispatch_all(self) -> None:
+        workers = min(self.context.max_parallel, max(1, len(self.steps)))
+        running = 0
+        with ThreadPoolExecutor(workers, thread_name_prefix="fnplan-step") as threads:
+            while True:
+                if self.failure is None:
+                    for step in self.scheduler.take_ready():
+                        threads.submit(self._step_task, step, self._scope_for(step.name))
+                        running += 1
+                if running == 0:
+                    break
+                outcome = self.completions.get()
+                running -= 1
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                self._settle(outcome)
+        assert self.scheduler.finished, "every step settles once nothing is running"
+
+    def _step_task(self, step: Step, scope: dict[str, Any]) -> None:
+        try:
+            self.completions.put(run_step(step, scope, self.context))
+        except BaseException as bug:
+            self.completions.put(bug)
+
+    def _scope_for(self, name: str) -> dict[str, Any]:
+        deps = self.scheduler.dependencies(name)
+        return {"input": self.input, "step": {d: self.scopes[d] for d in deps if d in self.scopes}}
+
+    def _settle(self, outcome: StepOutcome) -> None:
+        if outcome.state == "succeeded":
+            self.scopes[outcome.name] = {"output": outcome.output}
+        elif outcome.state == "caught" and outcome.error is not None:
+            error = {"type": outcome.error.type, "message": outcome.error.message}
+            self.scopes[outcome.name] = {"output": None, "error": error}
+        skipped = self.scheduler.settle(outcome.name, outcome.state, outcome.caught_to)
+        if outcome.state == "failed" and self.failure is None and outcome.error is not None:
+            self.failure = (outcome.name, outcome.error)
+            reason = f"the run is failing: step {outcome.name!r} failed"
+            skipped += self.scheduler.stop(reason)
+        for name, reason in skipped:
+            self.log.write("skipped", step=name, node_type=self.steps[name].type, message=reason)
+
+    def _output(self) -> Any:
+        unavailable = frozenset(
+            name for name in self.steps if self.scheduler.state(name) != "succeeded"
+        )
+        scope = {"input": self.input, "step": self.scopes}
+        output = resolve(self.document.output, scope, unavailable)
+        problem = schema_problem(self.document.output_schema, output)
+        if problem is not None:
+            raise StepFailure("OutputValidation", f"workflow output {problem}")
+        return output
+
+    def _finish(
+        self, began: float, output: Any, failure: tuple[str | None, ErrorInfo] | None
+    ) -> RunResult:
+        duration = (time.monotonic() - began) * 1000.0
+        ident = self.log.identity
+        if failure is None:
+            self.log.write("run_succeeded", duration_ms=duration, output=output)
+            return RunResult("succeeded", output, None, None, self.log.path, ident.execution_id)
+        step, error = failure
+        message = f"step {step!r} failed" if step else None
+        self.log.write("run_failed", duration_ms=duration, error=error, message=message)
+        return RunResult("failed", None, error, step, self.log.path, ident.execution_id)
+
+
+def _execution_id(given: str | None) -> str:
+    if given is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        return f"{stamp}-{uuid.uuid4().hex[:12]}"
+    if not _EXECUTION_ID.match(given):
+        raise FnplanError(
+            f"execution id {given!r} is not usable as a file name",
+            allowed=["letters, digits, '.', '_' and '-' (up to 128, not starting with '.' or '-')"],
+        )
+    return given

@@ -1,0 +1,62 @@
+"""Shell steps: the script runs locally with /bin/sh in a scratch directory (image ignored)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from typing import Any
+
+from fnplan.run.context import AttemptContext
+from fnplan.run.failure import StepFailure
+from fnplan.run.nodes import Resolve
+from fnplan.workflow.model import Step
+
+
+def prepare(step: Step, resolve: Resolve) -> tuple[Any, Any]:
+    """Resolve the env (values become strings, non-strings as JSON); the env is not logged."""
+    task = step.shell
+    assert task is not None, "a shell step carries a shell task"
+    env = {name: _env_value(value) for name, value in resolve(task.env).items()}
+    request = {"script": task.script, "env": env, "image": task.image}
+    return request, {"script": task.script}
+
+
+def run(request: Any, ctx: AttemptContext) -> Any:
+    """Run the script once: output {"stdout", "exit_code": 0}; a non-zero exit is ShellError."""
+    if request["image"]:
+        ctx.notice(f"image {request['image']!r} ignored: shell steps run locally with /bin/sh")
+    timeout = ctx.step.resources.timeout if ctx.step.resources else None
+    env = {**os.environ, **request["env"]}
+    with (
+        tempfile.TemporaryDirectory(prefix="fnplan-shell-") as scratch,
+        ctx.stdout_path.open("wb") as stdout,
+        ctx.stderr_path.open("wb") as stderr,
+    ):
+        try:
+            completed = subprocess.run(
+                ["/bin/sh", "-c", request["script"]],
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+                cwd=scratch,
+                env=env,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise StepFailure("Timeout", f"script did not finish within {timeout:g} s") from None
+    output = ctx.stdout_path.read_text(errors="replace")
+    if completed.returncode != 0:
+        detail = ctx.stderr_path.read_text(errors="replace").strip().splitlines()[-5:]
+        raise StepFailure(
+            "ShellError",
+            f"script exited with code {completed.returncode}"
+            + "".join(f"\n{line}" for line in detail),
+        )
+    return {"stdout": output, "exit_code": 0}
+
+
+def _env_value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)

@@ -1,0 +1,170 @@
+"""Running one step: its `when`, its attempts with retries and backoff, and its catch.
+
+Per attempt the log gets `started` and then exactly one of `succeeded`, `retrying`,
+`failed` (an uncaught failure) or `caught` (a failure routed to a catch's `next`).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from fnplan.run.context import AttemptContext, RunContext
+from fnplan.run.failure import StepFailure, matches
+from fnplan.run.logs import new_span_id
+from fnplan.run.nodes import node_runner
+from fnplan.run.records import ErrorInfo
+from fnplan.run.values import resolve
+from fnplan.workflow.model import Retry, Step
+
+
+@dataclass(frozen=True, slots=True)
+class StepOutcome:
+    """How a step ended, for the scheduler and the run's scope."""
+
+    name: str
+    state: Literal["succeeded", "failed", "caught", "skipped"]
+    output: Any = None
+    error: ErrorInfo | None = None
+    caught_to: str | None = None
+    attempts: int = 0
+
+
+def backoff_delay(retry: Retry, retry_number: int) -> float:
+    """Seconds to wait before retry number `retry_number` (1 = the second attempt)."""
+    if retry.backoff == "exponential":
+        delay = retry.interval * 2 ** (retry_number - 1)
+    elif retry.backoff == "linear":
+        delay = retry.interval * retry_number
+    else:
+        delay = retry.interval
+    return float(min(delay, retry.max_interval))
+
+
+def run_step(step: Step, scope: Mapping[str, Any], run: RunContext) -> StepOutcome:
+    """Run one step to its end (all attempts); never raises StepFailure."""
+    try:
+        if not _when(step, scope):
+            run.log.write("skipped", step=step.name, node_type=step.type, message="when is false")
+            return StepOutcome(step.name, "skipped")
+        request, logged = node_runner(step.type).prepare(step, lambda value: resolve(value, scope))
+    except StepFailure as failure:
+        return _final_failure(step, run, failure.info, attempt=None, duration_ms=None)
+    return _attempts(step, request, logged, run)
+
+
+def _when(step: Step, scope: Mapping[str, Any]) -> bool:
+    value = resolve(step.when, scope)
+    if value is None:
+        return True
+    if not isinstance(value, bool):
+        raise StepFailure("ExpressionError", f"when must be true or false, got {value!r}")
+    return value
+
+
+def _attempts(step: Step, request: Any, logged: Any, run: RunContext) -> StepOutcome:
+    runner = node_runner(step.type)
+    attempt = 1
+    while True:
+        ctx = _attempt_context(step, attempt, run)
+        stdout, stderr = ctx.stdout_path, ctx.stderr_path
+        run.log.write(
+            "started",
+            step=step.name,
+            node_type=step.type,
+            attempt=attempt,
+            span_id=ctx.span_id,
+            input=logged,
+        )
+        began = time.monotonic()
+        try:
+            output = runner.run(request, ctx)
+        except StepFailure as failure:
+            error = failure.info
+        else:
+            run.log.write(
+                "succeeded",
+                step=step.name,
+                node_type=step.type,
+                attempt=attempt,
+                span_id=ctx.span_id,
+                duration_ms=_since(began),
+                output=output,
+                stdout_path=_existing(stdout),
+                stderr_path=_existing(stderr),
+            )
+            return StepOutcome(step.name, "succeeded", output=output, attempts=attempt)
+        duration = _since(began)
+        if attempt >= step.retry.max_attempts or not matches(error.type, step.retry.errors):
+            return _final_failure(step, run, error, attempt, duration, ctx)
+        delay = backoff_delay(step.retry, attempt)
+        run.log.write(
+            "retrying",
+            step=step.name,
+            node_type=step.type,
+            attempt=attempt,
+            span_id=ctx.span_id,
+            duration_ms=duration,
+            error=error,
+            message=f"attempt {attempt + 1} in {delay:g} s",
+            stdout_path=_existing(stdout),
+            stderr_path=_existing(stderr),
+        )
+        time.sleep(delay)
+        attempt += 1
+
+
+def _final_failure(
+    step: Step,
+    run: RunContext,
+    error: ErrorInfo,
+    attempt: int | None,
+    duration_ms: float | None,
+    ctx: AttemptContext | None = None,
+) -> StepOutcome:
+    catch = next((c for c in step.catch if matches(error.type, c.errors)), None)
+    event: Literal["caught", "failed"] = "failed" if catch is None else "caught"
+    run.log.write(
+        event,
+        step=step.name,
+        node_type=step.type,
+        attempt=attempt,
+        span_id=ctx.span_id if ctx else None,
+        duration_ms=duration_ms,
+        error=error,
+        message=None if catch is None else f"error routed to step {catch.next!r}",
+        stdout_path=_existing(ctx.stdout_path) if ctx else None,
+        stderr_path=_existing(ctx.stderr_path) if ctx else None,
+    )
+    return StepOutcome(
+        step.name,
+        event,
+        error=error,
+        caught_to=catch.next if catch else None,
+        attempts=attempt or 0,
+    )
+
+
+def _attempt_context(step: Step, attempt: int, run: RunContext) -> AttemptContext:
+    stdout, stderr = run.log.capture_paths(step.name, attempt)
+    return AttemptContext(
+        run=run,
+        step=step,
+        attempt=attempt,
+        attempt_id=str(uuid.uuid4()),
+        span_id=new_span_id(),
+        stdout_path=stdout,
+        stderr_path=stderr,
+    )
+
+
+def _since(began: float) -> float:
+    return (time.monotonic() - began) * 1000.0
+
+
+def _existing(path: Path) -> Path | None:
+    return path if path.exists() else None

@@ -1,0 +1,254 @@
+"""Function versions on this machine: immutable code snapshots with a manifest each.
+
+local/functions/<address>/<version>/{code/, manifest.json} is one published version;
+local/functions/<address>/versions.json records {"latest", "keep_versions", "retain_versions",
+"versions": [{number, hash, path, created, python}]}. Publishing copies to a temp directory
+and renames it into place, then prunes versions beyond keep_versions that are not retained.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fnplan.provider import Observation
+from fnplan.resources import Resource
+from fnplan.state.model import ResourceState
+
+from . import snapshot
+from .disk import (
+    LOCKS,
+    Layout,
+    atomic_write_json,
+    encode_address,
+    make_dirs,
+    prune_empty,
+    read_json,
+    remove_tree,
+)
+from .problems import resource_error
+from .runtimes import interpreter
+
+VERSIONS = "versions.json"
+MANIFEST = "manifest.json"
+CODE = "code"
+_TMP_PREFIX = ".tmp-"
+_DEFAULT_KEEP = 3
+#: attributes that describe the deployment, not one version
+_DEPLOYMENT_KEYS = ("keep_versions", "retain_versions")
+
+
+class Functions:
+    """Publish, observe, prune and delete function versions."""
+
+    def __init__(self, layout: Layout, project_dir: Path) -> None:
+        self._layout = layout
+        self._project_dir = project_dir
+        self._functions = str(layout.functions)
+
+    def observe(self, prior: ResourceState) -> Observation:
+        # plain str paths: pathlib's overhead would dominate at 1,000 functions
+        directory = os.path.join(self._functions, encode_address(prior.address))
+        record = read_json(os.path.join(directory, VERSIONS))
+        if not isinstance(record, dict) or not record.get("latest"):
+            return Observation(exists=False)
+        version_dir = os.path.join(directory, record["latest"])
+        manifest = read_json(os.path.join(version_dir, MANIFEST))
+        if not isinstance(manifest, dict):
+            return Observation(exists=False)
+        try:
+            actual = snapshot.check(os.path.join(version_dir, CODE), manifest["files"])
+        except FileNotFoundError:
+            return Observation(exists=False)
+        attributes = dict(manifest["attributes"])
+        attributes.update({key: record.get(key) for key in _DEPLOYMENT_KEYS})
+        if actual is not None:
+            attributes["source_hash"] = f"tampered:{actual}"
+        outputs = _outputs(directory, record, manifest)
+        return Observation(exists=True, attributes=attributes, outputs=outputs)
+
+    def create(self, resource: Resource) -> dict[str, Any]:
+        directory = self._layout.function_dir(resource.address)
+        with LOCKS.get(f"function:{resource.address}"):
+            try:
+                return self._publish(resource, directory)
+            except BaseException:
+                if not (directory / VERSIONS).exists():
+                    prune_empty(directory, self._layout.root)
+                raise
+
+    def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
+        return self.create(resource)
+
+    def delete(self, prior: ResourceState) -> None:
+        with LOCKS.get(f"function:{prior.address}"):
+            directory = self._layout.function_dir(prior.address)
+            remove_tree(directory)
+            prune_empty(directory.parent, self._layout.root)
+
+    def _publish(self, resource: Resource, directory: Path) -> dict[str, Any]:
+        version = resource.attributes.get("version")
+        if not isinstance(version, str) or not version:
+            raise resource_error(resource, "the function has no `version` hash")
+        source = self._source(resource)
+        python = self._python(resource)
+        make_dirs(directory)
+        _remove_leftovers(directory)
+        record = _load_record(directory)
+        entry = next((v for v in record["versions"] if v["hash"] == version), None)
+        manifest = _intact_manifest(directory / version) if entry else None
+        if manifest is None:
+            number = entry["number"] if entry else _next_number(record)
+            manifest = _write_version(resource, source, directory, number, python)
+            others = [v for v in record["versions"] if v["hash"] != version]
+            record["versions"] = [*others, _entry(directory, manifest)]
+        removed = _prune(record, resource, version)
+        atomic_write_json(directory / VERSIONS, record)
+        for hash_ in removed:
+            remove_tree(directory / hash_)
+        return _outputs(str(directory), record, manifest)
+
+    def _source(self, resource: Resource) -> Path:
+        raw = resource.attributes.get("source")
+        if not isinstance(raw, str) or not raw:
+            raise resource_error(resource, "the function has no `source` directory")
+        source = self._project_dir / raw
+        if not source.is_dir():
+            raise resource_error(resource, f"source directory {source} does not exist")
+        handler = resource.attributes.get("handler")
+        if not isinstance(handler, str) or "." not in handler:
+            raise resource_error(
+                resource,
+                f"handler {handler!r} is not of the form MODULE.FUNCTION",
+                hint='e.g. handler = "main.handler" for def handler(event, context) in main.py',
+            )
+        module = handler.rpartition(".")[0].replace(".", "/")
+        if not ((source / f"{module}.py").is_file() or (source / module / "__init__.py").is_file()):
+            raise resource_error(resource, f"handler module {module}.py not found in {source}")
+        return source
+
+    def _python(self, resource: Resource) -> str:
+        runtime = resource.attributes.get("runtime")
+        if not isinstance(runtime, dict):
+            return sys.executable
+        python = interpreter(self._layout, str(runtime.get("address")), runtime)
+        if not Path(python).exists():
+            raise resource_error(
+                resource,
+                f"the environment of {runtime.get('address')} is not built ({python} is missing)",
+                hint="apply the runtime first (it is a dependency of the function)",
+            )
+        return python
+
+
+def _load_record(directory: Path) -> dict[str, Any]:
+    """versions.json, or one rebuilt from the manifests on disk when it was lost."""
+    record = read_json(directory / VERSIONS)
+    if isinstance(record, dict) and isinstance(record.get("versions"), list):
+        return record
+    manifests = [read_json(path) for path in directory.glob(f"*/{MANIFEST}")]
+    versions = [_entry(directory, m) for m in manifests if isinstance(m, dict)]
+    return {"versions": sorted(versions, key=lambda v: v["number"])}
+
+
+def _intact_manifest(version_dir: Path) -> dict[str, Any] | None:
+    """The version's manifest when its snapshot is exactly as published, else None."""
+    manifest = read_json(version_dir / MANIFEST)
+    if not isinstance(manifest, dict):
+        return None
+    try:
+        intact = snapshot.check(version_dir / CODE, manifest["files"]) is None
+    except FileNotFoundError:
+        return None
+    return manifest if intact else None
+
+
+def _next_number(record: dict[str, Any]) -> int:
+    return 1 + max((int(v["number"]) for v in record["versions"]), default=0)
+
+
+def _write_version(
+    resource: Resource, source: Path, directory: Path, number: int, python: str
+) -> dict[str, Any]:
+    """Copy the source into a new version directory atomically; returns its manifest."""
+    version = str(resource.attributes["version"])
+    staging = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=directory))
+    try:
+        try:
+            snapshot.copy_source(source, staging / CODE)
+        except OSError as exc:
+            raise resource_error(resource, f"cannot copy {source}: {exc}") from exc
+        manifest = {
+            "address": resource.address,
+            "version": version,
+            "version_number": number,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "python": python,
+            "attributes": {
+                k: v for k, v in resource.attributes.items() if k not in _DEPLOYMENT_KEYS
+            },
+            "files": snapshot.fingerprint(staging / CODE),
+        }
+        atomic_write_json(staging / MANIFEST, manifest)
+        _swap_into_place(staging, directory / version)
+    finally:
+        remove_tree(staging)
+    return manifest
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    """Rename `staging` to `target`, moving a (damaged) existing `target` aside first."""
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=target.parent))
+        target.rename(old / "old")
+        staging.rename(target)
+        remove_tree(old)
+    else:
+        staging.rename(target)
+
+
+def _entry(directory: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "number": manifest["version_number"],
+        "hash": manifest["version"],
+        "path": str(directory / manifest["version"] / CODE),
+        "created": manifest["created"],
+        "python": manifest["python"],
+    }
+
+
+def _prune(record: dict[str, Any], resource: Resource, latest: str) -> list[str]:
+    """Keep the newest keep_versions, every retained hash and `latest`; returns removed hashes."""
+    keep_versions = resource.attributes.get("keep_versions")
+    retain_versions = resource.attributes.get("retain_versions")
+    keep_count = _DEFAULT_KEEP if keep_versions is None else max(1, int(keep_versions))
+    retained = [str(h) for h in retain_versions or []]
+    newest = sorted(record["versions"], key=lambda v: v["number"], reverse=True)[:keep_count]
+    keep = {latest, *retained, *(v["hash"] for v in newest)}
+    removed = [v["hash"] for v in record["versions"] if v["hash"] not in keep]
+    record["versions"] = sorted(
+        (v for v in record["versions"] if v["hash"] in keep), key=lambda v: v["number"]
+    )
+    record.update(latest=latest, keep_versions=keep_versions, retain_versions=retain_versions)
+    return removed
+
+
+def _remove_leftovers(directory: Path) -> None:
+    """Remove staging directories left by an interrupted publish."""
+    for path in directory.glob(f"{_TMP_PREFIX}*"):
+        remove_tree(path)
+
+
+def _outputs(directory: str, record: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "version": manifest["version"],
+        "version_number": manifest["version_number"],
+        "versions": [{k: v[k] for k in ("number", "hash", "path")} for v in record["versions"]],
+        "python": manifest["python"],
+        "code": os.path.join(directory, manifest["version"], CODE),
+        "handler": manifest["attributes"].get("handler"),
+    }

@@ -1,0 +1,32 @@
+"""ProviderErrors about one resource, pointing at the block that declared it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from fnplan.errors import ProviderError, SourcePos
+from fnplan.resources import Resource
+
+
+def resource_error(
+    resource: Resource,
+    message: str,
+    *,
+    hint: str | None = None,
+    allowed: Iterable[str] | None = None,
+) -> ProviderError:
+    """A ProviderError prefixed with the address and positioned at the resource's block."""
+    return ProviderError(
+        f"{resource.address}: {message}", pos=_position(resource.pos), hint=hint, allowed=allowed
+    )
+
+
+def _position(pos: str | None) -> SourcePos | None:
+    """Parse "file:line:column" (the file may itself contain colons)."""
+    if not pos:
+        return None
+    file, _, rest = pos.rpartition(":")
+    file, _, line = file.rpartition(":")
+    if not (file and line.isdigit() and rest.isdigit()):
+        return None
+    return SourcePos(file, int(line), int(rest))

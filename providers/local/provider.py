@@ -1,0 +1,83 @@
+"""LocalProvider: deploys runtimes, functions, workflows, events and triggers on this machine.
+
+Everything lives under <project>/.fnplan/local/; each object kind is handled by its own
+module, and this class only dispatches on the resource type.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from fnplan.errors import ProviderError
+from fnplan.provider import Observation, ProviderContext
+
+from .disk import Layout
+from .events import Events
+from .functions import Functions
+from .runtimes import Runtimes
+from .triggers import Triggers
+from .workflows import Workflows
+
+if TYPE_CHECKING:
+    from fnplan.resources import Resource
+    from fnplan.state.model import ResourceState
+
+
+class _Kind(Protocol):
+    def observe(self, prior: ResourceState) -> Observation: ...
+    def create(self, resource: Resource) -> dict[str, Any]: ...
+    def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]: ...
+    def delete(self, prior: ResourceState) -> None: ...
+
+
+class LocalProvider:
+    """The embedded default provider: no cloud, real venvs, snapshots and registries on disk.
+
+    Nothing needs replacing: a new function version is published beside the old ones, a
+    changed runtime gets a new venv, workflows/events/triggers are rewritten in place.
+    """
+
+    name: ClassVar[str] = "local"
+    node_types: ClassVar[frozenset[str]] = frozenset(
+        {"function", "workflow", "sql", "shell", "http"}
+    )
+    replace_triggers: ClassVar[dict[str, frozenset[str]]] = {
+        kind: frozenset() for kind in ("runtime", "function", "workflow", "event", "trigger")
+    }
+
+    def __init__(self, context: ProviderContext) -> None:
+        self.context = context
+        self.layout = Layout.under(context.data_dir)
+        project_dir = context.project_dir
+        self._kinds: dict[str, _Kind] = {
+            "runtime": Runtimes(self.layout, project_dir),
+            "function": Functions(self.layout, project_dir),
+            "workflow": Workflows(self.layout),
+            "event": Events(self.layout),
+            "trigger": Triggers(self.layout),
+        }
+
+    def observe(self, prior: ResourceState) -> Observation:
+        """What is really stored for a recorded address (tampered snapshots show as drift)."""
+        return self._kind(prior.type, prior.address).observe(prior)
+
+    def create(self, resource: Resource) -> dict[str, Any]:
+        """Create (or adopt) the object; returns its outputs."""
+        return self._kind(resource.type, resource.address).create(resource)
+
+    def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
+        """Bring the object to the desired attributes; returns its outputs."""
+        return self._kind(resource.type, resource.address).update(resource, prior)
+
+    def delete(self, prior: ResourceState) -> None:
+        """Remove the object (and directories left empty); a missing object is fine."""
+        self._kind(prior.type, prior.address).delete(prior)
+
+    def _kind(self, type_: str, address: str) -> _Kind:
+        kind = self._kinds.get(type_)
+        if kind is None:
+            raise ProviderError(
+                f"{address}: the local provider cannot manage {type_!r} objects",
+                allowed=self._kinds,
+            )
+        return kind

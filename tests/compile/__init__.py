@@ -1,0 +1,1 @@
+"""Tests of validation and compilation (fnplan.compile)."""

@@ -1,0 +1,205 @@
+"""make_plan: actions, reasons, replacement, targets, destroy, outputs and speed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from fnplan.errors import PlanError
+from fnplan.plan.model import Plan, ResourceChange
+from fnplan.plan.planner import make_plan
+from fnplan.resources import Resource
+from tests.plan.helpers import desired, recorded, res, state_of
+from tests.plan.memory import MemoryProvider
+
+TRIGGERS = {"memory": MemoryProvider.replace_triggers}
+
+RUNTIME = res("runtime.python", language="python3.12", memory=256)
+RESIZE = res(
+    "function.resize",
+    ("runtime.python",),
+    name="resize",
+    source_hash="sha256:aaa",
+    version="1111aaaa2222bbbb",
+    memory=256,
+    timeout=30,
+    env={"LOG_FORMAT": "json"},
+)
+
+
+def _workflow(version: str, isolation: str = "shared", extra_step: bool = False) -> Resource:
+    steps = [
+        {
+            "name": "resize",
+            "type": "function",
+            "function": {"address": "function.resize", "version": version},
+        }
+    ]
+    if extra_step:
+        steps.append({"name": "notify", "type": "http", "http": {"url": "https://x"}})
+    return res(
+        "workflow.thumbnail",
+        ("function.resize",),
+        name="thumbnail",
+        isolation=isolation,
+        document={"name": "thumbnail", "steps": steps, "edges": []},
+    )
+
+
+def _by_address(plan: Plan) -> dict[str, ResourceChange]:
+    return {change.address: change for change in plan.changes}
+
+
+def test_create_update_delete_noop_with_reasons() -> None:
+    old_fn = RESIZE
+    new_fn = res(
+        "function.resize",
+        ("runtime.python",),
+        name="resize",
+        source_hash="sha256:bbb",
+        version="3333cccc4444dddd",
+        memory=512,
+        timeout=60,
+        env={"LOG_FORMAT": "text"},
+    )
+    gone = res("event.legacy", type="com.example.legacy")
+    new_event = res("event.uploaded", type="com.example.uploaded")
+    plan = make_plan(
+        desired(RUNTIME, new_fn, new_event),
+        state_of(RUNTIME, old_fn, gone),
+        replace_triggers=TRIGGERS,
+    )
+    changes = _by_address(plan)
+    assert changes["runtime.python"].action == "noop"
+    assert changes["event.uploaded"].action == "create"
+    assert changes["event.legacy"].action == "delete"
+    assert changes["event.legacy"].reasons == ["not in configuration"]
+    update = changes["function.resize"]
+    assert update.action == "update"
+    assert update.reasons == [
+        "code changed",
+        "configuration changed: env, memory, timeout",
+        "publishes a new version (1111aaaa2222 → 3333cccc4444)",
+    ]
+    paths = {c.path: (c.before, c.after) for c in update.changes}
+    assert paths["env.LOG_FORMAT"] == ("json", "text")
+    assert paths["memory"] == (256, 512)
+    assert plan.summary.model_dump() == {"add": 1, "change": 1, "destroy": 1}
+    assert [c.action for c in plan.changes][:1] == ["delete"]  # deletes first
+    assert plan.lineage and plan.serial == 4 and plan.config_hash == "sha256:test"
+
+
+def test_workflow_reasons_name_new_function_version_isolation_and_steps() -> None:
+    before = _workflow("v1")
+    after = _workflow("v2", isolation="dedicated", extra_step=True)
+    plan = make_plan(desired(RESIZE, after), state_of(RESIZE, before))
+    change = _by_address(plan)["workflow.thumbnail"]
+    assert change.action == "update"
+    assert change.reasons == [
+        "isolation shared→dedicated",
+        "uses function.resize at its new version",
+        "steps changed: added notify",
+    ]
+    assert "document.steps[0].function.version" in {c.path for c in change.changes}
+    assert "document.steps[1]" in {c.path for c in change.changes}
+
+
+def test_replace_trigger_forces_replacement_and_create_before_destroy_with_dependents() -> None:
+    runtime = res("runtime.python", language="python3.13", memory=256)
+    plan = make_plan(desired(runtime, RESIZE), state_of(RUNTIME, RESIZE), replace_triggers=TRIGGERS)
+    change = _by_address(plan)["runtime.python"]
+    assert change.action == "replace"
+    assert "forces replacement: language" in change.reasons
+    assert change.create_before_destroy  # function.resize depends on it
+    assert [c.forces_replacement for c in change.changes] == [True]
+    assert plan.summary.model_dump() == {"add": 1, "change": 0, "destroy": 1}
+
+
+def test_replace_without_dependents_is_destroy_then_create() -> None:
+    renamed = res(
+        "function.resize", ("runtime.python",), **{**RESIZE.attributes, "name": "resize2"}
+    )
+    plan = make_plan(
+        desired(RUNTIME, renamed), state_of(RUNTIME, RESIZE), replace_triggers=TRIGGERS
+    )
+    change = _by_address(plan)["function.resize"]
+    assert change.action == "replace" and not change.create_before_destroy
+
+
+def test_replace_option_and_provider_move() -> None:
+    moved = RESIZE.model_copy(update={"provider": "memory.west"})
+    plan = make_plan(desired(RUNTIME, moved), state_of(RUNTIME, RESIZE), replace=["runtime.python"])
+    changes = _by_address(plan)
+    assert changes["runtime.python"].action == "replace"
+    assert changes["runtime.python"].reasons == ["--replace requested"]
+    assert changes["function.resize"].action == "replace"
+    assert changes["function.resize"].reasons == ["moves from provider memory to memory.west"]
+    with pytest.raises(PlanError, match=r"--replace function\.resise") as error:
+        make_plan(desired(RUNTIME, RESIZE), state_of(RUNTIME), replace=["function.resise"])
+    assert error.value.hint == "did you mean 'function.resize'?"
+
+
+def test_targets_take_dependencies_and_groups_match_dedicated_copies() -> None:
+    copy = res(
+        "workflow.thumbnail.function.resize",
+        ("runtime.python",),
+        group="workflow.thumbnail",
+        name="c",
+    )
+    flow = res("workflow.thumbnail", ("workflow.thumbnail.function.resize",), name="thumbnail")
+    other = res("function.other", ("runtime.python",), name="other")
+    want = desired(RUNTIME, copy, flow, other)
+    plan = make_plan(want, state_of(), targets=["workflow.thumbnail"])
+    assert {c.address for c in plan.changes} == {
+        "runtime.python",
+        "workflow.thumbnail",
+        "workflow.thumbnail.function.resize",
+    }
+    plan = make_plan(want, state_of(), targets=["workflow.thumbnail.function.resize"])
+    assert {c.address for c in plan.changes} == {
+        "runtime.python",
+        "workflow.thumbnail.function.resize",
+    }
+    with pytest.raises(PlanError, match=r"--target function\.othr") as error:
+        make_plan(want, state_of(), targets=["function.othr"])
+    assert error.value.hint == "did you mean 'function.other'?"
+
+
+def test_destroy_deletes_everything_and_targeted_destroy_takes_dependents() -> None:
+    flow = _workflow("v1")
+    state = state_of(RUNTIME, RESIZE, flow)
+    plan = make_plan(desired(RUNTIME, RESIZE, flow), state, destroy=True)
+    assert {c.action for c in plan.changes} == {"delete"}
+    assert plan.summary.destroy == 3 and plan.destroy
+    plan = make_plan(desired(), state, destroy=True, targets=["function.resize"])
+    assert {c.address for c in plan.changes} == {"function.resize", "workflow.thumbnail"}
+
+
+def test_outputs_known_after_apply_unless_resource_unchanged() -> None:
+    ref = {"$ref": "function.resize", "attr": "endpoint"}
+    state = state_of(RUNTIME)
+    state.resources["function.resize"] = recorded(RESIZE, endpoint="mem://x")
+    plan = make_plan(desired(RUNTIME, RESIZE, outputs={"url": ref, "fixed": 3}), state)
+    outputs = {o.name: o for o in plan.outputs}
+    assert outputs["url"].after == "mem://x" and not outputs["url"].known_after_apply
+    assert outputs["fixed"].action == "create"
+    changed = res("function.resize", ("runtime.python",), **{**RESIZE.attributes, "memory": 1})
+    plan = make_plan(desired(RUNTIME, changed, outputs={"url": ref}), state)
+    (url,) = plan.outputs
+    assert url.known_after_apply and url.after == ref and url.action == "create"
+
+
+def test_noop_plan_of_10000_resources_is_fast() -> None:
+    resources = [
+        res(f"function.f{i}", ("runtime.python",), name=f"f{i}", memory=128, env={"A": str(i)})
+        for i in range(10_000)
+    ]
+    want = desired(RUNTIME, *resources)
+    state = state_of(RUNTIME, *resources)
+    start = time.perf_counter()
+    plan = make_plan(want, state, replace_triggers=TRIGGERS)
+    elapsed = time.perf_counter() - start
+    assert not plan.has_changes()
+    print(f"make_plan 10,001 unchanged resources: {elapsed:.3f}s")
+    assert elapsed < 0.5

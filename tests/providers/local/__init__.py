@@ -1,0 +1,1 @@
+"""Tests of the local provider against real files in tmp_path."""
