@@ -13,6 +13,7 @@ from fnplan.compile.functions import (
     function_resource,
     runtime_attributes,
     runtime_resource,
+    version_of,
 )
 from fnplan.compile.index import Index, build_index, to_pos
 from fnplan.compile.isolation import Usage, resolve_functions
@@ -46,6 +47,7 @@ def compile_config(
         address: runtime_attributes(entry, index) for address, entry in index.runtimes.items()
     }
     functions = _function_attributes(index, runtimes, schemas, cache_dir)
+    versions = {address: version_of(attributes) for address, attributes in functions.items()}
     resources: dict[str, Resource] = {}
     usage = Usage()
     workflow_providers = {
@@ -61,7 +63,7 @@ def compile_config(
     expanded = nesting.expand_all()
     for address in nesting.order:  # children first: a call pins its child's document version
         draft = expanded[address]
-        calls = resolve_functions(draft, functions, state, usage)
+        calls = resolve_functions(draft, functions, versions, state, usage)
         check_contracts(draft, functions)
         children = {
             step.name: WorkflowCall(
@@ -81,6 +83,7 @@ def compile_config(
             address,
             entry,
             functions[address],
+            version=versions[address],
             retain_versions=pins,
             provider=provider,
             group=address,
@@ -90,6 +93,7 @@ def compile_config(
             copy.address,
             index.functions[copy.function],
             copy.attributes,
+            version=copy.version,
             retain_versions=[],
             provider=workflow_providers[copy.workflow],
             group=copy.workflow,
@@ -114,7 +118,7 @@ def _function_attributes(
     for address, entry in index.functions.items():
         function = entry.block
         runtime = index.resolve(entry.config, function.runtime, ("runtime",), f"{address}.runtime")
-        source_hash = hasher.source_hash(function.source, to_pos(function.pos_of("source")))
+        source_hash = hasher.source_hash(function.source, function.pos_of("source"))
         functions[address] = function_attributes(
             entry, runtime, runtimes[runtime], source_hash, schemas
         )
@@ -163,13 +167,23 @@ def _desired(config: Config, resources: dict[str, Resource]) -> Desired:
     )
 
 
+#: per type, the attributes that with `version` (a hash of all the others) identify a resource
+_BEYOND_VERSION = {
+    "function": ("version", "source", "keep_versions", "retain_versions"),
+    "workflow": ("version", "name", "isolation"),
+}
+
+
 def _resource_data(resource: Resource) -> dict[str, Any]:
-    """A resource as plain data (its attributes already are), without pydantic serialisation."""
+    """A resource as plain data for the configuration hash; versioned resources contribute
+    their version instead of re-serialising what it already hashes."""
+    attributes = resource.attributes
+    keys = _BEYOND_VERSION.get(resource.type)
     return {
         "address": resource.address,
         "type": resource.type,
         "provider": resource.provider,
-        "attributes": resource.attributes,
+        "attributes": {key: attributes[key] for key in keys} if keys else attributes,
         "depends_on": resource.depends_on,
         "group": resource.group,
         "pos": resource.pos,

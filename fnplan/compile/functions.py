@@ -58,31 +58,29 @@ def function_attributes(
 ) -> dict[str, Any]:
     """A function's attributes before `retain_versions` and `version` are known."""
     function = entry.block
-    return plain(
-        {
-            "name": function.name,
-            "runtime": {"address": runtime_address, **runtime},
-            "source": function.source,
-            "source_hash": source_hash,
-            "handler": function.handler,
-            "memory": function.memory if function.memory is not None else runtime["memory"],
-            "timeout": function.timeout if function.timeout is not None else runtime["timeout"],
-            "env": {**runtime["env"], **function.env},
-            "input_schema": schemas.load(function.input_schema, function.pos_of("input_schema")),
-            "output_schema": schemas.load(function.output_schema, function.pos_of("output_schema")),
-            "scaling": {
-                "min": function.scaling.min,
-                "max": function.scaling.max,
-                "concurrency": function.scaling.concurrency,
-            },
-            "rollout": {
-                "strategy": function.rollout.strategy,
-                "steps": list(function.rollout.steps),
-                "interval": function.rollout.interval,
-            },
-            "keep_versions": function.keep_versions,
-        }
-    )
+    return {
+        "name": function.name,
+        "runtime": {"address": runtime_address, **runtime},
+        "source": function.source,
+        "source_hash": source_hash,
+        "handler": function.handler,
+        "memory": function.memory if function.memory is not None else runtime["memory"],
+        "timeout": plain(function.timeout) if function.timeout is not None else runtime["timeout"],
+        "env": {**runtime["env"], **function.env},
+        "input_schema": schemas.load(function.input_schema, function.pos_of("input_schema")),
+        "output_schema": schemas.load(function.output_schema, function.pos_of("output_schema")),
+        "scaling": {
+            "min": function.scaling.min,
+            "max": function.scaling.max,
+            "concurrency": function.scaling.concurrency,
+        },
+        "rollout": {
+            "strategy": function.rollout.strategy,
+            "steps": list(function.rollout.steps),
+            "interval": function.rollout.interval,
+        },
+        "keep_versions": function.keep_versions,
+    }
 
 
 def with_overrides(
@@ -107,16 +105,14 @@ def function_resource(
     entry: Entry[Function],
     attributes: dict[str, Any],
     *,
+    version: str,
     retain_versions: list[str],
     provider: str,
     group: str,
 ) -> Resource:
-    """The final function resource (shared `function.X` or a dedicated copy)."""
-    final = {
-        **attributes,
-        "retain_versions": sorted(retain_versions),
-        "version": version_of(attributes),
-    }
+    """The final function resource (shared `function.X` or a dedicated copy); `version` is
+    `version_of(attributes)`, computed once by the caller."""
+    final = {**attributes, "retain_versions": sorted(retain_versions), "version": version}
     return Resource(
         address=address,
         type="function",

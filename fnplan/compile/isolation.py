@@ -31,6 +31,7 @@ class Copy:
     function: str
     workflow: str
     attributes: dict[str, Any]
+    version: str
 
 
 @dataclass(slots=True)
@@ -45,6 +46,7 @@ class Usage:
 def resolve_functions(
     draft: DraftWorkflow,
     functions: dict[str, dict[str, Any]],
+    versions: dict[str, str],
     state: State | None,
     usage: Usage,
 ) -> dict[str, FunctionCall]:
@@ -65,7 +67,7 @@ def resolve_functions(
             )
         usage.users.setdefault(step.function, set()).add(draft.address)
         if step.pin is None:
-            version = version_of(functions[step.function])
+            version = versions[step.function]
         else:
             version = _pinned(step, state)
             usage.pins.setdefault(step.function, set()).add(version)
@@ -95,9 +97,12 @@ def _dedicated(
             plain = memory is None and timeout is None
             names[key] = f"{draft.address}.{step.function}" + ("" if plain else f"~{step.name}")
         address = names[key]
-        attributes = with_overrides(functions[step.function], memory, timeout)
-        usage.copies[address] = Copy(address, step.function, draft.address, attributes)
-        calls[step.name] = FunctionCall(address=address, version=version_of(attributes))
+        copy = usage.copies.get(address)
+        if copy is None:
+            attributes = with_overrides(functions[step.function], memory, timeout)
+            copy = Copy(address, step.function, draft.address, attributes, version_of(attributes))
+            usage.copies[address] = copy
+        calls[step.name] = FunctionCall(address=address, version=copy.version)
     return calls
 
 

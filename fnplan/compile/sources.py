@@ -13,7 +13,8 @@ import json
 import os
 from pathlib import Path
 
-from fnplan.errors import ConfigError, SourcePos
+from fnplan.compile.index import to_pos
+from fnplan.errors import ConfigError
 
 _SKIP_DIRS = frozenset({"__pycache__", ".git"})
 _CACHE_NAME = "sources.json"
@@ -28,12 +29,12 @@ class SourceHasher:
         self._entries: dict[str, list[object]] = self._load()
         self._dirty = False
 
-    def source_hash(self, directory: str, pos: SourcePos | None = None) -> str:
+    def source_hash(self, directory: str, pos: str | None = None) -> str:
         """The content hash of every file under `directory` ("sha256:<hex>")."""
         if not os.path.isdir(directory):
             raise ConfigError(
                 f"function source {directory!r} is not a directory",
-                pos=pos,
+                pos=to_pos(pos),
                 hint="`source` must name a directory holding the function's code",
             )
         total = hashlib.sha256()

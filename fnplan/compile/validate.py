@@ -64,7 +64,7 @@ def _workflow_errors(entry: Entry[Workflow], index: Index) -> Iterator[FnplanErr
     for step in workflow.steps.values():
         yield from _step_errors(entry, step, names, index)
     for path in step_references(workflow.output):
-        yield from _reference_errors(path, names, to_pos(workflow.pos_of("output")), entry.address)
+        yield from _reference_errors(path, names, workflow.pos_of("output"), entry.address)
     cycle = _step_cycle(workflow)
     if cycle is not None:
         steps = workflow.steps
@@ -98,7 +98,7 @@ def _step_errors(
         yield from _step_ref_errors(rule.next, names, f"{where} catch next")
     for attribute, value in step_values(step):
         for path in step_references(value):
-            yield from _reference_errors(path, names, to_pos(step.pos_of(attribute)), where)
+            yield from _reference_errors(path, names, step.pos_of(attribute), where)
 
 
 def _has_kind(step: Step, kind: str) -> bool:
@@ -117,21 +117,21 @@ def _step_ref_errors(ref: Ref, names: list[str], what: str) -> Iterator[FnplanEr
 
 
 def _reference_errors(
-    path: tuple[str | int, ...], names: list[str], pos: Any, where: str
+    path: tuple[str | int, ...], names: list[str], pos: str | None, where: str
 ) -> Iterator[FnplanError]:
     text = "step." + ".".join(str(part) for part in path)
     if not path or path[0] not in names:
         name = str(path[0]) if path else ""
         yield ConfigError(
             f"{where} refers to {text!r}, but there is no step {name!r} in this workflow",
-            pos=pos,
+            pos=to_pos(pos),
             allowed=names,
             hint=did_you_mean(name, names),
         )
     elif len(path) < 2 or path[1] != "output":
         yield ConfigError(
             f"{where} refers to {text!r}; a step's result is read as step.{path[0]}.output",
-            pos=pos,
+            pos=to_pos(pos),
             allowed=[f"step.{path[0]}.output"],
         )
 

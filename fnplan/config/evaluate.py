@@ -176,7 +176,7 @@ def _check_step_references(attribute: Attribute, steps: Namespace) -> None:
             if not reference.path or not isinstance(reference.path[0], str):
                 raise ConfigError("write step.NAME.output...", pos=reference.pos)
             if reference.path[0] not in steps.names:
-                unknown_name(f"step{steps.where}", reference.path[0], steps.names, reference.pos)
+                unknown_name("step", reference.path[0], steps.names, reference.pos, steps.where)
 
 
 def _is_sensitive(block: Block) -> bool:

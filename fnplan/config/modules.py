@@ -162,7 +162,7 @@ def _check_cycle(
 ) -> None:
     for index, (seen, _) in enumerate(stack):
         if seen == directory:
-            chain = [entry for _, entry in stack[index + 1 :]]
+            chain = [entry for _, entry in stack[index:]]
             raise ConfigError(
                 f"module source cycle: {' -> '.join([*chain, label])}",
                 pos=pos,

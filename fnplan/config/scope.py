@@ -98,7 +98,7 @@ class Namespace:
     def get_attr(self, name: str, pos: SourcePos) -> Any:
         """The BlockRef of one declared block."""
         if name not in self.names:
-            unknown_name(f"{self.kind}{self.where}", name, self.names, pos)
+            unknown_name(self.kind, name, self.names, pos, self.where)
         return BlockRef(self.kind, f"{self.prefix}{self.kind}.{name}", pos)
 
     def get_index(self, key: Any, pos: SourcePos) -> Any:
@@ -184,10 +184,12 @@ class ChildView:
         return [*self.blocks, *self.outputs]
 
 
-def unknown_name(what: str, name: str, names: Collection[str], pos: SourcePos) -> None:
+def unknown_name(
+    what: str, name: str, names: Collection[str], pos: SourcePos, where: str = ""
+) -> None:
     """Raise the 'unknown X' error with a did-you-mean and, when short, the allowed names."""
     raise ConfigError(
-        f"unknown {what} {name!r}",
+        f"unknown {what} {name!r}{where}",
         pos=pos,
         allowed=list(names) if len(names) <= _LISTED else None,
         hint=did_you_mean(name, names),

@@ -35,7 +35,7 @@ _SPECS: dict[str, Any] = {
 def build_workflow(ev: Evaluator, name: str, block: Block) -> Workflow:
     """One workflow block with its steps, input schema and output."""
     step_blocks = _step_blocks(block)
-    steps = Namespace("step", step_blocks, "", f' of workflow "{name}"')
+    steps = Namespace("step", step_blocks, "", f' in workflow "{name}"')
     fields = ev.body(block.body, _WORKFLOW.attributes, steps)
     if "target" in fields:
         if "targets" in fields:

@@ -152,7 +152,7 @@ class _Printer:
 
     def _Conditional(self, expr: ast.Conditional) -> str:
         cond = self._wrap(expr.cond, 1)
-        return f"{cond} ? {self._wrap(expr.then, 1)} : {self._wrap(expr.else_, 0)}"
+        return f"{cond} ? {self._wrap(expr.then, 1)} : {self._wrap(expr.else_, 1)}"
 
     def _ListExpr(self, expr: ast.ListExpr) -> str:
         return "[" + ", ".join(self.expr(item) for item in expr.items) + "]"

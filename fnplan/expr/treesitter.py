@@ -98,8 +98,6 @@ class SourceMap:
         return self.point(row, col, node.start_byte)
 
 
-
-
 def check_syntax(tree: Tree, smap: SourceMap) -> None:
     """Raise a ConfigError at the first ERROR or MISSING node, saying what was found there."""
     root = tree.root_node
@@ -157,9 +155,13 @@ def _raise_missing(node: Node, smap: SourceMap) -> None:
         )
     notes = []
     if node.type == "}":
-        block = node.parent
-        if block is not None:
-            notes.append(f"the block or object opened at {smap.pos(block)} is not closed")
+        opened = node.parent
+        while opened is not None and opened.type not in ("block", "object", "for_object_expr"):
+            opened = opened.parent
+        if opened is not None:
+            notes.append(
+                f"the {opened.type.split('_')[0]} opened at {smap.pos(opened)} is not closed"
+            )
     raise ConfigError(
         f"syntax error: expected {expected}, found {found}",
         pos=_point_of(smap, at),
@@ -186,7 +188,7 @@ def _raise_error_node(node: Node, smap: SourceMap) -> None:
             pos=_point_of(smap, bad_escape.start(1)),
             allowed=["\\n", "\\r", "\\t", '\\"', "\\\\", "\\uNNNN", "\\UNNNNNNNN"],
         )
-    if node.end_byte < len(source.rstrip()):
+    if node.child_count <= 1 or node.end_byte < len(source.rstrip()):
         found, at = _found(source, node.start_byte)
         raise ConfigError(f"syntax error: unexpected {found}", pos=_point_of(smap, at))
     offset = node.start_byte

@@ -1,7 +1,7 @@
 """An exclusive lock on one state file, held by a lease that a daemon thread keeps renewing.
 
 The lock is a JSON file created with O_CREAT|O_EXCL. Every removal or rewrite of it happens
-under an fcntl flock on a sibling guard file, so breaking a stale lock never removes a fresh
+under an fcntl flock on the state's directory, so breaking a stale lock never removes a fresh
 one that another process created in between.
 """
 
@@ -83,7 +83,6 @@ class StateLock:
         warn: Warn = warn_to_stderr,
     ) -> None:
         self.path = path
-        self.guard_path = path.with_name(path.name + ".guard")
         self.timeout = timeout
         self.lease = lease
         self.host = socket.gethostname()
@@ -233,7 +232,8 @@ class StateLock:
 
     @contextlib.contextmanager
     def _guard(self) -> Iterator[None]:
-        fd = os.open(self.guard_path, os.O_CREAT | os.O_RDWR, 0o644)
+        """flock the state's directory itself, so the guard leaves no file behind."""
+        fd = os.open(self.path.parent, os.O_RDONLY | os.O_DIRECTORY)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield

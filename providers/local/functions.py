@@ -9,6 +9,7 @@ and renames it into place, then prunes versions beyond keep_versions that are no
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -37,6 +38,7 @@ VERSIONS = "versions.json"
 MANIFEST = "manifest.json"
 CODE = "code"
 _TMP_PREFIX = ".tmp-"
+_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _DEFAULT_KEEP = 3
 #: attributes that describe the deployment, not one version
 _DEPLOYMENT_KEYS = ("keep_versions", "retain_versions")
@@ -58,7 +60,7 @@ class Functions:
             return Observation(exists=False)
         version_dir = os.path.join(directory, record["latest"])
         manifest = read_json(os.path.join(version_dir, MANIFEST))
-        if not isinstance(manifest, dict):
+        if not _well_formed(manifest):
             return Observation(exists=False)
         try:
             actual = snapshot.check(os.path.join(version_dir, CODE), manifest["files"])
@@ -92,8 +94,8 @@ class Functions:
 
     def _publish(self, resource: Resource, directory: Path) -> dict[str, Any]:
         version = resource.attributes.get("version")
-        if not isinstance(version, str) or not version:
-            raise resource_error(resource, "the function has no `version` hash")
+        if not isinstance(version, str) or not _VERSION.fullmatch(version):
+            raise resource_error(resource, f"the function's `version` {version!r} is not a hash")
         source = self._source(resource)
         python = self._python(resource)
         make_dirs(directory)
@@ -135,6 +137,13 @@ class Functions:
         runtime = resource.attributes.get("runtime")
         if not isinstance(runtime, dict):
             return sys.executable
+        language = runtime.get("language")
+        if isinstance(language, str) and not language.startswith("python"):
+            raise resource_error(
+                resource,
+                f"the local provider runs Python functions; {language!r} is not supported",
+                allowed=["python3.X"],
+            )
         python = interpreter(self._layout, str(runtime.get("address")), runtime)
         if not Path(python).exists():
             raise resource_error(
@@ -151,14 +160,25 @@ def _load_record(directory: Path) -> dict[str, Any]:
     if isinstance(record, dict) and isinstance(record.get("versions"), list):
         return record
     manifests = [read_json(path) for path in directory.glob(f"*/{MANIFEST}")]
-    versions = [_entry(directory, m) for m in manifests if isinstance(m, dict)]
+    versions = [_entry(directory, m) for m in manifests if _well_formed(m)]
     return {"versions": sorted(versions, key=lambda v: v["number"])}
+
+
+def _well_formed(manifest: Any) -> bool:
+    """Whether a parsed manifest has what observe and publish read (it may have been edited)."""
+    return (
+        isinstance(manifest, dict)
+        and isinstance(manifest.get("files"), dict)
+        and isinstance(manifest.get("attributes"), dict)
+        and isinstance(manifest.get("version_number"), int)
+        and all(isinstance(manifest.get(key), str) for key in ("version", "created", "python"))
+    )
 
 
 def _intact_manifest(version_dir: Path) -> dict[str, Any] | None:
     """The version's manifest when its snapshot is exactly as published, else None."""
     manifest = read_json(version_dir / MANIFEST)
-    if not isinstance(manifest, dict):
+    if not _well_formed(manifest):
         return None
     try:
         intact = snapshot.check(version_dir / CODE, manifest["files"]) is None
@@ -244,11 +264,17 @@ def _remove_leftovers(directory: Path) -> None:
 
 
 def _outputs(directory: str, record: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
+    def code(version: str) -> str:
+        return os.path.join(directory, version, CODE)
+
     return {
         "version": manifest["version"],
         "version_number": manifest["version_number"],
-        "versions": [{k: v[k] for k in ("number", "hash", "path")} for v in record["versions"]],
+        "versions": [
+            {"number": v["number"], "hash": v["hash"], "path": code(v["hash"])}
+            for v in record["versions"]
+        ],
         "python": manifest["python"],
-        "code": os.path.join(directory, manifest["version"], CODE),
+        "code": code(manifest["version"]),
         "handler": manifest["attributes"].get("handler"),
     }

@@ -192,3 +192,16 @@ def test_resolve_outputs_fills_placeholders_from_state() -> None:
     record = state.resources["runtime.python"]
     assert outputs["ids"].value == [record.outputs["id"], None]
     assert outputs["all"].value == record.outputs
+
+
+def test_dependency_removed_is_deleted_after_its_former_user_is_updated() -> None:
+    provider = MemoryProvider()
+    state = _deploy(provider, RUNTIME, RESIZE)
+    provider.calls.clear()
+    standalone = res("function.resize", name="resize", memory=256)
+    result = apply_plan(
+        make_plan(desired(standalone), state), state, {"memory": provider}, ListJournal()
+    )
+    assert result.ok
+    assert provider.calls == [("update", "function.resize"), ("delete", "runtime.python")]
+    assert result.state.resources["function.resize"].dependencies == []

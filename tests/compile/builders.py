@@ -72,7 +72,7 @@ def step(name: str, line: int = 20, **fields: Any) -> Step:
 
 
 def workflow(name: str, steps: list[Step], **fields: Any) -> Workflow:
-    return Workflow(name=name, steps={s.name: s for s in steps}, pos=f"main.hcl:1:1", **fields)
+    return Workflow(name=name, steps={s.name: s for s in steps}, pos="main.hcl:1:1", **fields)
 
 
 def config(

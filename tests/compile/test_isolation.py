@@ -17,8 +17,8 @@ from tests.compile.builders import config, expr, function, ref, step, workflow
 def _project(root: Path, isolation: str, **resize: object) -> Config:
     steps = [
         step("fetch", function=ref("function.fetch")),
-        step("resize", function=ref("function.resize"), input={"image": expr("step.fetch.output.path")},
-             **resize),
+        step("resize", function=ref("function.resize"),
+             input={"image": expr("step.fetch.output.path")}, **resize),
     ]  # fmt: skip
     return config(
         root,
@@ -36,7 +36,10 @@ def test_shared_workflow_calls_the_shared_functions_at_their_version(tmp_path: P
     desired = compile_config(_project(tmp_path, "shared"))
     calls = _calls(desired)
     resize = desired.resources["function.resize"]
-    assert calls["resize"] == {"address": "function.resize", "version": resize.attributes["version"]}
+    assert calls["resize"] == {
+        "address": "function.resize",
+        "version": resize.attributes["version"],
+    }
     assert desired.resources["workflow.thumb"].depends_on == ["function.fetch", "function.resize"]
     assert not any(".function." in address for address in desired.resources)
 
@@ -74,7 +77,9 @@ def test_one_copy_per_distinct_override(tmp_path: Path) -> None:
     ]
     cfg = config(tmp_path, functions=[function(tmp_path, "resize")],
                  workflows=[workflow("w", steps, isolation="dedicated")])  # fmt: skip
-    calls = {name: call["address"] for name, call in _calls(compile_config(cfg), "workflow.w").items()}
+    calls = {
+        name: call["address"] for name, call in _calls(compile_config(cfg), "workflow.w").items()
+    }
     assert calls == {
         "a": "workflow.w.function.resize~a",
         "b": "workflow.w.function.resize~a",

@@ -66,7 +66,9 @@ def test_call_nesting_runs_the_child_as_a_pinned_child_execution(tmp_path: Path)
     }
     parent = desired.resources["workflow.thumb"]
     assert "module.vision.workflow.classify" in parent.depends_on
-    assert _steps(desired)["record"]["input"] == {"labels": {"$expr": "step.classify.output.labels"}}
+    assert _steps(desired)["record"]["input"] == {
+        "labels": {"$expr": "step.classify.output.labels"}
+    }
 
 
 def test_inline_nesting_flattens_and_rewires_the_child(tmp_path: Path) -> None:
@@ -104,7 +106,9 @@ def test_nesting_cycle_across_modules_prints_the_path(tmp_path: Path) -> None:
     ])  # fmt: skip
     root = config(
         tmp_path,
-        workflows=[workflow("a", [step("go", workflow=ref("module.loop.workflow.b", pos="main.hcl:3:16"))])],
+        workflows=[
+            workflow("a", [step("go", workflow=ref("module.loop.workflow.b", pos="main.hcl:3:16"))])
+        ],
         modules={"loop": Module(name="loop", source="./modules/loop", config=child)},
     )
     with pytest.raises(ConfigError) as caught:

@@ -85,20 +85,39 @@ def test_reading_a_step_without_output_is_an_error(tmp_path: Path) -> None:
         step("fetch", function=ref("function.fetch")),
         step("resize", function=ref("function.resize"), input={"x": expr("step.fetch.path")}),
     ]
-    with pytest.raises(ConfigError, match="read as step.fetch.output"):
+    with pytest.raises(ConfigError, match=r"read as step\.fetch\.output"):
         _document(tmp_path, steps)
 
 
 def _contract_config(root: Path, width_type: str, width: str = "step.fetch.output.bytes") -> Config:
-    out = write_schema(root, "fetch.out", {"type": "object", "properties": {
-        "path": {"type": "string"}, "bytes": {"type": "integer"},
-        "meta": {"type": "object", "properties": {"w": {"type": "integer"}}}}})
-    inp = write_schema(root, "resize.in", {"type": "object", "properties": {
-        "image": {"type": "string"}, "width": {"type": width_type}}})
+    out = write_schema(
+        root,
+        "fetch.out",
+        {
+            "type": "object",
+            "properties": {
+                "path": {"type": "string"},
+                "bytes": {"type": "integer"},
+                "meta": {"type": "object", "properties": {"w": {"type": "integer"}}},
+            },
+        },
+    )
+    inp = write_schema(
+        root,
+        "resize.in",
+        {
+            "type": "object",
+            "properties": {"image": {"type": "string"}, "width": {"type": width_type}},
+        },
+    )
     steps = [
         step("fetch", function=ref("function.fetch")),
-        step("resize", line=9, function=ref("function.resize"),
-             input={"image": expr("step.fetch.output.path"), "width": expr(width)}),
+        step(
+            "resize",
+            line=9,
+            function=ref("function.resize"),
+            input={"image": expr("step.fetch.output.path"), "width": expr(width)},
+        ),
     ]
     return config(root, functions=[function(root, "fetch", output_schema=out),
                                    function(root, "resize", input_schema=inp)],

@@ -53,9 +53,15 @@ def L(value: ast.Scalar) -> ast.Literal:
         ("{}", ast.ObjectExpr(())),
         ('"x-${a}"', ast.Template(("x-", T("a")))),
         ("l[*].a", ast.Splat(T("l"), ast.RelativeTraversal(ast.SplatItem(), (ast.GetAttr("a"),)))),
-        ("l.*.a", ast.Splat(T("l"), ast.RelativeTraversal(ast.SplatItem(), (ast.GetAttr("a"),)), False)),
+        (
+            "l.*.a",
+            ast.Splat(T("l"), ast.RelativeTraversal(ast.SplatItem(), (ast.GetAttr("a"),)), False),
+        ),
         ("l[*]", ast.Splat(T("l"), ast.SplatItem())),
-        ("[for x in l : x.a if x.b]", ast.ForExpr(None, "x", T("l"), T("x", "a"), cond=T("x", "b"))),
+        (
+            "[for x in l : x.a if x.b]",
+            ast.ForExpr(None, "x", T("l"), T("x", "a"), cond=T("x", "b")),
+        ),
         (
             "{for k, v in m : k => v...}",
             ast.ForExpr("k", "v", T("m"), T("v"), key=T("k"), group=True),
@@ -119,7 +125,11 @@ def test_syntax_errors(text: str, message: str, column: int) -> None:
         parse_expression(text, file="f.yaml", line=2, column=1)
     assert message in info.value.message
     assert info.value.pos is not None
-    assert (info.value.pos.file, info.value.pos.line, info.value.pos.column) == ("f.yaml", 2, column)
+    assert (info.value.pos.file, info.value.pos.line, info.value.pos.column) == (
+        "f.yaml",
+        2,
+        column,
+    )
 
 
 def test_parse_template() -> None:
