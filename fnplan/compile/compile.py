@@ -15,7 +15,7 @@ from fnplan.compile.functions import (
     runtime_resource,
     version_of,
 )
-from fnplan.compile.index import Index, build_index, to_pos
+from fnplan.compile.index import Index, build_index
 from fnplan.compile.isolation import Usage, resolve_functions
 from fnplan.compile.model import Desired, OutputSpec
 from fnplan.compile.nesting import Nesting

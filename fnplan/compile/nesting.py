@@ -12,9 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import Any
 
 from fnplan.compile.drafts import Draft, DraftWorkflow
-from fnplan.compile.exprs import expr_to_value, rewrite_value, select, static_key, value_to_expr
+from fnplan.compile.exprs import (
+    expr_to_value,
+    is_residual,
+    rewrite_value,
+    select,
+    static_key,
+    value_to_expr,
+)
 from fnplan.compile.index import to_pos
 from fnplan.errors import ConfigError
 from fnplan.expr.ast import BinaryOp, Expr, GetAttr, Traversal
@@ -92,8 +100,8 @@ class _Inliner:
     def __init__(self, parent: DraftWorkflow, children: dict[str, DraftWorkflow]) -> None:
         self._parent = parent
         self._children = children
-        self._outputs: dict[str, object] = {}
-        self._inputs: dict[str, object] = {}
+        self._outputs: dict[str, Any] = {}
+        self._inputs: dict[str, Any] = {}
 
     def parent_rewrite(self, traversal: Traversal) -> Expr | None:
         """`step.<inline>.output...` in the parent -> the child's output expression."""
@@ -147,7 +155,7 @@ class _Inliner:
 
         def rewrite(traversal: Traversal) -> Expr | None:
             if traversal.root == "input":
-                return select(self._input(name), traversal.steps)
+                return select(self._checked_input(name, child, traversal), traversal.steps)
             first = static_key(traversal.steps[0]) if traversal.steps else None
             if traversal.root == "step" and first in child.steps:
                 steps = (GetAttr(rename(str(first))), *traversal.steps[1:])
@@ -156,12 +164,26 @@ class _Inliner:
 
         return rewrite
 
-    def _input(self, name: str) -> object:
+    def _checked_input(self, name: str, child: DraftWorkflow, traversal: Traversal) -> Any:
+        """The step's input mapping, which must set every field the child reads."""
+        mapping = self._input(name)
+        field = static_key(traversal.steps[0]) if traversal.steps else None
+        plain_mapping = isinstance(mapping, dict) and not is_residual(mapping)
+        if plain_mapping and isinstance(field, str) and field not in mapping:
+            raise ConfigError(
+                f"step {name!r} inlines {child.address}, which reads input.{field}, "
+                f"but the step's input does not set {field!r}",
+                pos=to_pos(self._parent.steps[name].pos_of("input")),
+                allowed=[str(key) for key in mapping],
+            )
+        return mapping
+
+    def _input(self, name: str) -> Any:
         if name not in self._inputs:
             self._inputs[name] = rewrite_value(self._parent.steps[name].input, self.parent_rewrite)
         return self._inputs[name]
 
-    def _output(self, name: str) -> object:
+    def _output(self, name: str) -> Any:
         if name not in self._outputs:
             child = self._children[name]
             self._outputs[name] = rewrite_value(child.output, self._child_rewrite(name, child))

@@ -11,6 +11,7 @@ from typing import Any
 
 from fnplan.compile.exprs import step_references
 from fnplan.compile.index import Entry, Index, to_pos
+from fnplan.compile.triggers import trigger_kind
 from fnplan.config.model import Config, Ref, Step, Workflow
 from fnplan.errors import ConfigError, ErrorList, FnplanError, did_you_mean
 
@@ -31,6 +32,10 @@ def validate(index: Index) -> None:
         for ref, kinds, what in checks:
             if ref is not None:
                 errors.extend(_capture(index, trigger.config, ref, kinds, what))
+        try:
+            trigger_kind(trigger)
+        except FnplanError as error:
+            errors.append(error)
     if len(errors) == 1:
         raise errors[0]
     if errors:

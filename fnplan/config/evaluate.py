@@ -94,7 +94,7 @@ class Evaluator:
             scope = {**self.scope, "step": steps}
         value = evaluate(attribute.expr, scope, runtime_roots=roots)
         if spec.kind not in ("ref", "refs"):
-            value = finalize(value)
+            value = finalize(value, attribute.expr.pos)
         value = check_value(value, spec, attribute.name, attribute.expr.pos)
         if spec.kind == "path":
             return self.path(value, attribute)
@@ -124,7 +124,10 @@ class Evaluator:
 
     def open_body(self, body: Body) -> dict[str, Any]:
         """Every attribute of a schema-less body (provider, backend) as a plain value."""
-        return {name: finalize(self.raw(attribute)) for name, attribute in body.attributes.items()}
+        return {
+            name: finalize(self.raw(attribute), attribute.expr.pos)
+            for name, attribute in body.attributes.items()
+        }
 
     def validate_variables(self) -> None:
         """Run every `validation { condition, error_message }` of every variable."""

@@ -114,6 +114,7 @@ def _load_module(
         modules={name: calls.module(name) for name in files.modules},
     )
     config.locals = {
-        name: finalize(ev.local(name, attribute.pos)) for name, attribute in files.locals.items()
+        name: finalize(ev.local(name, attribute.pos), attribute.pos)
+        for name, attribute in files.locals.items()
     }
     return config

@@ -68,13 +68,16 @@ class ModuleCalls:
         self.load = load
         self.evaluator: Evaluator | None = None
         self.loaded: dict[str, Module] = {}
+        self.views: dict[str, ChildView] = {}
 
     def view(self, name: str) -> ChildView:
         """The child as seen from expressions: `module.NAME.workflow.X`, `module.NAME.OUTPUT`."""
-        config = self.module(name).config
-        blocks = {kind: list(getattr(config, field)) for kind, field in _KINDS.items()}
-        outputs = {key: output.value for key, output in config.outputs.items()}
-        return ChildView(f"{self.context.prefix}module.{name}", blocks, outputs)
+        if name not in self.views:
+            config = self.module(name).config
+            blocks = {kind: getattr(config, field).keys() for kind, field in _KINDS.items()}
+            outputs = {key: output.value for key, output in config.outputs.items()}
+            self.views[name] = ChildView(f"{self.context.prefix}module.{name}", blocks, outputs)
+        return self.views[name]
 
     def module(self, name: str) -> Module:
         """The loaded and evaluated module call NAME."""
@@ -96,7 +99,7 @@ class ModuleCalls:
         if version_attribute is not None and constraint is not None:
             check_version(files, name, constraint, version_attribute)
         inputs = {
-            key: (finalize(ev.raw(attribute)), attribute.expr.pos)
+            key: (finalize(ev.raw(attribute), attribute.expr.pos), attribute.expr.pos)
             for key, attribute in attributes.items()
             if key not in _SETTINGS
         }

@@ -16,8 +16,8 @@ Kind = Literal[
     "string", "number", "int", "bool", "any", "path", "ref", "refs", "strings", "ints",
     "string_map", "map", "enum", "type",
 ]  # fmt: skip
-#: how an attribute is evaluated: statically, with run-time roots kept symbolic, or with the
-#: workflow's step names as references
+#: how an attribute is evaluated: statically, with run-time roots kept symbolic, with the
+#: workflow's step names as references, or "raw" by its own rules (variables.py)
 Scope = Literal["static", "runtime", "steps", "raw"]
 
 

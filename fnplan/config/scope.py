@@ -196,14 +196,14 @@ def unknown_name(
     )
 
 
-def finalize(value: Any) -> Any:
-    """Replace BlockRefs by Refs throughout a value; other traversables are errors."""
+def finalize(value: Any, pos: SourcePos | None = None) -> Any:
+    """Replace BlockRefs by Refs throughout a value; other traversables are errors at `pos`."""
     if isinstance(value, BlockRef):
         return value.to_ref()
     if isinstance(value, dict):
-        return {key: finalize(item) for key, item in value.items()}
+        return {key: finalize(item, pos) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [finalize(item) for item in value]
+        return [finalize(item, pos) for item in value]
     if isinstance(value, _Versions):
         raise ConfigError(
             f"{value.owner.address}.versions is not a value",
@@ -211,5 +211,9 @@ def finalize(value: Any) -> Any:
             hint=f"write {value.owner.address}.versions[N]",
         )
     if isinstance(value, Namespace | ModuleNamespace | ProviderNamespace | ChildView):
-        raise ConfigError(f"{type(value).__name__} is not a value; name one block")
+        raise ConfigError(
+            "a whole namespace (e.g. `function` or `module.NAME`) is not a value",
+            pos=pos,
+            hint="refer to one block, e.g. function.NAME or module.NAME.workflow.NAME",
+        )
     return value

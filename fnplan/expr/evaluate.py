@@ -319,8 +319,10 @@ def _merge_text(
 ) -> list[str | ast.Expr]:
     """`parts` to append to `out`, merging leading text into out's trailing text."""
     rest = list(parts)
-    if rest and isinstance(rest[0], str) and out and isinstance(out[-1], str):
-        out[-1] += rest.pop(0)
+    first, last = (rest[0] if rest else None), (out[-1] if out else None)
+    if isinstance(first, str) and isinstance(last, str):
+        out[-1] = last + first
+        rest.pop(0)
     return rest
 
 

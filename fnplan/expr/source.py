@@ -87,9 +87,13 @@ class _Printer:
 
     def _parts(self, parts: tuple[str | ast.Expr, ...]) -> str:
         out = []
-        for part in parts:
+        for i, part in enumerate(parts):
             if isinstance(part, str):
-                out.append(_escape_text(part))
+                text = _escape_text(part)
+                if i + 1 < len(parts) and text.endswith(("$", "%")):
+                    # "a$" before "${x}" would read as the escape "$${"; interpolate the sign
+                    text = text[:-1] + '${"' + text[-1] + '"}'
+                out.append(text)
             elif isinstance(part, ast.TemplateIf | ast.TemplateFor):
                 out.append(self.expr(part))
             else:

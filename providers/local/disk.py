@@ -75,12 +75,12 @@ class Layout:
         return self.root / "workflows"
 
     @property
-    def events_file(self) -> Path:
-        return self.root / "events.json"
+    def events(self) -> Path:
+        return self.root / "events"
 
     @property
-    def triggers_file(self) -> Path:
-        return self.root / "triggers.json"
+    def triggers(self) -> Path:
+        return self.root / "triggers"
 
     def function_dir(self, address: str) -> Path:
         return self.functions / encode_address(address)

@@ -1,7 +1,7 @@
-"""Event types on the local bus: registered in local/events.json as type -> entry.
+"""Event types on the local bus: one registry entry per CloudEvents type (local/events/).
 
 An entry is {"address", "name", "type", "schema"}; `fnplan emit` validates a payload against
-its schema and hands it to the triggers listening for that type.
+its schema and hands it to the triggers listening for that type. A type has one owner.
 """
 
 from __future__ import annotations
@@ -20,52 +20,53 @@ _KEYS = ("name", "type", "schema")
 
 
 class Events:
-    """Create, observe, update and delete event types in the registry file."""
+    """Create, observe, update and delete event types."""
 
     def __init__(self, layout: Layout) -> None:
-        self._registry = JsonRegistry(layout.events_file, layout.root)
+        self._registry = JsonRegistry(layout.events, layout.root)
 
     def observe(self, prior: ResourceState) -> Observation:
-        entry = self._registry.read().get(str(prior.attributes.get("type")))
-        if not isinstance(entry, dict) or entry.get("address") != prior.address:
+        """The registered entry, if this address still owns the type."""
+        entry = self._owned(prior.attributes.get("type"), prior.address)
+        if entry is None:
             return Observation(exists=False)
-        return Observation(
-            exists=True,
-            attributes={key: entry.get(key) for key in _KEYS},
-            outputs={"type": entry.get("type")},
-        )
+        attributes = {key: entry.get(key) for key in _KEYS}
+        return Observation(exists=True, attributes=attributes, outputs={"type": entry.get("type")})
 
     def create(self, resource: Resource) -> dict[str, Any]:
-        return self._register(resource, old_type=None)
-
-    def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
-        return self._register(resource, old_type=prior.attributes.get("type"))
-
-    def delete(self, prior: ResourceState) -> None:
-        old_type = prior.attributes.get("type")
-        self._registry.change(lambda entries: _drop(entries, old_type, prior.address))
-
-    def _register(self, resource: Resource, old_type: Any) -> dict[str, Any]:
+        """Register the type (adopting an entry this address already owns)."""
         event_type = resource.attributes.get("type")
         if not isinstance(event_type, str) or not event_type:
             raise resource_error(resource, "the event has no `type`")
-
-        def mutate(entries: dict[str, Any]) -> None:
-            owner = entries.get(event_type, {}).get("address", resource.address)
+        with self._registry.lock(event_type):
+            owner = (self._registry.get(event_type) or {}).get("address", resource.address)
             if owner != resource.address:
                 raise resource_error(
                     resource, f"event type {event_type!r} is already registered by {owner}"
                 )
-            if old_type != event_type:
-                _drop(entries, old_type, resource.address)
             entry = {key: resource.attributes.get(key) for key in _KEYS}
-            entries[event_type] = {"address": resource.address, **entry}
-
-        self._registry.change(mutate)
+            self._registry.put(event_type, {"address": resource.address, **entry})
         return {"type": event_type}
 
+    def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
+        """Re-register, releasing the old type when it changed."""
+        outputs = self.create(resource)
+        if prior.attributes.get("type") != outputs["type"]:
+            self.delete(prior)
+        return outputs
 
-def _drop(entries: dict[str, Any], event_type: Any, address: str) -> None:
-    """Remove the entry for `event_type` if `address` owns it."""
-    if isinstance(event_type, str) and entries.get(event_type, {}).get("address") == address:
-        del entries[event_type]
+    def delete(self, prior: ResourceState) -> None:
+        """Release the type if this address owns it."""
+        event_type = prior.attributes.get("type")
+        if not isinstance(event_type, str):
+            return
+        with self._registry.lock(event_type):
+            if self._owned(event_type, prior.address) is not None:
+                self._registry.remove(event_type)
+
+    def _owned(self, event_type: Any, address: str) -> dict[str, Any] | None:
+        """The entry of `event_type` when `address` owns it."""
+        if not isinstance(event_type, str) or not event_type:
+            return None
+        entry = self._registry.get(event_type)
+        return entry if entry is not None and entry.get("address") == address else None

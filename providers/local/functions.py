@@ -53,6 +53,7 @@ class Functions:
         self._functions = str(layout.functions)
 
     def observe(self, prior: ResourceState) -> Observation:
+        """The latest stored version; a tampered snapshot shows in `source_hash`."""
         # plain str paths: pathlib's overhead would dominate at 1,000 functions
         directory = os.path.join(self._functions, encode_address(prior.address))
         record = read_json(os.path.join(directory, VERSIONS))
@@ -74,6 +75,7 @@ class Functions:
         return Observation(exists=True, attributes=attributes, outputs=outputs)
 
     def create(self, resource: Resource) -> dict[str, Any]:
+        """Publish the version unless an intact copy is stored, then prune."""
         directory = self._layout.function_dir(resource.address)
         with LOCKS.get(f"function:{resource.address}"):
             try:
@@ -84,9 +86,11 @@ class Functions:
                 raise
 
     def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
+        """Same as create: versions are immutable, a new one is published beside."""
         return self.create(resource)
 
     def delete(self, prior: ResourceState) -> None:
+        """Remove every stored version of this function."""
         with LOCKS.get(f"function:{prior.address}"):
             directory = self._layout.function_dir(prior.address)
             remove_tree(directory)

@@ -1,45 +1,60 @@
-"""A small JSON registry file (events.json, triggers.json) edited under a lock.
+"""A registry of small JSON entries, one file per key (local/events/, local/triggers/).
 
-Every change is a read-modify-atomic-rewrite; when the last entry goes, the file goes too.
+One file per entry keeps observe, create and delete O(1) at 10,000 entries (one shared
+file would be rewritten whole on every change); listing reads the directory once. Each
+key has its own lock; writes are atomic, and the directory goes when its last entry does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import threading
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
-from fnplan.errors import ProviderError
+from .disk import LOCKS, atomic_write_json, encode_address, prune_empty, read_json
 
-from .disk import LOCKS, atomic_write_json, prune_empty, read_json
+_SUFFIX = ".json"
 
 
 class JsonRegistry:
-    """A JSON object of entries stored in one file under the local store's root."""
+    """Entries (JSON objects) by key, stored as <directory>/<encoded key>.json."""
 
-    def __init__(self, path: Path, root: Path) -> None:
-        self.path = path
+    def __init__(self, directory: Path, root: Path) -> None:
+        self.directory = directory
         self._root = root
 
-    def read(self) -> dict[str, Any]:
-        """All entries (empty when the file does not exist)."""
-        data = read_json(self.path)
-        if data is None:
-            return {}
-        if not isinstance(data, dict):
-            raise ProviderError(f"{self.path} is corrupt: expected a JSON object")
-        return data
+    def lock(self, key: str) -> threading.RLock:
+        """The lock to hold around a read-check-write of one key."""
+        return LOCKS.get(str(self._path(key)))
 
-    def change(self, mutate: Callable[[dict[str, Any]], None]) -> None:
-        """Apply `mutate` to the entries and store the result atomically (or remove the file)."""
-        with LOCKS.get(str(self.path)):
-            before = self.read()
-            entries = dict(before)
-            mutate(entries)
-            if entries == before and (entries or not self.path.exists()):
-                return
-            if entries:
-                atomic_write_json(self.path, entries)
-            elif self.path.exists():
-                self.path.unlink()
-                prune_empty(self.path.parent, self._root)
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The entry for `key`, or None."""
+        entry = read_json(self._path(key))
+        return entry if isinstance(entry, dict) else None
+
+    def put(self, key: str, entry: dict[str, Any]) -> None:
+        """Store the entry for `key` atomically (unchanged entries are not rewritten)."""
+        with self.lock(key):
+            if self.get(key) != entry:
+                atomic_write_json(self._path(key), entry)
+
+    def remove(self, key: str) -> None:
+        """Remove the entry for `key` (a missing one is fine)."""
+        with self.lock(key):
+            self._path(key).unlink(missing_ok=True)
+            prune_empty(self.directory, self._root)
+
+    def all(self) -> dict[str, dict[str, Any]]:
+        """Every entry by key."""
+        try:
+            names = os.listdir(self.directory)
+        except FileNotFoundError:
+            return {}
+        keys = (unquote(name[: -len(_SUFFIX)]) for name in names if name.endswith(_SUFFIX))
+        entries = {key: self.get(key) for key in keys}
+        return {key: entry for key, entry in sorted(entries.items()) if entry is not None}
+
+    def _path(self, key: str) -> Path:
+        return self.directory / f"{encode_address(key)}{_SUFFIX}"

@@ -85,6 +85,7 @@ class Runtimes:
         self._project_dir = project_dir
 
     def observe(self, prior: ResourceState) -> Observation:
+        """Exists when the venv is complete and built from the recorded packages."""
         venv = venv_dir(self._layout, prior.address, prior.attributes)
         if venv is None:
             return Observation(exists=True, outputs=_outputs(None))
@@ -94,6 +95,7 @@ class Runtimes:
         return Observation(exists=True, attributes=dict(record), outputs=_outputs(venv))
 
     def create(self, resource: Resource) -> dict[str, Any]:
+        """Build the venv unless a complete one is there (idempotent)."""
         venv = venv_dir(self._layout, resource.address, resource.attributes)
         if venv is not None:
             with LOCKS.get(str(venv)):
@@ -101,11 +103,13 @@ class Runtimes:
         return _outputs(venv)
 
     def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
+        """Build the new venv, then drop older ones no function version uses."""
         outputs = self.create(resource)
         self._remove_unused(resource.address, keep=outputs["venv"])
         return outputs
 
     def delete(self, prior: ResourceState) -> None:
+        """Remove every venv of this runtime."""
         for venv in self._venvs_of(prior.address):
             with LOCKS.get(str(venv)):
                 remove_tree(venv)

@@ -80,12 +80,12 @@ class LocalStore:
 
     def triggers(self) -> list[dict[str, Any]]:
         """Every registered trigger: its attributes plus "address", sorted by address."""
-        entries = JsonRegistry(self._layout.triggers_file, self._layout.root).read()
-        return [{**entries[address], "address": address} for address in sorted(entries)]
+        entries = JsonRegistry(self._layout.triggers, self._layout.root).all()
+        return [{**entry, "address": address} for address, entry in entries.items()]
 
     def events(self) -> dict[str, dict[str, Any]]:
         """Registered event types: type -> {"address", "name", "type", "schema"}."""
-        return JsonRegistry(self._layout.events_file, self._layout.root).read()
+        return JsonRegistry(self._layout.events, self._layout.root).all()
 
 
 def _deployed(address: str, version_dir: Path, manifest: dict[str, Any]) -> DeployedFunction:

@@ -1,4 +1,4 @@
-"""Triggers on this machine: registered in local/triggers.json, one entry per trigger address.
+"""Triggers on this machine: one registry entry per trigger address (local/triggers/).
 
 The entry is the trigger's attributes; `fnplan serve` reads them to run schedules, HTTP
 routes and event subscriptions.
@@ -20,30 +20,33 @@ KINDS = frozenset({"schedule", "event", "storage", "queue", "http", "completion"
 
 
 class Triggers:
-    """Create, observe, update and delete trigger entries in the registry file."""
+    """Create, observe, update and delete trigger entries."""
 
     def __init__(self, layout: Layout) -> None:
-        self._registry = JsonRegistry(layout.triggers_file, layout.root)
+        self._registry = JsonRegistry(layout.triggers, layout.root)
 
     def observe(self, prior: ResourceState) -> Observation:
-        entry = self._registry.read().get(prior.address)
-        if not isinstance(entry, dict):
+        """The stored entry read back, so edits outside fnplan show as drift."""
+        entry = self._registry.get(prior.address)
+        if entry is None:
             return Observation(exists=False)
-        return Observation(exists=True, attributes=dict(entry), outputs=_outputs(prior.address))
+        return Observation(exists=True, attributes=entry, outputs=_outputs(prior.address))
 
     def create(self, resource: Resource) -> dict[str, Any]:
+        """Store (or overwrite) the entry for this address."""
         kind = resource.attributes.get("kind")
         if kind not in KINDS:
             raise resource_error(resource, f"unknown trigger kind {kind!r}", allowed=KINDS)
-        attributes = dict(resource.attributes)
-        self._registry.change(lambda entries: entries.__setitem__(resource.address, attributes))
+        self._registry.put(resource.address, dict(resource.attributes))
         return _outputs(resource.address)
 
     def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
+        """Overwrite the entry; a trigger has nothing to replace."""
         return self.create(resource)
 
     def delete(self, prior: ResourceState) -> None:
-        self._registry.change(lambda entries: entries.pop(prior.address, None))
+        """Drop the entry; a missing one is fine."""
+        self._registry.remove(prior.address)
 
 
 def _outputs(address: str) -> dict[str, Any]:

@@ -50,6 +50,7 @@ class Workflows:
         self._layout = layout
 
     def observe(self, prior: ResourceState) -> Observation:
+        """The current document read back, so edits outside fnplan show as drift."""
         directory = self._layout.workflow_dir(prior.address)
         pointer = read_json(directory / CURRENT)
         if not isinstance(pointer, dict) or not isinstance(pointer.get("version"), str):
@@ -67,6 +68,7 @@ class Workflows:
         return Observation(exists=True, attributes=attributes, outputs=outputs)
 
     def create(self, resource: Resource) -> dict[str, Any]:
+        """Store the document version and point current.json at it."""
         version = resource.attributes.get("version")
         document = resource.attributes.get("document")
         if not isinstance(version, str) or not version:
@@ -91,9 +93,11 @@ class Workflows:
         return _outputs(resource.address, directory, version)
 
     def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
+        """Same as create: a new document version becomes current."""
         return self.create(resource)
 
     def delete(self, prior: ResourceState) -> None:
+        """Remove every stored version of this workflow."""
         directory = self._layout.workflow_dir(prior.address)
         with LOCKS.get(f"workflow:{prior.address}"):
             remove_tree(directory)

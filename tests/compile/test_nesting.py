@@ -125,3 +125,41 @@ def test_direct_self_nesting_is_a_cycle(tmp_path: Path) -> None:
         workflow("a", [step("me", workflow=ref("workflow.a", pos="main.hcl:2:14"))])])  # fmt: skip
     with pytest.raises(ConfigError, match=r"nesting cycle: workflow.a step 'me' \(main.hcl:2:14\)"):
         compile_config(cfg)
+
+
+def test_inline_child_reading_an_unset_input_field_is_an_error(tmp_path: Path) -> None:
+    steps = [
+        step("fetch", function=ref("function.fetch")),
+        step("classify", line=12, workflow=ref("module.vision.workflow.classify"), nesting="inline",
+             input={"image": expr("step.fetch.output.path")}),
+    ]  # fmt: skip
+    cfg = config(
+        tmp_path,
+        functions=[function(tmp_path, "fetch")],
+        workflows=[workflow("thumb", steps)],
+        modules={"vision": Module(name="vision", source="./v", config=_vision(tmp_path))},
+    )
+    with pytest.raises(ConfigError) as caught:
+        compile_config(cfg)
+    text = caught.value.render()
+    assert text.startswith("main.hcl:12:3")
+    assert "reads input.meta, but the step's input does not set 'meta'" in text
+
+
+def test_parent_retry_and_catch_apply_to_inlined_steps_and_catch_into_inline(tmp_path: Path) -> None:
+    child = workflow("fallback", [step("only", function=ref("function.fetch"))])
+    steps = [
+        step("risky", function=ref("function.fetch"), catch=[{"next": "recover"}]),
+        step("recover", workflow=ref("workflow.fallback"), nesting="inline",
+             retry={"max_attempts": 5}, catch=[{"next": "notify"}]),
+        step("notify", function=ref("function.fetch")),
+    ]  # fmt: skip
+    cfg = config(tmp_path, functions=[function(tmp_path, "fetch")],
+                 workflows=[workflow("main", steps), child])  # fmt: skip
+    document = compile_config(cfg).resources["workflow.main"].attributes["document"]
+    by_name = {s["name"]: s for s in document["steps"]}
+    assert by_name["risky"]["catch"][0]["next"] == "recover__only"
+    assert by_name["recover__only"]["retry"]["max_attempts"] == 5
+    assert by_name["recover__only"]["catch"][0]["next"] == "notify"
+    edges = {(e["source"], e["target"], e["kind"]) for e in document["edges"]}
+    assert edges == {("risky", "recover__only", "error"), ("recover__only", "notify", "error")}

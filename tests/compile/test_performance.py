@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from fnplan.compile import compile_config
+from fnplan.compile import compile_config, exprs
 from fnplan.config.model import Config
 from tests.compile.builders import config, expr, function, ref, step, workflow
 
@@ -25,14 +25,18 @@ def _benchmark(root: Path) -> Config:
 
 
 def test_warm_compile_of_the_benchmark_is_fast(tmp_path: Path) -> None:
+    """CPU time, best of 5 with the expression caches cleared each time (as in a fresh
+    process): wall time on a busy shared test machine measures the neighbours."""
     cfg = _benchmark(tmp_path)
     cache = tmp_path / "cache"
     cold = compile_config(cfg, cache_dir=cache)
     best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
+    for _ in range(5):
+        exprs.parse_source.cache_clear()
+        exprs._step_paths.cache_clear()
+        started = time.process_time()
         warm = compile_config(cfg, cache_dir=cache)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     assert warm.config_hash == cold.config_hash
     assert len(warm.resources) == 1000 + 100 + 1
     assert best < 0.3, f"warm compile took {best:.3f}s"

@@ -49,6 +49,6 @@ def load_error(directory: Path, **kwargs: Any) -> ConfigError:
 
 
 def where(error: ConfigError) -> str:
-    """"file:line:column" of an error with the file reduced to its name."""
+    """ "file:line:column" of an error with the file reduced to its name."""
     assert error.pos is not None, error.render()
     return f"{Path(error.pos.file).name}:{error.pos.line}:{error.pos.column}"

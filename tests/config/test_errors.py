@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from fnplan.errors import ConfigError
 from tests.config.conftest import Write, load_error, where
 
 RUNTIME = 'runtime "python" {\n  memory = 256\n}\n'
@@ -24,7 +27,9 @@ def test_unknown_block_type(project: Write) -> None:
 
 
 def test_unknown_block_type_yaml(project: Write) -> None:
-    error = load_error(project({"main.fnplan.yaml": "runtime:\n  python: {}\nworkflows:\n  w: {}\n"}))
+    error = load_error(
+        project({"main.fnplan.yaml": "runtime:\n  python: {}\nworkflows:\n  w: {}\n"})
+    )
     assert error.message == "unknown block type 'workflows'"
     assert where(error) == "main.fnplan.yaml:3:1"
     assert error.hint == "did you mean 'workflow'?"
@@ -39,7 +44,10 @@ def test_unknown_attribute(project: Write) -> None:
 
 
 def test_unknown_nested_block(project: Write) -> None:
-    text = RUNTIME + 'function "f" {\n  runtime = runtime.python\n  source = "."\n  scailng {\n  }\n}\n'
+    text = (
+        RUNTIME
+        + 'function "f" {\n  runtime = runtime.python\n  source = "."\n  scailng {\n  }\n}\n'
+    )
     error = load_error(project({"main.hcl": text}))
     assert error.message == "unknown block 'scailng' in function \"f\" block"
     assert where(error) == "main.hcl:7:3"
@@ -95,13 +103,7 @@ def test_wrong_reference_kind(project: Write) -> None:
 
 def test_reference_cycle_is_the_shortest_with_positions(project: Write) -> None:
     text = (
-        "locals {\n"
-        "  a = local.b\n"
-        "  b = local.a\n"
-        "  c = local.d\n"
-        "  d = local.e\n"
-        "  e = local.c\n"
-        "}\n"
+        "locals {\n  a = local.b\n  b = local.a\n  c = local.d\n  d = local.e\n  e = local.c\n}\n"
     )
     error = load_error(project({"main.hcl": text}))
     assert error.message.startswith("reference cycle: local.a (")
@@ -217,3 +219,16 @@ def test_after_apply_attribute_unknown(project: Write) -> None:
     error = load_error(project({"main.hcl": text}))
     assert error.message == "workflow.w has no attribute 'endpiont'"
     assert error.hint == "did you mean 'endpoint'?"
+
+
+def test_pydantic_errors_become_config_errors_at_the_attribute() -> None:
+    from fnplan.config.blocks import make
+    from fnplan.config.hcl import parse_hcl
+    from fnplan.config.model import Rollout
+
+    body = parse_hcl(b'rollout {\n  strategy = "big-bang"\n}\n', "main.hcl")
+    block = body.blocks[0]
+    with pytest.raises(ConfigError) as caught:
+        make(Rollout, block, strategy="big-bang")
+    assert caught.value.message.startswith("strategy: Input should be 'all_at_once'")
+    assert where(caught.value) == "main.hcl:2:14"

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from fnplan.config.model import Config, Ref
-from tests.conftest import EXAMPLES
 from tests.config.conftest import Write, load, load_error
+from tests.conftest import EXAMPLES
 
 HCL = """\
 fnplan {
@@ -185,6 +185,7 @@ def test_hcl_and_yaml_load_to_the_same_config(project: Write) -> None:
     from_yaml = load(project({"main.fnplan.yaml": YAML, **SUPPORT}))
     assert _plain(from_hcl) == _plain(from_yaml)
     step = from_yaml.workflows["thumbnail"].steps["resize"]
+    assert step.function is not None
     assert step.function == Ref(address="function.resize", version=2, pos=step.function.pos)
     assert step.input == {"image": {"$expr": "step.fetch.output.path"}, "width": 64}
     assert step.when == {"$expr": "step.fetch.output.bytes > 1024"}
@@ -346,4 +347,4 @@ def test_error_in_function_body_position(project: Write) -> None:
     text = HCL.replace("max = 20", 'max = "lots"')
     error = load_error(project({"main.hcl": text, **SUPPORT}))
     assert error.message == "max: expected number, got string"
-    assert error.pos is not None and (error.pos.line, error.pos.column) == (39, 11)
+    assert error.pos is not None and (error.pos.line, error.pos.column) == (33, 11)

@@ -97,7 +97,7 @@ def test_module_constraint_without_declared_version(project: Write) -> None:
     root = project(
         {
             "main.hcl": 'module "m" {\n  source  = "./m"\n  version = "~> 1.0"\n}\n',
-            "m/main.hcl": "runtime \"py\" {\n}\n",
+            "m/main.hcl": 'runtime "py" {\n}\n',
         }
     )
     error = load_error(root)
@@ -140,8 +140,8 @@ def test_module_input_errors(project: Write) -> None:
 def test_builtin_vision_module(project: Write) -> None:
     root = project(
         {
-            "main.hcl": 'module "vision" {\n  source     = "fnplan/vision"\n  version    = "~> 2.0"\n'
-            '  tag_prefix = "img"\n}\n'
+            "main.hcl": 'module "vision" {\n  source     = "fnplan/vision"\n'
+            '  version    = "~> 2.0"\n  tag_prefix = "img"\n}\n'
         }
     )
     vision = load(root).modules["vision"].config
