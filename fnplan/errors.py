@@ -55,7 +55,7 @@ class FnplanError(Exception):
         self.notes = list(notes)
 
     def render(self) -> str:
-        where = f"{self.pos}: " if self.pos else ""
+        where = f"{_shown(self.pos)}: " if self.pos else ""
         lines = [f"{where}error: {self.message}"]
         if self.allowed is not None:
             lines.append(f"  allowed: {', '.join(self.allowed) if self.allowed else '(none)'}")
@@ -97,6 +97,18 @@ class ErrorList(FnplanError):
 
     def render(self) -> str:
         return "\n".join(error.render() for error in self.errors)
+
+
+def _shown(pos: SourcePos) -> str:
+    """The position with its file relative to the working directory when it lies below it."""
+    import os
+
+    file = pos.file
+    if os.path.isabs(file):
+        relative = os.path.relpath(file)
+        if not relative.startswith(".."):
+            file = relative
+    return f"{file}:{pos.line}:{pos.column}"
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:

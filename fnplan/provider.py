@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from fnplan.resources import Resource
+    from fnplan.run.executor import RunResult
+    from fnplan.run.options import RunOptions
     from fnplan.state.model import ResourceState
 
 ENTRY_POINT_GROUP = "fnplan.providers"
@@ -80,6 +82,17 @@ class Provider(Protocol):
     def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]: ...
 
     def delete(self, prior: ResourceState) -> None: ...
+
+
+@runtime_checkable
+class WorkflowRunner(Protocol):
+    """Optional capability: a provider that can run a deployed workflow for `fnplan run`.
+
+    Runs one execution to its end and returns how it ended (step failures do not raise);
+    raises FnplanError when the workflow cannot be started (not deployed, bad options).
+    """
+
+    def run_workflow(self, address: str, input: Any, *, options: RunOptions) -> RunResult: ...
 
 
 def provider_class(name: str) -> type[Provider]:

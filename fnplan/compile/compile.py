@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,57 +48,21 @@ def compile_config(
         address: runtime_attributes(entry, index) for address, entry in index.runtimes.items()
     }
     functions = _function_attributes(index, runtimes, schemas, cache_dir)
-    versions = {address: version_of(attributes) for address, attributes in functions.items()}
-    resources: dict[str, Resource] = {}
-    usage = Usage()
-    workflow_providers = {
-        address: workflow_provider(entry, config, default)
-        for address, entry in index.workflows.items()
-    }
-    nesting = Nesting(
-        {
-            address: draft_workflow(entry, index, schemas)
+    context = _Context(
+        index=index,
+        schemas=schemas,
+        state=state,
+        default=default,
+        directory=config.directory,
+        functions=functions,
+        versions={address: version_of(attributes) for address, attributes in functions.items()},
+        workflow_providers={
+            address: workflow_provider(entry, config, default)
             for address, entry in index.workflows.items()
-        }
+        },
     )
-    expanded = nesting.expand_all()
-    for address in nesting.order:  # children first: a call pins its child's document version
-        draft = expanded[address]
-        calls = resolve_functions(draft, functions, versions, state, usage)
-        check_contracts(draft, functions)
-        children = {
-            step.name: WorkflowCall(
-                address=step.workflow, version=resources[step.workflow].attributes["version"]
-            )
-            for step in draft.steps.values()
-            if step.workflow is not None
-        }
-        document = build_document(draft, calls, children, config.directory)
-        resources[address] = workflow_resource(draft, document, workflow_providers[address])
-    for address, entry in index.functions.items():
-        provider = function_provider(
-            address, usage.users.get(address, set()), workflow_providers, default, entry.block.pos
-        )
-        pins = sorted(usage.pins.get(address, ()))
-        resources[address] = function_resource(
-            address,
-            entry,
-            functions[address],
-            version=versions[address],
-            retain_versions=pins,
-            provider=provider,
-            group=address,
-        )
-    for copy in usage.copies.values():
-        resources[copy.address] = function_resource(
-            copy.address,
-            index.functions[copy.function],
-            copy.attributes,
-            version=copy.version,
-            retain_versions=[],
-            provider=workflow_providers[copy.workflow],
-            group=copy.workflow,
-        )
+    resources = _workflow_resources(context)
+    resources.update(_function_resources(context))
     _add_runtimes(index, runtimes, resources, default)
     for address, event in index.events.items():
         resources[address] = event_resource(event, schemas, default)
@@ -107,6 +72,81 @@ def compile_config(
         )
         resources[address] = trigger_resource(trigger, index, resources[target].provider)
     return _desired(config, resources)
+
+
+@dataclass(slots=True)
+class _Context:
+    """What the stages of one compile share."""
+
+    index: Index
+    schemas: SchemaFiles
+    state: State | None
+    default: str
+    directory: str
+    functions: dict[str, dict[str, Any]]  # attributes before pins and version
+    versions: dict[str, str]
+    workflow_providers: dict[str, str]
+    usage: Usage = field(default_factory=Usage)
+
+
+def _workflow_resources(context: _Context) -> dict[str, Resource]:
+    """Every workflow, children first (a call pins its child's document version)."""
+    index = context.index
+    nesting = Nesting(
+        {
+            address: draft_workflow(entry, index, context.schemas)
+            for address, entry in index.workflows.items()
+        }
+    )
+    expanded = nesting.expand_all()
+    resources: dict[str, Resource] = {}
+    for address in nesting.order:
+        draft = expanded[address]
+        calls = resolve_functions(
+            draft, context.functions, context.versions, context.state, context.usage
+        )
+        check_contracts(draft, context.functions)
+        children = {
+            step.name: WorkflowCall(
+                address=step.workflow, version=resources[step.workflow].attributes["version"]
+            )
+            for step in draft.steps.values()
+            if step.workflow is not None
+        }
+        document = build_document(draft, calls, children, context.directory)
+        provider = context.workflow_providers[address]
+        resources[address] = workflow_resource(draft, document, provider)
+    return resources
+
+
+def _function_resources(context: _Context) -> dict[str, Resource]:
+    """Shared functions (with their pinned versions retained) and dedicated copies."""
+    usage = context.usage
+    resources: dict[str, Resource] = {}
+    for address, entry in context.index.functions.items():
+        users = usage.users.get(address, set())
+        resources[address] = function_resource(
+            address,
+            entry,
+            context.functions[address],
+            version=context.versions[address],
+            retain_versions=sorted(usage.pins.get(address, ())),
+            provider=function_provider(
+                address, users, context.workflow_providers, context.default, entry.block.pos
+            ),
+            group=address,
+        )
+    for copy in usage.copies.values():
+        resources[copy.address] = function_resource(
+            copy.address,
+            context.index.functions[copy.function],
+            copy.attributes,
+            version=copy.version,
+            retain_versions=[],
+            provider=context.workflow_providers[copy.workflow],
+            group=copy.workflow,
+        )
+    return resources
 
 
 def _function_attributes(

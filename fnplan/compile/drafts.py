@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from fnplan.compile.exprs import Rewrite, rewrite_value, step_references
 from fnplan.compile.index import Entry, Index
 from fnplan.compile.schemas import SchemaFiles
 from fnplan.config.model import RetryPolicy, Step, Workflow
-from fnplan.workflow.model import Catch, HttpTask, Resources, Retry, ShellTask, SqlTask
+from fnplan.workflow.model import (
+    Catch,
+    HttpTask,
+    NodeType,
+    Resources,
+    Retry,
+    ShellTask,
+    SqlTask,
+)
 
 
 @dataclass(slots=True)
@@ -19,7 +27,7 @@ class Draft:
     """One step: `function`/`workflow` are absolute addresses; `pin` is N of versions[N]."""
 
     name: str
-    type: str
+    type: NodeType
     pos: str | None
     positions: dict[str, str] = field(default_factory=dict)
     function: str | None = None
@@ -114,7 +122,7 @@ def draft_workflow(entry: Entry[Workflow], index: Index, schemas: SchemaFiles) -
 def _draft_step(step: Step, entry: Entry[Workflow], index: Index) -> Draft:
     draft = Draft(
         name=step.name,
-        type=step.node_type,
+        type=cast(NodeType, step.node_type),  # validated: exactly one node kind
         pos=step.pos,
         positions=dict(step.positions),
         nesting=step.nesting,

@@ -113,16 +113,20 @@ def select(value: Any, path: tuple[GetAttr | Index, ...]) -> Expr:
     """The expression for `value` followed by `path`, descending statically into plain data."""
     remaining = list(path)
     while remaining and not is_residual(value):
-        key = static_key(remaining[0])
-        found = isinstance(value, dict) and isinstance(key, str) and key in value
-        found = found or (
-            isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value)
-        )
+        found, value = _lookup(value, static_key(remaining[0]))
         if not found:
             break
-        value = value[key]  # type: ignore[index]
         remaining.pop(0)
     return extend(value_to_expr(value), tuple(remaining))
+
+
+def _lookup(value: Any, key: str | int | None) -> tuple[bool, Any]:
+    """(True, value[key]) when plain data holds that key, else (False, value)."""
+    if isinstance(value, dict) and isinstance(key, str) and key in value:
+        return True, value[key]
+    if isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
+        return True, value[key]
+    return False, value
 
 
 def extend(expr: Expr, steps: tuple[GetAttr | Index, ...]) -> Expr:

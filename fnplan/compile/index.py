@@ -6,9 +6,9 @@ written inside a module is relative to that module unless it already carries the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from fnplan.config.model import Config, Event, Function, Ref, Runtime, Trigger, Workflow
 from fnplan.errors import ConfigError, SourcePos, did_you_mean
@@ -61,13 +61,13 @@ class Index:
             hint=did_you_mean(ref.address, relative),
         )
 
-    def _table(self, kind: str) -> dict[str, Entry[object]]:
-        tables: dict[str, dict[str, Entry[object]]] = {
-            "runtime": self.runtimes,  # type: ignore[dict-item]
-            "function": self.functions,  # type: ignore[dict-item]
-            "workflow": self.workflows,  # type: ignore[dict-item]
-            "event": self.events,  # type: ignore[dict-item]
-            "trigger": self.triggers,  # type: ignore[dict-item]
+    def _table(self, kind: str) -> Mapping[str, Entry[Any]]:
+        tables: dict[str, Mapping[str, Entry[Any]]] = {
+            "runtime": self.runtimes,
+            "function": self.functions,
+            "workflow": self.workflows,
+            "event": self.events,
+            "trigger": self.triggers,
         }
         return tables.get(kind, {})
 

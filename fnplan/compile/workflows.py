@@ -103,7 +103,7 @@ def _step(
 ) -> Step:
     return Step(
         name=draft.name,
-        type=draft.type,  # type: ignore[arg-type]
+        type=draft.type,
         function=functions.get(draft.name),
         workflow=workflows.get(draft.name),
         sql=_plain_model(draft.sql),

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from fnplan.run.debug import StepHooks
 from fnplan.run.logs import ExecutionLog
 from fnplan.run.protocols import FunctionResolver, WorkflowResolver
 from fnplan.run.records import LogRecord
+from fnplan.run.tracing import RunTracer, SpanHandle
 from fnplan.run.workers import WorkerPool
 from fnplan.workflow.model import Step
 
@@ -24,6 +26,9 @@ class RunContext:
     log_dir: Path
     on_event: Callable[[LogRecord], None] | None
     max_parallel: int
+    tracer: RunTracer
+    run_span: SpanHandle
+    hooks: StepHooks | None = None
 
 
 @dataclass(frozen=True, slots=True)

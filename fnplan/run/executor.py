@@ -12,7 +12,7 @@ import queue
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,12 +21,14 @@ from typing import Any, Literal
 
 from fnplan.errors import FnplanError
 from fnplan.run.context import RunContext
+from fnplan.run.debug import StepHooks
 from fnplan.run.failure import StepFailure
-from fnplan.run.logs import ExecutionLog, RunIdentity, new_span_id, new_trace_id
+from fnplan.run.logs import ExecutionLog, RunIdentity
 from fnplan.run.protocols import FunctionResolver, WorkflowResolver
 from fnplan.run.records import ErrorInfo, RunEvent
 from fnplan.run.scheduler import Scheduler
 from fnplan.run.steps import StepOutcome, run_step
+from fnplan.run.tracing import run_tracer
 from fnplan.run.validation import schema_problem
 from fnplan.run.values import resolve
 from fnplan.run.workers import WorkerPool, shared_pool
@@ -69,21 +71,30 @@ def run_workflow(
     pool: WorkerPool | None = None,
     workflow_version: str | None = None,
     parent: RunParent | None = None,
+    hooks: StepHooks | None = None,
+    reuse: Mapping[str, Any] | None = None,
+    tracer_provider: Any = None,
 ) -> RunResult:
     """Run `document` with `input`, writing its execution log; step failures never raise.
 
+    `hooks` may pause, skip or stop steps before they run (step debugging); the steps named
+    in `reuse` are not run but settle with the given outputs (re-running from a step).
+    Spans go to `tracer_provider`, or over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
     Raises ConfigError when the document itself is unusable (unknown step names, a cycle) or
     the execution id is not a safe file name.
     """
     scheduler = Scheduler(document)
+    run_id = _execution_id(execution_id)
+    tracer = run_tracer(tracer_provider)
+    span = tracer.run_span(document, run_id, (parent.trace_id, parent.span_id) if parent else None)
     identity = RunIdentity(
         workflow=document.name,
         workflow_address=document.address,
         workflow_version=workflow_version or document_version(document),
-        execution_id=_execution_id(execution_id),
+        execution_id=run_id,
         parent_execution_id=parent.execution_id if parent else None,
-        trace_id=parent.trace_id if parent else new_trace_id(),
-        run_span_id=new_span_id(),
+        trace_id=span.trace_id,
+        run_span_id=span.span_id,
         parent_span_id=parent.span_id if parent else None,
     )
     log = ExecutionLog(identity, log_dir, on_event)
@@ -95,10 +106,14 @@ def run_workflow(
         log_dir=log_dir,
         on_event=on_event,
         max_parallel=max(1, max_parallel),
+        tracer=tracer,
+        run_span=span,
+        hooks=hooks,
     )
     try:
-        return _Run(document, input, scheduler, context).execute()
+        return _Run(document, input, scheduler, context, reuse or {}).execute()
     finally:
+        span.end("failed")
         log.close()
 
 
@@ -111,9 +126,15 @@ class _Run:
     """One execution: dispatches ready steps, settles outcomes and writes run records."""
 
     def __init__(
-        self, document: WorkflowDocument, input: Any, scheduler: Scheduler, context: RunContext
+        self,
+        document: WorkflowDocument,
+        input: Any,
+        scheduler: Scheduler,
+        context: RunContext,
+        reuse: Mapping[str, Any],
     ) -> None:
         self.document = document
+        self.reuse = reuse
         self.input = input
         self.scheduler = scheduler
         self.context = context
@@ -145,7 +166,7 @@ class _Run:
         with ThreadPoolExecutor(workers, thread_name_prefix="fnplan-step") as threads:
             while True:
                 if self.failure is None:
-                    for step in self.scheduler.take_ready():
+                    for step in self._take_ready():
                         threads.submit(self._step_task, step, self._scope_for(step.name))
                         running += 1
                 if running == 0:
@@ -156,6 +177,24 @@ class _Run:
                     raise outcome
                 self._settle(outcome)
         assert self.scheduler.finished, "every step settles once nothing is running"
+
+    def _take_ready(self) -> list[Step]:
+        """Ready steps to run; ready steps in `reuse` settle at once, which may ready more."""
+        to_run: list[Step] = []
+        ready = self.scheduler.take_ready()
+        while ready:
+            for step in ready:
+                if step.name not in self.reuse:
+                    to_run.append(step)
+                    continue
+                output = self.reuse[step.name]
+                message = "output reused from an earlier execution"
+                self.log.write(
+                    "reused", step=step.name, node_type=step.type, output=output, message=message
+                )
+                self._settle(StepOutcome(step.name, "succeeded", output=output))
+            ready = self.scheduler.take_ready()
+        return to_run
 
     def _step_task(self, step: Step, scope: dict[str, Any]) -> None:
         try:
@@ -199,10 +238,12 @@ class _Run:
         ident = self.log.identity
         if failure is None:
             self.log.write("run_succeeded", duration_ms=duration, output=output)
+            self.context.run_span.end("succeeded")
             return RunResult("succeeded", output, None, None, self.log.path, ident.execution_id)
         step, error = failure
         message = f"step {step!r} failed" if step else None
         self.log.write("run_failed", duration_ms=duration, error=error, message=message)
+        self.context.run_span.end("failed", error)
         return RunResult("failed", None, error, step, self.log.path, ident.execution_id)
 
 

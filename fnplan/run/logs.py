@@ -1,7 +1,9 @@
 """The execution log of one run: a JSON-lines file of LogRecords, written as events happen.
 
 Layout: <log_dir>/<workflow>/<execution id>.jsonl, and the captured stdout/stderr of each
-attempt under <log_dir>/<workflow>/<execution id>/<step>.<attempt>.stdout|stderr.
+attempt under <log_dir>/<workflow>/<execution id>/<step>.<attempt>.stdout|stderr. A step
+output too large for its record is kept in full in <execution id>/<step>.output.json, so
+that a later run can reuse it (`fnplan run --from`).
 """
 
 from __future__ import annotations
@@ -97,6 +99,9 @@ class ExecutionLog:
         """Write one record; a step record gets `span_id` (or a new span) under the run's span."""
         ident = self.identity
         is_run_record = step is None
+        logged_output = truncate(output)
+        if event in ("succeeded", "reused") and step and logged_output is not output:
+            self._keep_output(step, output)
         record = LogRecord(
             timestamp=utc_now(),
             workflow=ident.workflow,
@@ -117,7 +122,7 @@ class ExecutionLog:
             stdout_path=str(stdout_path) if stdout_path else None,
             stderr_path=str(stderr_path) if stderr_path else None,
             input=truncate(input),
-            output=truncate(output),
+            output=logged_output,
         )
         line = record.model_dump_json(exclude_none=False) + "\n"
         with self._lock:
@@ -126,6 +131,14 @@ class ExecutionLog:
             if self._on_event is not None:
                 self._on_event(record)
         return record
+
+    def output_file(self, step: str) -> Path:
+        """Where the full output of a succeeded step is kept when its record truncates it."""
+        return self.capture_dir / f"{step}.output.json"
+
+    def _keep_output(self, step: str, output: Any) -> None:
+        text = json.dumps(output, default=str, ensure_ascii=False)
+        self.output_file(step).write_text(text, encoding="utf-8")
 
     def close(self) -> None:
         """Close the log file; later writes are a bug."""

@@ -26,6 +26,7 @@ _STATE_OF_EVENT = {
     "retrying": "retrying",
     "skipped": "skipped",
     "caught": "caught",
+    "reused": "reused",
 }
 _STYLE = {
     "pending": "dim",
@@ -35,6 +36,7 @@ _STYLE = {
     "failed": "bold red",
     "caught": "magenta",
     "skipped": "dim",
+    "reused": "green",
 }
 
 

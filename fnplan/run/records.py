@@ -23,6 +23,7 @@ RecordEvent = Literal[
     "retrying",
     "skipped",
     "caught",
+    "reused",
     "notice",
 ]
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fnplan.run.context import AttemptContext, RunContext
+from fnplan.run.debug import STOPPED_BY_USER
 from fnplan.run.failure import StepFailure, matches
-from fnplan.run.logs import new_span_id
 from fnplan.run.nodes import node_runner
 from fnplan.run.records import ErrorInfo
 from fnplan.run.values import resolve
@@ -54,6 +54,14 @@ def run_step(step: Step, scope: Mapping[str, Any], run: RunContext) -> StepOutco
         request, logged = node_runner(step.type).prepare(step, lambda value: resolve(value, scope))
     except StepFailure as failure:
         return _final_failure(step, run, failure.info, attempt=None, duration_ms=None)
+    decision = run.hooks.before_step(step, logged) if run.hooks else "continue"
+    if decision == "skip":
+        run.log.write("skipped", step=step.name, node_type=step.type, message="skipped by the user")
+        return StepOutcome(step.name, "skipped")
+    if decision == "stop":
+        error = ErrorInfo(type=STOPPED_BY_USER, message=f"stopped by user before step {step.name!r}")
+        run.log.write("failed", step=step.name, node_type=step.type, error=error)
+        return StepOutcome(step.name, "failed", error=error)
     return _attempts(step, request, logged, run)
 
 
@@ -70,7 +78,8 @@ def _attempts(step: Step, request: Any, logged: Any, run: RunContext) -> StepOut
     runner = node_runner(step.type)
     attempt = 1
     while True:
-        ctx = _attempt_context(step, attempt, run)
+        span = run.tracer.attempt_span(run.run_span, step, attempt)
+        ctx = _attempt_context(step, attempt, run, span.span_id)
         stdout, stderr = ctx.stdout_path, ctx.stderr_path
         run.log.write(
             "started",
@@ -86,6 +95,7 @@ def _attempts(step: Step, request: Any, logged: Any, run: RunContext) -> StepOut
         except StepFailure as failure:
             error = failure.info
         else:
+            span.end("succeeded")
             run.log.write(
                 "succeeded",
                 step=step.name,
@@ -100,7 +110,10 @@ def _attempts(step: Step, request: Any, logged: Any, run: RunContext) -> StepOut
             return StepOutcome(step.name, "succeeded", output=output, attempts=attempt)
         duration = _since(began)
         if attempt >= step.retry.max_attempts or not matches(error.type, step.retry.errors):
-            return _final_failure(step, run, error, attempt, duration, ctx)
+            outcome = _final_failure(step, run, error, attempt, duration, ctx)
+            span.end(outcome.state, error)
+            return outcome
+        span.end("retrying", error)
         delay = backoff_delay(step.retry, attempt)
         run.log.write(
             "retrying",
@@ -149,14 +162,14 @@ def _final_failure(
     )
 
 
-def _attempt_context(step: Step, attempt: int, run: RunContext) -> AttemptContext:
+def _attempt_context(step: Step, attempt: int, run: RunContext, span_id: str) -> AttemptContext:
     stdout, stderr = run.log.capture_paths(step.name, attempt)
     return AttemptContext(
         run=run,
         step=step,
         attempt=attempt,
         attempt_id=str(uuid.uuid4()),
-        span_id=new_span_id(),
+        span_id=span_id,
         stdout_path=stdout,
         stderr_path=stderr,
     )

@@ -1,7 +1,8 @@
 """Event types on the local bus: one registry entry per CloudEvents type (local/events/).
 
-An entry is {"address", "name", "type", "schema"}; `fnplan emit` validates a payload against
-its schema and hands it to the triggers listening for that type. A type has one owner.
+An entry is {"address", "name", "type", "schema", "source"}; `fnplan emit` validates a
+payload against its schema and hands it to the triggers listening for that type. A type has
+one owner.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from .disk import Layout
 from .problems import resource_error
 from .registry import JsonRegistry
 
-_KEYS = ("name", "type", "schema")
+_KEYS = ("name", "type", "schema", "source")
 
 
 class Events:

@@ -1,9 +1,10 @@
 """Function versions on this machine: immutable code snapshots with a manifest each.
 
 local/functions/<address>/<version>/{code/, manifest.json} is one published version;
-local/functions/<address>/versions.json records {"latest", "keep_versions", "retain_versions",
-"versions": [{number, hash, path, created, python}]}. Publishing copies to a temp directory
-and renames it into place, then prunes versions beyond keep_versions that are not retained.
+local/functions/<address>/versions.json records {"latest", "source", "keep_versions",
+"retain_versions", "versions": [{number, hash, path, created, python}]}. Publishing copies to
+a temp directory and renames it into place, then prunes versions beyond keep_versions that
+are not retained.
 """
 
 from __future__ import annotations
@@ -40,8 +41,11 @@ CODE = "code"
 _TMP_PREFIX = ".tmp-"
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _DEFAULT_KEEP = 3
-#: attributes that describe the deployment, not one version
-_DEPLOYMENT_KEYS = ("keep_versions", "retain_versions")
+#: attributes that describe the deployment, not one version (not in the version hash):
+#: recorded in versions.json at every apply and observed from there
+_DEPLOYMENT_KEYS = ("source", "keep_versions", "retain_versions")
+#: of those, the ones that have no meaning for a version (the manifest keeps `source`)
+_PRUNING_KEYS = ("keep_versions", "retain_versions")
 
 
 class Functions:
@@ -212,9 +216,7 @@ def _write_version(
             "version_number": number,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "python": python,
-            "attributes": {
-                k: v for k, v in resource.attributes.items() if k not in _DEPLOYMENT_KEYS
-            },
+            "attributes": {k: v for k, v in resource.attributes.items() if k not in _PRUNING_KEYS},
             "files": snapshot.fingerprint(staging / CODE),
         }
         atomic_write_json(staging / MANIFEST, manifest)
@@ -257,7 +259,7 @@ def _prune(record: dict[str, Any], resource: Resource, latest: str) -> list[str]
     record["versions"] = sorted(
         (v for v in record["versions"] if v["hash"] in keep), key=lambda v: v["number"]
     )
-    record.update(latest=latest, keep_versions=keep_versions, retain_versions=retain_versions)
+    record.update({key: resource.attributes.get(key) for key in _DEPLOYMENT_KEYS}, latest=latest)
     return removed
 
 

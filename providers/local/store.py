@@ -56,7 +56,9 @@ class LocalStore:
 
     def function_version(self, address: str, version: str) -> DeployedFunction:
         """A published version of a function by its content hash."""
-        manifest = read_json(self._layout.function_dir(address) / version / MANIFEST)
+        version_dir = self._layout.function_dir(address) / version
+        inside = version_dir.parent == self._layout.function_dir(address) and version[:1] != "."
+        manifest = read_json(version_dir / MANIFEST) if inside else None
         if not isinstance(manifest, dict):
             raise ProviderError(
                 f"function {address} has no deployed version {version}",
@@ -84,7 +86,7 @@ class LocalStore:
         return [{**entry, "address": address} for address, entry in entries.items()]
 
     def events(self) -> dict[str, dict[str, Any]]:
-        """Registered event types: type -> {"address", "name", "type", "schema"}."""
+        """Registered event types: type -> {"address", "name", "type", "schema", "source"}."""
         return JsonRegistry(self._layout.events, self._layout.root).all()
 
 

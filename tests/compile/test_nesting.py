@@ -146,7 +146,9 @@ def test_inline_child_reading_an_unset_input_field_is_an_error(tmp_path: Path) -
     assert "reads input.meta, but the step's input does not set 'meta'" in text
 
 
-def test_parent_retry_and_catch_apply_to_inlined_steps_and_catch_into_inline(tmp_path: Path) -> None:
+def test_parent_retry_and_catch_apply_to_inlined_steps_and_catch_into_inline(
+    tmp_path: Path,
+) -> None:
     child = workflow("fallback", [step("only", function=ref("function.fetch"))])
     steps = [
         step("risky", function=ref("function.fetch"), catch=[{"next": "recover"}]),

@@ -25,15 +25,19 @@ def test_event_and_trigger_resources(tmp_path: Path) -> None:
         Trigger(name="after", on_completion=ref("workflow.w"), target=ref("function.resize")),
         Trigger(name="nightly", schedule="0 2 * * *", target=ref("workflow.w"), input={"n": 1.0}),
     ]  # fmt: skip
+    events = {"uploaded": Event(name="uploaded", type="com.x.up")}
     cfg = config(tmp_path, functions=[function(tmp_path, "resize")], workflows=_flow(),
-                 triggers=triggers, events={"uploaded": Event(name="uploaded", type="com.x.up")})  # fmt: skip
+                 triggers=triggers, events=events)  # fmt: skip
     resources = compile_config(cfg).resources
     assert resources["event.uploaded"].attributes == {
         "name": "uploaded", "type": "com.x.up", "schema": None, "source": None,
     }  # fmt: skip
     upload = resources["trigger.upload"]
     assert upload.attributes["kind"] == "storage"
-    assert upload.attributes["source"] == {"kind": "storage", "config": {"bucket": "images", "prefix": "in/"}}
+    assert upload.attributes["source"] == {
+        "kind": "storage",
+        "config": {"bucket": "images", "prefix": "in/"},
+    }
     assert upload.attributes["event_type"] == "com.x.up"
     assert upload.depends_on == ["event.uploaded", "workflow.w"]
     assert resources["trigger.on_event"].attributes["kind"] == "event"
@@ -61,13 +65,18 @@ def test_trigger_errors_are_reported_together(tmp_path: Path) -> None:
 
 def test_outputs_keep_their_refs(tmp_path: Path) -> None:
     outputs = [Output(name="url", value={"$ref": "workflow.w", "attr": "endpoint"}, sensitive=True)]
-    cfg = config(tmp_path, functions=[function(tmp_path, "resize")], workflows=_flow(), outputs=outputs)
+    cfg = config(
+        tmp_path, functions=[function(tmp_path, "resize")], workflows=_flow(), outputs=outputs
+    )
     spec = compile_config(cfg).outputs["url"]
     assert spec.value == {"$ref": "workflow.w", "attr": "endpoint"} and spec.sensitive
 
 
 def test_the_only_remote_provider_is_the_default(tmp_path: Path) -> None:
-    providers = [ProviderConfig(name="aws", config={"region": "us-east-1"}), ProviderConfig(name="local")]
+    providers = [
+        ProviderConfig(name="aws", config={"region": "us-east-1"}),
+        ProviderConfig(name="local"),
+    ]
     cfg = config(tmp_path, functions=[function(tmp_path, "resize")], workflows=_flow(),
                  providers=providers)  # fmt: skip
     desired = compile_config(cfg)
@@ -89,7 +98,9 @@ def test_shared_function_on_two_providers_is_an_error(tmp_path: Path) -> None:
     providers = [ProviderConfig(name="aws")]
     flows = [
         workflow("a", [step("go", function=ref("function.resize"))], targets=[ref("provider.aws")]),
-        workflow("b", [step("go", function=ref("function.resize"))], targets=[ref("provider.local")]),
+        workflow(
+            "b", [step("go", function=ref("function.resize"))], targets=[ref("provider.local")]
+        ),
     ]
     cfg = config(tmp_path, functions=[function(tmp_path, "resize")], workflows=flows,
                  providers=providers)  # fmt: skip

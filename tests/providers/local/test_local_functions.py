@@ -172,6 +172,21 @@ def test_a_deleted_snapshot_does_not_exist(provider: LocalProvider, project: Pat
     assert provider.observe(state).up_to_date(resource.attributes)
 
 
+def test_a_moved_source_directory_is_not_a_new_version(
+    provider: LocalProvider, project: Path
+) -> None:
+    resource = function("function.echo", write_source(project / "src"))
+    state = recorded(resource, provider.create(resource))
+    moved = (project / "src").rename(project / "elsewhere")
+    relocated = resource.model_copy(
+        update={"attributes": {**resource.attributes, "source": str(moved)}}
+    )
+    assert provider.observe(state).differs_from(relocated.attributes) == ["source"]
+    outputs = provider.update(relocated, state)
+    assert (outputs["version"], outputs["version_number"]) == (state.outputs["version"], 1)
+    assert provider.observe(state).up_to_date(relocated.attributes)
+
+
 def test_a_lost_versions_file_is_rebuilt_from_the_manifests(
     provider: LocalProvider, project: Path
 ) -> None:

@@ -50,6 +50,7 @@ def test_event_lifecycle(provider: LocalProvider, project: Path) -> None:
             "name": "uploaded",
             "type": "com.example.uploaded",
             "schema": SCHEMA,
+            "source": None,
         }
     }
 
@@ -86,6 +87,15 @@ def test_trigger_lifecycle_and_drift(provider: LocalProvider, project: Path) -> 
     provider.delete(state)
     provider.delete(state)
     assert store.triggers() == []
+    assert not (project / ".fnplan/local").exists()
+
+
+def test_addresses_with_any_characters_round_trip(provider: LocalProvider, project: Path) -> None:
+    resource = trigger('module.m.trigger.t["a b/c%"]')
+    provider.create(resource)
+    assert provider.observe(recorded(resource)).exists
+    assert [t["address"] for t in LocalStore(project / ".fnplan").triggers()] == [resource.address]
+    provider.delete(recorded(resource))
     assert not (project / ".fnplan/local").exists()
 
 

@@ -1,0 +1,336 @@
+"""Matching events to triggers and running their targets (a workflow run or one function call).
+
+A `Dispatcher` reads the triggers the local provider registered, turns whatever fired them
+(an event, an HTTP body, a cron tick, a finished run) into `Firing`s and runs them. When a
+target finishes, the completion triggers naming it fire in turn, up to a chain depth of
+`MAX_COMPLETION_DEPTH` so that a trigger that completes itself cannot loop forever.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from fnplan.errors import FnplanError
+from fnplan.run.failure import StepFailure
+from fnplan.run.records import ErrorInfo, RunEvent
+
+if TYPE_CHECKING:
+    from cloudevents.core.base import BaseCloudEvent
+
+    from fnplan.providers.local.store import LocalStore
+    from fnplan.run.workers import WorkerPool
+
+#: Longest chain of completion triggers (a run finishing fires a trigger whose run finishes ...).
+MAX_COMPLETION_DEPTH = 8
+#: Trigger kinds that an event of their `event_type` fires (a storage/queue source emits one).
+EVENT_KINDS = frozenset({"event", "storage", "queue"})
+_log = logging.getLogger(__name__)
+
+
+class Finished(Protocol):
+    """What a completion trigger needs of a finished run (fnplan.run.RunResult fits)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def output(self) -> Any: ...
+    @property
+    def error(self) -> ErrorInfo | None: ...
+    @property
+    def execution_id(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Firing:
+    """One trigger about to start its target; the execution id is known before it starts."""
+
+    trigger: str
+    kind: str
+    target: str
+    target_type: str
+    input_template: Any
+    payload: Any
+    event: dict[str, Any] | None
+    execution_id: str
+    depth: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TargetResult:
+    """How one started target ended; `depth` > 0 for targets started by completion triggers."""
+
+    trigger: str
+    target: str
+    status: Literal["succeeded", "failed"]
+    output: Any
+    error: ErrorInfo | None
+    execution_id: str
+    log_path: Path | None
+    depth: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as plain JSON (CLI --json output, HTTP responses)."""
+        return {
+            "trigger": self.trigger,
+            "target": self.target,
+            "status": self.status,
+            "execution_id": self.execution_id,
+            "output": self.output,
+            "error": self.error.model_dump(exclude_none=True) if self.error else None,
+            "log_path": str(self.log_path) if self.log_path else None,
+            "depth": self.depth,
+        }
+
+
+def completion_input(result: Finished) -> dict[str, Any]:
+    """{status, output, execution_id, error} of a finished run, for completion triggers."""
+    error = result.error
+    return {
+        "status": result.status,
+        "output": result.output,
+        "execution_id": result.execution_id,
+        "error": {"type": error.type, "message": error.message} if error else None,
+    }
+
+
+def describe(result: TargetResult) -> str:
+    """One line per finished target: what fired it, what ran, how it ended (indented by depth)."""
+    head = f"{'  ' * result.depth}{result.trigger} -> {result.target}: {result.status}"
+    head += f" ({result.execution_id})"
+    if result.error is not None:
+        return f"{head}: {result.error.type}: {result.error.message}"
+    return f"{head}: {json.dumps(result.output, default=str)}"
+
+
+def new_execution_id() -> str:
+    """An execution id in the executor's format (sorts by time): 20250101T120000Z-1a2b3c4d5e6f."""
+    return f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:12]}"
+
+
+class Dispatcher:
+    """Triggers registered under one project's data directory, and the runs they start."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        on_event: Callable[[RunEvent], None] | None = None,
+        on_fire: Callable[[str, str], None] | None = None,
+        on_notice: Callable[[str], None] | None = None,
+        pool: WorkerPool | None = None,
+        max_parallel: int = 32,
+    ) -> None:
+        from fnplan.providers.local.store import LocalStore
+
+        self.store: LocalStore = LocalStore(data_dir)
+        self.log_dir = data_dir / "logs"
+        self.on_event = on_event
+        self.on_fire = on_fire
+        self.on_notice = on_notice or _log.warning
+        self._pool = pool
+        self.max_parallel = max_parallel
+        self.triggers = self.store.triggers()
+        self._by_event: dict[str, list[dict[str, Any]]] = {}
+        self._by_completion: dict[str, list[dict[str, Any]]] = {}
+        for trigger in self.triggers:
+            if trigger.get("kind") in EVENT_KINDS and trigger.get("event_type"):
+                self._by_event.setdefault(trigger["event_type"], []).append(trigger)
+            if trigger.get("kind") == "completion" and trigger.get("on_completion"):
+                self._by_completion.setdefault(trigger["on_completion"], []).append(trigger)
+
+    def of_kind(self, kind: str) -> list[dict[str, Any]]:
+        """The registered triggers of one kind ("schedule", "http", ...), by address."""
+        return [trigger for trigger in self.triggers if trigger.get("kind") == kind]
+
+    def event_types(self) -> dict[str, dict[str, Any]]:
+        """The registered event types: type -> {"address", "name", "type", "schema"}."""
+        return self.store.events()
+
+    def event_firings(self, event: BaseCloudEvent) -> list[Firing]:
+        """A firing per trigger listening for the event's type (data must be checked first)."""
+        from fnplan.events.cloudevent import envelope
+
+        listeners = self._by_event.get(event.get_type(), [])
+        if not listeners:
+            return []
+        document = envelope(event)
+        return [self.firing(t, document.get("data"), event=document) for t in listeners]
+
+    def firing(
+        self, trigger: dict[str, Any], payload: Any, *, event: Any = None, depth: int = 0
+    ) -> Firing:
+        """A firing of `trigger` by `payload` (event data, request body, completion result)."""
+        return Firing(
+            trigger=str(trigger["address"]),
+            kind=str(trigger.get("kind")),
+            target=str(trigger.get("target")),
+            target_type=str(trigger.get("target_type")),
+            input_template=trigger.get("input"),
+            payload=payload,
+            event=event,
+            execution_id=new_execution_id(),
+            depth=depth,
+        )
+
+    def run(self, firing: Firing) -> list[TargetResult]:
+        """Run the firing's target, then the completion triggers it fires (all of the chain)."""
+        result = self.start(firing)
+        return [result, *self.fire_completion(firing.target, result, depth=firing.depth)]
+
+    def start(self, firing: Firing) -> TargetResult:
+        """Run the firing's target to its end; failures are results, never exceptions."""
+        if self.on_fire is not None:
+            self.on_fire(firing.trigger, firing.kind)
+        try:
+            value = _target_input(firing)
+            if firing.target_type == "workflow":
+                return self._run_workflow(firing, value)
+            if firing.target_type == "function":
+                return self._invoke_function(firing, value)
+            raise StepFailure("InvalidTarget", f"cannot start {firing.target_type!r} targets")
+        except StepFailure as failure:
+            return _failed(firing, failure.info)
+
+    def run_all(self, firings: Iterable[Firing]) -> list[TargetResult]:
+        """Run firings in parallel; results (each followed by its completions) in input order."""
+        batch = list(firings)
+        if len(batch) <= 1:
+            return [result for firing in batch for result in self.run(firing)]
+        with ThreadPoolExecutor(min(len(batch), 8), thread_name_prefix="fnplan-fire") as threads:
+            outcomes = list(threads.map(self.run, batch))
+        return [result for results in outcomes for result in results]
+
+    def fire_completion(
+        self, address: str, finished: Finished, *, depth: int = 0
+    ) -> list[TargetResult]:
+        """Run the completion triggers whose on_completion is `address` (a run at `depth` ended)."""
+        listeners = self._by_completion.get(address, [])
+        if not listeners:
+            return []
+        if depth + 1 > MAX_COMPLETION_DEPTH:
+            names = ", ".join(str(t["address"]) for t in listeners)
+            self.on_notice(
+                f"completion chain stopped after {MAX_COMPLETION_DEPTH} levels: {address} "
+                f"finished but {names} did not fire (do completion triggers form a loop?)"
+            )
+            return []
+        payload = completion_input(finished)
+        return self.run_all(self.firing(t, payload, depth=depth + 1) for t in listeners)
+
+    @property
+    def pool(self) -> WorkerPool:
+        """The worker pool function targets and workflow steps run on."""
+        if self._pool is None:
+            from fnplan.run.workers import shared_pool
+
+            self._pool = shared_pool()
+        return self._pool
+
+    def _run_workflow(self, firing: Firing, value: Any) -> TargetResult:
+        from fnplan.run.executor import run_workflow
+
+        document = self._deployed(lambda: self.store.workflow_document(firing.target))
+        try:
+            result = run_workflow(
+                document,
+                value,
+                resolver=self.store,
+                workflows=self.store,
+                log_dir=self.log_dir,
+                execution_id=firing.execution_id,
+                on_event=self.on_event,
+                max_parallel=self.max_parallel,
+                pool=self.pool,
+            )
+        except FnplanError as error:
+            raise StepFailure("InvalidWorkflow", error.message) from None
+        return TargetResult(
+            trigger=firing.trigger,
+            target=firing.target,
+            status=result.status,
+            output=result.output,
+            error=result.error,
+            execution_id=result.execution_id,
+            log_path=result.log_path,
+            depth=firing.depth,
+        )
+
+    def _invoke_function(self, firing: Firing, value: Any) -> TargetResult:
+        from fnplan.run.validation import schema_problem
+        from fnplan.run.workers import Invocation
+
+        spec = self._deployed(lambda: self.store.latest_function_version(firing.target))
+        directory = self.log_dir / firing.target
+        directory.mkdir(parents=True, exist_ok=True)
+        stdout = directory / f"{firing.execution_id}.stdout"
+        stderr = directory / f"{firing.execution_id}.stderr"
+        if (problem := schema_problem(spec.input_schema, value)) is not None:
+            raise StepFailure("InputValidation", f"input of {firing.target} {problem}")
+        invocation = Invocation(firing.execution_id, value, stdout, stderr, spec.timeout)
+        output = self.pool.invoke(spec, invocation)
+        if (problem := schema_problem(spec.output_schema, output)) is not None:
+            raise StepFailure("OutputValidation", f"output of {firing.target} {problem}")
+        return TargetResult(
+            trigger=firing.trigger,
+            target=firing.target,
+            status="succeeded",
+            output=output,
+            error=None,
+            execution_id=firing.execution_id,
+            log_path=stdout,
+            depth=firing.depth,
+        )
+
+    @staticmethod
+    def _deployed(lookup: Callable[[], Any]) -> Any:
+        try:
+            return lookup()
+        except FnplanError as error:
+            raise StepFailure("TargetNotDeployed", error.message) from None
+
+
+def fire_completion(
+    address: str,
+    result: Finished,
+    *,
+    data_dir: Path,
+    depth: int = 0,
+    on_event: Callable[[RunEvent], None] | None = None,
+    on_notice: Callable[[str], None] | None = None,
+) -> list[TargetResult]:
+    """After `address` (workflow.X / function.X) finished a run, fire its completion triggers.
+
+    For callers outside a Dispatcher, e.g. `fnplan run`; returns every run started (chains too).
+    """
+    dispatcher = Dispatcher(data_dir, on_event=on_event, on_notice=on_notice)
+    return dispatcher.fire_completion(address, result, depth=depth)
+
+
+def _target_input(firing: Firing) -> Any:
+    """The trigger's `input` evaluated with `input` (the payload) and `event` in scope."""
+    from fnplan.run.values import resolve
+
+    if firing.input_template is None:
+        return firing.payload
+    return resolve(firing.input_template, {"input": firing.payload, "event": firing.event})
+
+
+def _failed(firing: Firing, error: ErrorInfo) -> TargetResult:
+    return TargetResult(
+        trigger=firing.trigger,
+        target=firing.target,
+        status="failed",
+        output=None,
+        error=error,
+        execution_id=firing.execution_id,
+        log_path=None,
+        depth=firing.depth,
+    )
