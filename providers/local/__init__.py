@@ -1,5 +1,5 @@
 """The local provider: deploys and runs everything on this machine, no cloud needed."""
 
-from .provider import LocalProvider
+from .runner import LocalProvider
 
 __all__ = ["LocalProvider"]

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .provider import LocalProvider as _LocalDeployer
 from .store import LocalStore
 
 if TYPE_CHECKING:
-    from fnplan.provider import ProviderContext
     from fnplan.run import RunOptions, RunResult
 
 #: Execution logs go to <project>/.fnplan/RUNS_DIR unless the options name a directory.
 RUNS_DIR = "runs"
 
 
-class LocalRunner:
-    """The WorkflowRunner capability of LocalProvider (mixed into it)."""
-
-    context: ProviderContext
+class LocalProvider(_LocalDeployer):
+    """The local provider, with the WorkflowRunner capability (fnplan.provider.WorkflowRunner)."""
 
     def run_workflow(self, address: str, input: Any, *, options: RunOptions) -> RunResult:
         """Run the deployed version of workflow `address` on this machine."""
@@ -28,11 +26,7 @@ class LocalRunner:
         document = store.workflow_document(address)
         log_dir = options.log_dir or self.context.data_dir / RUNS_DIR
         reuse: dict[str, Any] = {}
-        if options.from_step is not None:
-            if options.from_execution is None:
-                from fnplan.errors import FnplanError
-
-                raise FnplanError("re-running from a step needs the execution to take outputs from")
+        if options.from_step is not None and options.from_execution is not None:
             reuse = reusable_outputs(document, options.from_step, log_dir, options.from_execution)
         return run_workflow(
             document,

@@ -1,0 +1,164 @@
+"""emit and serve: events and triggers on this machine (see docs/events.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from fnplan.cli.context import CliContext, pass_cli
+
+if TYPE_CHECKING:
+    from fnplan.events.dispatch import Dispatcher, TargetResult
+    from fnplan.events.server import ServeApp
+
+_DEFAULT_SOURCE = "fnplan://cli"
+
+
+@click.command()
+@click.argument("event_type", metavar="TYPE")
+@click.option(
+    "--data",
+    "data_text",
+    default="null",
+    metavar="JSON|@FILE",
+    help="The event's data: JSON text, or @FILE holding JSON.",
+)
+@click.option("--source", default=_DEFAULT_SOURCE, show_default=True, help="CloudEvents source URI.")
+@click.option("--json", "as_json", is_flag=True, help="Print the event and results as JSON.")
+@pass_cli
+@click.pass_context
+def emit(
+    ctx: click.Context, cli: CliContext, event_type: str, data_text: str, source: str, as_json: bool
+) -> None:
+    """Send a CloudEvent of TYPE: every trigger listening for it starts its target.
+
+    The data is checked against the schema of the event block that declares TYPE.
+    Exits 1 when a target (or a completion trigger it fired) failed.
+
+    \b
+    Example:
+      fnplan emit com.example.image.uploaded --data '{"url": "data/sample.txt"}'
+      fnplan emit com.example.image.uploaded --data @event.json --json
+    """
+    from fnplan.events.cloudevent import check_data, envelope, new_event, read_data
+    from fnplan.events.dispatch import Dispatcher
+
+    dispatcher = Dispatcher(_data_dir(cli), on_notice=_notice)
+    event = new_event(event_type, read_data(data_text, cli.directory), source)
+    check_data(event, dispatcher.event_types())
+    firings = dispatcher.event_firings(event)
+    if not firings:
+        _no_listener(dispatcher, event_type)
+    elif not as_json:
+        click.echo(f"Event {event.get_id()} ({event_type}) fired {len(firings)} trigger(s).")
+    results = dispatcher.run_all(firings)
+    if as_json:
+        document = {"event": envelope(event), "results": [r.to_json() for r in results]}
+        click.echo(json.dumps(document, indent=2, default=str))
+    else:
+        _print_results(results)
+    if any(result.status == "failed" for result in results):
+        ctx.exit(1)
+
+
+@click.command()
+@click.option("--port", type=int, default=8080, show_default=True, help="Port (0: a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--once", is_flag=True, help="Fire every schedule trigger once now, then exit.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=25.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a request waits for its runs before answering 202 with the execution ids.",
+)
+@pass_cli
+@click.pass_context
+def serve(ctx: click.Context, cli: CliContext, port: int, host: str, once: bool, wait: float) -> None:
+    """Run the project's triggers: schedules, http triggers and events, until Ctrl-C.
+
+    Serves each http trigger's path, POST /events (a CloudEvent), GET /metrics
+    (Prometheus) and GET /healthz. SIGINT/SIGTERM stop it after running runs finish.
+
+    \b
+    Example:
+      fnplan serve --port 8080
+      curl -X POST localhost:8080/hooks/thumbnail -d '{"url": "data/sample.txt"}'
+      fnplan serve --once
+    """
+    from fnplan.events.server import ServeApp
+
+    app = ServeApp(_data_dir(cli), report=click.echo, wait=wait)
+    try:
+        _print_schedules(app)
+        if once:
+            results = app.once()
+            _print_results(results)
+            if any(result.status == "failed" for result in results):
+                ctx.exit(1)
+            return
+        _serve(app, host, port)
+    finally:
+        app.close()
+
+
+def _serve(app: ServeApp, host: str, port: int) -> None:
+    from fnplan.events.server import serve
+
+    def ready(bound_host: str, bound_port: int) -> None:
+        base = f"http://{bound_host}:{bound_port}"
+        click.echo(f"Listening on {base} (Ctrl-C to stop)")
+        click.echo(f"  GET  {base}/healthz, GET {base}/metrics, POST {base}/events")
+        for (method, path), trigger in sorted(app.routes.items(), key=lambda item: item[0][1]):
+            click.echo(f"  {method:<4} {base}{path} -> {trigger['address']} -> {trigger['target']}")
+        for trigger in app.dispatcher.triggers:
+            if trigger.get("event_type"):
+                click.echo(
+                    f"  event {trigger['event_type']} -> {trigger['address']} -> {trigger['target']}"
+                )
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        _notice(f"listening on {host}: anyone who can reach it can start your workflows")
+    serve(app, host, port, ready=ready)
+    click.echo("Stopped: every running run finished.")
+
+
+def _print_schedules(app: ServeApp) -> None:
+    for entry in app.schedule:
+        when = entry.next_at.isoformat().replace("+00:00", "Z")
+        target = entry.trigger.get("target")
+        click.echo(f"  schedule {entry.address} {entry.expression!r} -> {target}, next at {when}")
+
+
+def _print_results(results: list[TargetResult]) -> None:
+    from fnplan.events.dispatch import describe
+
+    for result in results:
+        click.echo(describe(result))
+
+
+def _no_listener(dispatcher: Dispatcher, event_type: str) -> None:
+    listened = sorted({str(t["event_type"]) for t in dispatcher.triggers if t.get("event_type")})
+    message = f"no trigger listens for events of type {event_type!r}; nothing ran"
+    if listened:
+        message += f" (triggers listen for: {', '.join(listened)})"
+    elif not dispatcher.triggers:
+        message += " (no triggers are deployed here: run `fnplan apply` first)"
+    _notice(message)
+
+
+def _notice(text: str) -> None:
+    click.echo(f"notice: {text}", err=True)
+
+
+def _data_dir(cli: CliContext) -> Path:
+    from fnplan.workspace import DATA_DIR
+
+    return cli.directory / DATA_DIR
+
+
+COMMANDS: list[click.Command] = [emit, serve]
