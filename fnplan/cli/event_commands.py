@@ -9,13 +9,11 @@ from typing import TYPE_CHECKING
 import click
 
 from fnplan.cli.context import CliContext, pass_cli
+from fnplan.events.cloudevent import DEFAULT_SOURCE
 
 if TYPE_CHECKING:
     from fnplan.events.dispatch import Dispatcher, TargetResult
     from fnplan.events.server import ServeApp
-
-_DEFAULT_SOURCE = "fnplan://cli"
-
 
 @click.command()
 @click.argument("event_type", metavar="TYPE")
@@ -26,7 +24,7 @@ _DEFAULT_SOURCE = "fnplan://cli"
     metavar="JSON|@FILE",
     help="The event's data: JSON text, or @FILE holding JSON.",
 )
-@click.option("--source", default=_DEFAULT_SOURCE, show_default=True, help="CloudEvents source URI.")
+@click.option("--source", default=DEFAULT_SOURCE, show_default=True, help="CloudEvents source URI.")
 @click.option("--json", "as_json", is_flag=True, help="Print the event and results as JSON.")
 @pass_cli
 @click.pass_context

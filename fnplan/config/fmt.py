@@ -96,7 +96,7 @@ class _Line:
 def _collect(node: Node, source: bytes, out: list[_Token]) -> None:
     """Append the tokens of `node` in source order; verbatim nodes stay whole."""
     if node.type in _VERBATIM or node.child_count == 0 or not _covered(node, source):
-        if node.end_byte > node.start_byte:
+        if source[node.start_byte : node.end_byte].strip():
             out.append(_token(node, source))
         return
     for child in node.children:

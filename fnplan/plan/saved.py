@@ -69,7 +69,13 @@ def load_plan(path: Path) -> Plan:
 
 
 def check_plan_current(plan: Plan, state: State) -> None:
-    """Refuse a saved plan made against another state (lineage) or an older one (serial)."""
+    """Refuse a saved plan made against another state (lineage) or an older one (serial).
+
+    A plan made before anything was ever saved carries the lineage that state will get: an
+    unsaved state (serial 0, nothing recorded) adopts it.
+    """
+    if plan.serial == 0 and state.serial == 0 and not state.resources:
+        state.lineage = plan.lineage
     if plan.lineage != state.lineage:
         raise PlanError(
             "saved plan is stale: it was made for another state "

@@ -19,6 +19,13 @@ from fnplan.errors import FnplanError, did_you_mean
 from fnplan.run.records import ErrorInfo, LogRecord
 
 _RUN_END = frozenset({"run_succeeded", "run_failed"})
+#: Execution logs of `fnplan run` live in <project>/.fnplan/RUNS_DIR.
+RUNS_DIR = "runs"
+
+
+def runs_dir(data_dir: Path) -> Path:
+    """The log directory of a project's runs, given its data directory (.fnplan)."""
+    return data_dir / RUNS_DIR
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fnplan.errors import FnplanError
 from fnplan.run.debug import StepHooks
 from fnplan.run.records import LogRecord
 
@@ -28,3 +29,9 @@ class RunOptions:
     from_execution: str | None = None
     log_dir: Path | None = None
     tracer_provider: Any = None
+
+    def __post_init__(self) -> None:
+        if (self.from_step is None) != (self.from_execution is None):
+            raise FnplanError(
+                "re-running from a step needs both the step and the execution to reuse outputs of"
+            )

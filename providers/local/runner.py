@@ -10,10 +10,6 @@ from .store import LocalStore
 if TYPE_CHECKING:
     from fnplan.run import RunOptions, RunResult
 
-#: Execution logs go to <project>/.fnplan/RUNS_DIR unless the options name a directory.
-RUNS_DIR = "runs"
-
-
 class LocalProvider(_LocalDeployer):
     """The local provider, with the WorkflowRunner capability (fnplan.provider.WorkflowRunner)."""
 
@@ -21,12 +17,13 @@ class LocalProvider(_LocalDeployer):
         """Run the deployed version of workflow `address` on this machine."""
         from fnplan.run import run_workflow
         from fnplan.run.debug import reusable_outputs
+        from fnplan.run.history import runs_dir
 
         store = LocalStore(self.context.data_dir)
         document = store.workflow_document(address)
-        log_dir = options.log_dir or self.context.data_dir / RUNS_DIR
+        log_dir = options.log_dir or runs_dir(self.context.data_dir)
         reuse: dict[str, Any] = {}
-        if options.from_step is not None and options.from_execution is not None:
+        if options.from_step and options.from_execution:
             reuse = reusable_outputs(document, options.from_step, log_dir, options.from_execution)
         return run_workflow(
             document,

@@ -179,3 +179,10 @@ def test_internal_errors_hide_the_traceback_unless_debugging(tmp_path: Path) -> 
     )
     assert result.returncode == 1
     assert "does not exist" in result.stderr
+
+
+def test_plan_saved_before_the_first_apply_applies(fnplan: Runner, tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    fnplan("plan", "--out", "first.plan", cwd=project)
+    fnplan("apply", "first.plan", cwd=project)
+    fnplan("plan", "--detailed-exitcode", cwd=project, check=0)

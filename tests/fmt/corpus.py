@@ -6,13 +6,10 @@ from pathlib import Path
 
 from tests.conftest import REPO
 
-HCL_FILES: list[Path] = sorted(
-    [
-        *(REPO / "tests" / "language" / "corpus").glob("*.hcl"),
-        *(REPO / "examples").rglob("*.hcl"),
-        *(REPO / "modules").rglob("*.hcl"),
-    ]
+USER_FACING: list[Path] = sorted(
+    [*(REPO / "examples").rglob("*.hcl"), *(REPO / "modules").rglob("*.hcl")]
 )
+HCL_FILES: list[Path] = sorted((REPO / "tests" / "language" / "corpus").glob("*.hcl")) + USER_FACING
 
 MESSY = b"""
 

@@ -27,4 +27,4 @@ def _value(expr: Any) -> Any:
     try:
         return to_source(expr), evaluate(expr, {})
     except FnplanError as error:
-        return to_source(expr), str(error)
+        return to_source(expr), error.message
