@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fnplan.apply.walk import ApplyEvent, ApplyResult
     from fnplan.compile.model import Desired
-    from fnplan.config.model import Config
     from fnplan.plan.model import AttrChange, Plan
     from fnplan.provider import Provider
     from fnplan.state.local import LocalBackend
     from fnplan.state.model import State
-    from fnplan.workspace import Workspace
+    from fnplan.workspace import Prepared, Workspace
 
 
 @dataclass(frozen=True)
@@ -45,20 +44,25 @@ class Planned:
 
 @dataclass
 class Session:
-    """A loaded configuration and its backend, with the state lock held."""
+    """A prepared workspace with the state lock held."""
 
     workspace: Workspace
-    config: Config
-    backend: LocalBackend
+    prepared: Prepared
+
+    @property
+    def backend(self) -> LocalBackend:
+        return self.prepared.backend
+
+    def desired(self, state: State) -> Desired:
+        return self.workspace.desired(self.prepared, state)
 
 
 @contextmanager
 def session(workspace: Workspace, operation: str) -> Iterator[Session]:
-    """Load the configuration, then hold the state lock for the whole operation."""
-    config = workspace.load()
-    backend = workspace.backend(config)
-    with backend.lock(operation):
-        yield Session(workspace, config, backend)
+    """Prepare the configuration, then hold the state lock for the whole operation."""
+    prepared = workspace.prepare()
+    with prepared.backend.lock(operation):
+        yield Session(workspace, prepared)
 
 
 def make_plan(
@@ -72,7 +76,7 @@ def make_plan(
     from fnplan.plan.refresh import refresh
 
     state = session.backend.read()
-    desired = session.workspace.compile(session.config, state)
+    desired = session.desired(state)
     _check_targets(options, desired, state)
     providers = session.workspace.providers(desired, state)
     drift: dict[str, list[AttrChange]] = {}
@@ -99,7 +103,7 @@ def load_saved_plan(session: Session, path: Path) -> Planned:
     plan = load_plan(path)
     state = session.backend.read()
     check_plan_current(plan, state)
-    desired = session.workspace.compile(session.config, state)
+    desired = session.desired(state)
     providers = session.workspace.providers(desired, state)
     return Planned(plan=plan, desired=desired, state=state, providers=providers)
 

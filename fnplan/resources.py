@@ -26,7 +26,7 @@ class Resource(BaseModel):
     pos        "file:line:column" of the block that declared it, for messages.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     address: str
     type: ResourceType

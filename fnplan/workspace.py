@@ -1,7 +1,8 @@
 """A project directory and the stages that act on it, wired together for the CLI.
 
 This is the only place that knows the order load -> compile -> state -> providers; each
-stage itself lives in its own package.
+stage itself lives in its own package. Loading and compiling go through the desired cache,
+so a plan of an unchanged project skips both.
 """
 
 from __future__ import annotations
@@ -13,16 +14,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fnplan.errors import ConfigError, SourcePos
+from fnplan.inputs import Inputs, recording
 
 if TYPE_CHECKING:
     from fnplan.compile.model import Desired
-    from fnplan.config.model import Config
+    from fnplan.config.model import Backend, Config
+    from fnplan.desired_cache import CachedDesired, DesiredCache
     from fnplan.provider import Provider
     from fnplan.state.local import LocalBackend
     from fnplan.state.model import State
 
 DATA_DIR = ".fnplan"
 DEFAULT_STATE_PATH = f"{DATA_DIR}/state.json"
+
+
+@dataclass
+class Prepared:
+    """The backend to lock, with either a reusable cached result or a freshly loaded config."""
+
+    backend: LocalBackend
+    cached: CachedDesired | None = None
+    config: Config | None = None
+    inputs: Inputs = field(default_factory=Inputs)
 
 
 @dataclass
@@ -40,10 +53,8 @@ class Workspace:
 
     @property
     def cache_dir(self) -> Path:
-        """Content-addressed caches (parsed files, source digests), shared by all projects.
-
-        Kept outside the project so that `.fnplan/` holds only state and deployments.
-        """
+        """Content-addressed caches (parsed files, source digests, compiled configurations),
+        kept outside the project so that `.fnplan/` holds only state and deployments."""
         override = os.environ.get("FNPLAN_CACHE_DIR")
         if override:
             return Path(override)
@@ -68,11 +79,31 @@ class Workspace:
 
         return compile_config(config, state, cache_dir=self.cache_dir)
 
-    def backend(self, config: Config) -> LocalBackend:
-        """The state backend the configuration's `fnplan { backend }` block selects."""
+    def prepare(self) -> Prepared:
+        """What a locked operation needs first: the backend, from the cache when it is valid."""
+        cached = self._desired_cache().load()
+        if cached is not None:
+            return Prepared(self.backend(cached.desired.backend), cached=cached)
+        inputs = Inputs()
+        with recording(inputs):
+            config = self.load()
+        return Prepared(self.backend(config.backend), config=config, inputs=inputs)
+
+    def desired(self, prepared: Prepared, state: State) -> Desired:
+        """The compiled configuration against `state`: cached when nothing it read changed."""
+        cached = prepared.cached
+        if cached is not None and cached.inputs.state_unchanged(_versions(state, cached.inputs)):
+            return cached.desired
+        with recording(prepared.inputs):
+            config = prepared.config or self.load()
+            desired = self.compile(config, state)
+        self._desired_cache().store(desired, prepared.inputs)
+        return desired
+
+    def backend(self, backend: Backend) -> LocalBackend:
+        """The state backend that the `fnplan { backend }` block selects."""
         from fnplan.state.local import LocalBackend
 
-        backend = config.backend
         if backend.type != "local":
             raise ConfigError(
                 f"backend {backend.type!r} is not available in this version",
@@ -92,3 +123,16 @@ class Workspace:
         needed |= {r.provider for r in state.resources.values()}
         return open_providers(dict(desired.providers), needed, self.directory)
 
+    def _desired_cache(self) -> DesiredCache:
+        from fnplan.desired_cache import DesiredCache
+
+        return DesiredCache(self.cache_dir, self.directory, self.variables, self.var_files)
+
+
+def _versions(state: State, inputs: Inputs) -> dict[str, object]:
+    """The state values a compile may read: the recorded versions of pinned functions."""
+    values: dict[str, object] = {}
+    for address in inputs.state:
+        recorded = state.resources.get(address)
+        values[address] = recorded.outputs.get("versions", []) if recorded is not None else []
+    return values

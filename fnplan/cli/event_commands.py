@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from fnplan.events.cloudevent import DEFAULT_SOURCE
 if TYPE_CHECKING:
     from fnplan.events.dispatch import Dispatcher, TargetResult
     from fnplan.events.server import ServeApp
+
 
 @click.command()
 @click.argument("event_type", metavar="TYPE")
@@ -27,10 +29,7 @@ if TYPE_CHECKING:
 @click.option("--source", default=DEFAULT_SOURCE, show_default=True, help="CloudEvents source URI.")
 @click.option("--json", "as_json", is_flag=True, help="Print the event and results as JSON.")
 @pass_cli
-@click.pass_context
-def emit(
-    ctx: click.Context, cli: CliContext, event_type: str, data_text: str, source: str, as_json: bool
-) -> None:
+def emit(cli: CliContext, event_type: str, data_text: str, source: str, as_json: bool) -> None:
     """Send a CloudEvent of TYPE: every trigger listening for it starts its target.
 
     The data is checked against the schema of the event block that declares TYPE.
@@ -59,7 +58,7 @@ def emit(
     else:
         _print_results(results)
     if any(result.status == "failed" for result in results):
-        ctx.exit(1)
+        sys.exit(1)
 
 
 @click.command()
@@ -75,8 +74,7 @@ def emit(
     help="How long a request waits for its runs before answering 202 with the execution ids.",
 )
 @pass_cli
-@click.pass_context
-def serve(ctx: click.Context, cli: CliContext, port: int, host: str, once: bool, wait: float) -> None:
+def serve(cli: CliContext, port: int, host: str, once: bool, wait: float) -> None:
     """Run the project's triggers: schedules, http triggers and events, until Ctrl-C.
 
     Serves each http trigger's path, POST /events (a CloudEvent), GET /metrics
@@ -97,7 +95,7 @@ def serve(ctx: click.Context, cli: CliContext, port: int, host: str, once: bool,
             results = app.once()
             _print_results(results)
             if any(result.status == "failed" for result in results):
-                ctx.exit(1)
+                sys.exit(1)
             return
         _serve(app, host, port)
     finally:
@@ -109,15 +107,14 @@ def _serve(app: ServeApp, host: str, port: int) -> None:
 
     def ready(bound_host: str, bound_port: int) -> None:
         base = f"http://{bound_host}:{bound_port}"
-        click.echo(f"Listening on {base} (Ctrl-C to stop)")
         click.echo(f"  GET  {base}/healthz, GET {base}/metrics, POST {base}/events")
         for (method, path), trigger in sorted(app.routes.items(), key=lambda item: item[0][1]):
             click.echo(f"  {method:<4} {base}{path} -> {trigger['address']} -> {trigger['target']}")
         for trigger in app.dispatcher.triggers:
             if trigger.get("event_type"):
-                click.echo(
-                    f"  event {trigger['event_type']} -> {trigger['address']} -> {trigger['target']}"
-                )
+                route = f"{trigger['address']} -> {trigger['target']}"
+                click.echo(f"  event {trigger['event_type']} -> {route}")
+        click.echo(f"Listening on {base} (Ctrl-C to stop)")
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         _notice(f"listening on {host}: anyone who can reach it can start your workflows")

@@ -234,7 +234,7 @@ def show(cli: CliContext, plan_file: Path | None, as_json: bool) -> None:
     from fnplan.cli.state_view import print_state
 
     workspace = cli.workspace()
-    state = workspace.backend(workspace.load()).read()
+    state = workspace.prepare().backend.read()
     print_state(state, cli.console, as_json=as_json)
 
 

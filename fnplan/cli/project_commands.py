@@ -28,7 +28,7 @@ def init(cli: CliContext, variables: Sequence[str], var_files: Sequence[Path]) -
     workspace = cli.workspace(variables, var_files)
     config = workspace.load()
     workspace.data_dir.mkdir(parents=True, exist_ok=True)
-    state = workspace.backend(config).read()
+    state = workspace.backend(config.backend).read()
     desired = workspace.compile(config, state)
     providers = workspace.providers(desired, state)
     cli.console.print(f"Initialized {workspace.directory}")
@@ -49,7 +49,7 @@ def validate(cli: CliContext, variables: Sequence[str], var_files: Sequence[Path
     """
     workspace = cli.workspace(variables, var_files)
     config = workspace.load()
-    desired = workspace.compile(config, workspace.backend(config).read())
+    desired = workspace.compile(config, workspace.backend(config.backend).read())
     cli.console.print(
         f"Success! The configuration is valid ({len(desired.resources)} resources)."
     )
@@ -73,10 +73,12 @@ def fmt(cli: CliContext, check: bool, show_diff: bool, paths: Sequence[Path]) ->
     from fnplan.config.fmt import format_hcl
 
     files = _hcl_files(paths or [cli.directory])
+    # Format every file before writing any, so a syntax error in one leaves all untouched.
+    originals = {path: path.read_bytes() for path in files}
+    formatted_all = {path: format_hcl(source, str(path)) for path, source in originals.items()}
     unformatted = []
-    for path in files:
-        original = path.read_bytes()
-        formatted = format_hcl(original)
+    for path, original in originals.items():
+        formatted = formatted_all[path]
         if formatted == original:
             continue
         unformatted.append(path)
@@ -125,7 +127,7 @@ def graph(cli: CliContext, fmt_: str, variables: Sequence[str], var_files: Seque
 
     workspace = cli.workspace(variables, var_files)
     config = workspace.load()
-    desired = workspace.compile(config, workspace.backend(config).read())
+    desired = workspace.compile(config, workspace.backend(config.backend).read())
     edges = sorted(dependency_graph(desired.resources).edges())
     nodes = sorted(desired.resources)
     if fmt_ == "json":

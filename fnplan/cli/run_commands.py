@@ -1,7 +1,299 @@
-"""run, logs and runs: executing deployed workflows (see docs/runs.md)."""
+"""run, logs and runs: executing deployed workflows and reading their logs (see docs/runs.md)."""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Sequence
+from contextlib import nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import click
 
-COMMANDS: list[click.Command] = []
+from fnplan.cli.context import CliContext, pass_cli, variable_options
+
+if TYPE_CHECKING:
+    from fnplan.provider import WorkflowRunner
+    from fnplan.run import Decision, RunResult
+    from fnplan.run.progress import RunProgress
+    from fnplan.state.model import ResourceState
+    from fnplan.workflow.model import Step, WorkflowDocument
+    from fnplan.workspace import Workspace
+
+
+@click.command()
+@click.argument("workflow")
+@click.option(
+    "--input",
+    "input_text",
+    default="{}",
+    show_default=True,
+    metavar="JSON|@FILE",
+    help="The workflow input: JSON text, or @path to a JSON file.",
+)
+@click.option("--execution-id", metavar="ID", help="Id of the new execution (default: generated).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option("--step", "stepping", is_flag=True, help="Pause before each step and ask what to do.")
+@click.option("--break-at", metavar="STEP", help="Run until STEP, then pause before each step.")
+@click.option("--from", "from_step", metavar="STEP", help="Re-run from STEP (needs --execution).")
+@click.option(
+    "--execution",
+    "from_execution",
+    metavar="ID",
+    help="With --from: reuse this execution's outputs of the steps before STEP.",
+)
+@variable_options
+@pass_cli
+def run(
+    cli: CliContext,
+    workflow: str,
+    input_text: str,
+    execution_id: str | None,
+    as_json: bool,
+    stepping: bool,
+    break_at: str | None,
+    from_step: str | None,
+    from_execution: str | None,
+    variables: Sequence[str],
+    var_files: Sequence[Path],
+) -> None:
+    """Run a deployed WORKFLOW (workflow.NAME) and print its output.
+
+    On a terminal a live table shows each step; otherwise one line per event goes to stderr.
+    Exits 1 when the run fails, naming the failed step and the execution log.
+    --step asks before each step: [c]ontinue, [s]kip it, show its [i]nput, or [q]uit
+    (the run then fails as stopped by the user).
+
+    \b
+    Example:
+      fnplan run workflow.thumbnail --input '{"url": "https://example.com/cat.png"}'
+      fnplan run workflow.thumbnail --input @event.json --step
+      fnplan run workflow.thumbnail --from resize --execution 20250101T120000Z-1a2b3c4d5e6f
+    """
+    from fnplan.run import RunOptions
+    from fnplan.run.debug import Stepper, require_step
+    from fnplan.run.history import runs_dir
+    from fnplan.workflow.model import WorkflowDocument
+
+    if (from_step is None) != (from_execution is None):
+        raise click.UsageError("--from STEP and --execution ID go together")
+    payload = _parse_input(input_text)
+    address = _workflow_address(workflow)
+    workspace = cli.workspace(variables, var_files)
+    resource, runner = _deployed_workflow(workspace, address)
+    document = WorkflowDocument.model_validate(resource.attributes["document"])
+    for name, option in ((break_at, "--break-at"), (from_step, "--from")):
+        if name is not None:
+            require_step(document, name, option)
+    debugging = stepping or break_at is not None
+    progress = None if as_json else _progress(document, cli.color, live=not debugging)
+    options = RunOptions(
+        execution_id=execution_id,
+        on_event=progress,
+        hooks=Stepper(_ask, break_at) if debugging else None,
+        from_step=from_step,
+        from_execution=from_execution,
+        log_dir=runs_dir(workspace.data_dir),
+    )
+    with progress or nullcontext():
+        result = runner.run_workflow(address, payload, options=options)
+    _report(address, result, as_json)
+
+
+def _workflow_address(name: str) -> str:
+    """`thumbnail` is short for `workflow.thumbnail`."""
+    return name if "." in name else f"workflow.{name}"
+
+
+def _parse_input(text: str) -> Any:
+    from fnplan.errors import FnplanError
+
+    source = "--input"
+    if text.startswith("@"):
+        path = Path(text[1:])
+        source = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise FnplanError(f"--input: cannot read {path}: {error.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FnplanError(
+            f"{source}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
+            hint='pass JSON text such as \'{"url": "data/sample.txt"}\', or @file.json',
+        ) from None
+
+
+def _deployed_workflow(workspace: Workspace, address: str) -> tuple[ResourceState, WorkflowRunner]:
+    """The workflow's state record and its provider, which must be able to run workflows."""
+    from fnplan.errors import FnplanError, did_you_mean
+    from fnplan.provider import WorkflowRunner, open_providers
+
+    config = workspace.load()
+    state = workspace.backend(config.backend).read()
+    resource = state.resources.get(address)
+    if resource is None or resource.type != "workflow":
+        deployed = [r.address for r in state.resources.values() if r.type == "workflow"]
+        raise FnplanError(
+            f"{address} is not deployed: the state has no such workflow",
+            allowed=deployed,
+            hint=did_you_mean(address, deployed) or "apply the configuration first: fnplan apply",
+        )
+    provider = open_providers(dict(config.providers), {resource.provider}, workspace.directory)[
+        resource.provider
+    ]
+    if not isinstance(provider, WorkflowRunner):
+        raise FnplanError(f"provider {resource.provider} cannot run workflows from the CLI yet")
+    return resource, provider
+
+
+def _progress(document: WorkflowDocument, color: bool, live: bool) -> RunProgress:
+    from rich.console import Console
+
+    from fnplan.run.progress import RunProgress
+
+    terminal = None if live else False
+    console = Console(stderr=True, no_color=not color, force_terminal=terminal, soft_wrap=True)
+    return RunProgress(document, console)
+
+
+def _ask(step: Step, resolved_input: Any) -> Decision:
+    """The --step prompt; end of input counts as quit."""
+    choices: dict[str, Decision] = {"c": "continue", "s": "skip", "q": "stop"}
+    while True:
+        try:
+            answer = click.prompt(
+                f"before step {step.name!r} ({step.type}): [c]ontinue, [s]kip, [i]nput, [q]uit",
+                default="c",
+                show_default=False,
+                err=True,
+            )
+        except click.Abort:
+            return "stop"
+        key = answer.strip().lower()[:1]
+        if key == "i":
+            click.echo(json.dumps(resolved_input, indent=2, default=str), err=True)
+        elif key in choices:
+            return choices[key]
+        else:
+            click.echo("answer c, s, i or q", err=True)
+
+
+def _report(address: str, result: RunResult, as_json: bool) -> None:
+    from fnplan.errors import FnplanError
+
+    if as_json:
+        click.echo(json.dumps(_result_json(result), indent=2, default=str))
+        if result.status != "succeeded":
+            sys.exit(1)
+        return
+    if result.status == "succeeded":
+        click.echo(json.dumps(result.output, indent=2, default=str, ensure_ascii=False))
+        return
+    where = f" at step {result.failed_step!r}" if result.failed_step else ""
+    error = f": {result.error.type}: {result.error.message}" if result.error else ""
+    raise FnplanError(
+        f"run {result.execution_id} of {address} failed{where}{error}",
+        hint=f"fnplan logs {address} --execution {result.execution_id}",
+        notes=[f"log: {result.log_path}"],
+    )
+
+
+def _result_json(result: RunResult) -> dict[str, Any]:
+    return {
+        "execution_id": result.execution_id,
+        "status": result.status,
+        "output": result.output,
+        "error": result.error.model_dump() if result.error else None,
+        "failed_step": result.failed_step,
+        "log_path": str(result.log_path),
+    }
+
+
+@click.command()
+@click.argument("workflow")
+@click.option("--execution", "execution_id", metavar="ID", help="This execution (default: latest).")
+@click.option("--step", metavar="STEP", help="Only the records of this step.")
+@click.option("--follow", "-f", is_flag=True, help="Keep printing records until the run ends.")
+@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON lines.")
+@pass_cli
+def logs(
+    cli: CliContext,
+    workflow: str,
+    execution_id: str | None,
+    step: str | None,
+    follow: bool,
+    as_json: bool,
+) -> None:
+    """Print the execution log of WORKFLOW's latest (or a given) run.
+
+    Each line is one record: time, step, attempt, event, duration and error; the captured
+    stdout/stderr files of an attempt follow it.
+
+    \b
+    Example:
+      fnplan logs workflow.thumbnail
+      fnplan logs workflow.thumbnail --execution 20250101T120000Z-1a2b3c4d5e6f --step resize
+      fnplan logs workflow.thumbnail --follow
+    """
+    from fnplan.run.history import execution_log, follow_records, read_records, runs_dir
+    from fnplan.run.logtext import record_lines
+
+    address = _workflow_address(workflow)
+    path = execution_log(runs_dir(cli.workspace().data_dir), address, execution_id)
+    records = follow_records(path) if follow else iter(read_records(path))
+    try:
+        for record in records:
+            if step is not None and record.step != step:
+                continue
+            if as_json:
+                click.echo(record.model_dump_json())
+            else:
+                click.echo("\n".join(record_lines(record)))
+    except KeyboardInterrupt:
+        return
+
+
+@click.command()
+@click.argument("workflow")
+@click.option("--limit", default=20, show_default=True, help="Show at most this many runs.")
+@click.option("--json", "as_json", is_flag=True, help="Print the runs as a JSON list.")
+@pass_cli
+def runs(cli: CliContext, workflow: str, limit: int, as_json: bool) -> None:
+    """List WORKFLOW's past executions, newest first.
+
+    \b
+    Example:
+      fnplan runs workflow.thumbnail --limit 5
+    """
+    from fnplan.run.history import list_executions, runs_dir
+    from fnplan.run.logtext import duration_text
+
+    address = _workflow_address(workflow)
+    found = list_executions(runs_dir(cli.workspace().data_dir), address, max(1, limit))
+    if as_json:
+        click.echo(json.dumps([execution.to_json() for execution in found], indent=2))
+        return
+    rows = [("EXECUTION", "STATUS", "STARTED", "DURATION", "FAILED STEP")]
+    for execution in found:
+        started = execution.started.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        duration = "" if execution.duration_ms is None else duration_text(execution.duration_ms)
+        rows.append(
+            (
+                execution.execution_id,
+                execution.status,
+                started,
+                duration,
+                execution.failed_step or "",
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+
+
+COMMANDS: list[click.Command] = [run, logs, runs]

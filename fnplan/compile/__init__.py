@@ -1,5 +1,2 @@
-"""Validation and compilation of an evaluated Config into desired provider resources."""
-
-from fnplan.compile.compile import compile_config
-
-__all__ = ["compile_config"]
+"""Validation and compilation of an evaluated Config into desired provider resources
+(`fnplan.compile.compile.compile_config`)."""

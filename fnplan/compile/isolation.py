@@ -19,6 +19,7 @@ from fnplan.compile.drafts import Draft, DraftWorkflow
 from fnplan.compile.functions import version_of, with_overrides
 from fnplan.compile.index import to_pos
 from fnplan.errors import ConfigError
+from fnplan.inputs import record_state
 from fnplan.state.model import State
 from fnplan.workflow.model import FunctionCall
 
@@ -111,6 +112,7 @@ def _pinned(step: Draft, state: State | None) -> str:
     address = str(step.function)
     recorded = state.resources.get(address) if state is not None else None
     versions = recorded.outputs.get("versions", []) if recorded is not None else []
+    record_state(address, versions)
     known = {entry["number"]: entry["hash"] for entry in versions if isinstance(entry, dict)}
     if step.pin in known:
         return str(known[step.pin])

@@ -15,7 +15,7 @@ class OutputSpec(BaseModel):
     """A root output; `value` may hold {"$ref": ADDRESS, "attr": NAME} placeholders that are
     filled from the state's resource outputs after apply."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str
     value: Any = None
@@ -24,7 +24,7 @@ class OutputSpec(BaseModel):
 
 
 class Desired(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     resources: dict[str, Resource] = Field(default_factory=dict)
     outputs: dict[str, OutputSpec] = Field(default_factory=dict)

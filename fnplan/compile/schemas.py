@@ -7,6 +7,7 @@ from typing import Any
 
 from fnplan.compile.index import to_pos
 from fnplan.errors import ConfigError
+from fnplan.inputs import record_file
 
 
 class SchemaFiles:
@@ -22,6 +23,7 @@ class SchemaFiles:
         cached = self._loaded.get(path)
         if cached is not None:
             return cached
+        record_file(path)
         try:
             with open(path, encoding="utf-8") as handle:
                 data = json.load(handle)

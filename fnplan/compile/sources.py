@@ -15,8 +15,8 @@ from pathlib import Path
 
 from fnplan.compile.index import to_pos
 from fnplan.errors import ConfigError
+from fnplan.inputs import record_tree, tree_signature, walk_tree
 
-_SKIP_DIRS = frozenset({"__pycache__", ".git"})
 _CACHE_NAME = "sources.json"
 _CHUNK = 1 << 20
 
@@ -37,8 +37,10 @@ class SourceHasher:
                 pos=to_pos(pos),
                 hint="`source` must name a directory holding the function's code",
             )
+        walked = sorted(walk_tree(directory))
+        record_tree(directory, tree_signature(directory, walked))
         total = hashlib.sha256()
-        for relative, full, stat in sorted(_walk(directory)):
+        for relative, full, stat in walked:
             total.update(f"{relative}\0{self._file_digest(full, stat)}\n".encode())
         return f"sha256:{total.hexdigest()}"
 
@@ -72,21 +74,3 @@ class SourceHasher:
         self._entries[full] = [stat.st_size, stat.st_mtime_ns, digest.hexdigest()]
         self._dirty = True
         return digest.hexdigest()
-
-
-def _walk(directory: str) -> list[tuple[str, str, os.stat_result]]:
-    """(relative posix path, absolute path, stat) of every hashed file; directory symlinks
-    are not followed."""
-    found: list[tuple[str, str, os.stat_result]] = []
-    pending = [("", directory)]
-    while pending:
-        prefix, current = pending.pop()
-        with os.scandir(current) as entries:
-            for entry in entries:
-                relative = f"{prefix}{entry.name}"
-                if entry.is_dir(follow_symlinks=False):
-                    if entry.name not in _SKIP_DIRS:
-                        pending.append((f"{relative}/", entry.path))
-                elif entry.is_file() and not entry.name.endswith(".pyc"):
-                    found.append((relative, entry.path, entry.stat()))
-    return found

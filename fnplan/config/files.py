@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fnplan.config.discovery import PATTERNS, config_file_names
 from fnplan.config.schema import ROOT, check_body
 from fnplan.config.syntax import Attribute, Block, Body
 from fnplan.errors import ConfigError, SourcePos
+from fnplan.inputs import record_file, record_listing
 
-PATTERNS = ("*.hcl", "*.fnplan.yaml", "*.fnplan.yml")
 _LABELLED = ("variable", "output", "runtime", "function", "workflow", "module", "event", "trigger")
 
 
@@ -65,9 +66,9 @@ class ModuleFiles:
 
 def read_module(directory: Path, cache_dir: Path | None) -> ModuleFiles:
     """Parse and index every configuration file directly in `directory` (sorted by name)."""
-    paths = sorted(
-        {path for pattern in PATTERNS for path in directory.glob(pattern) if path.is_file()}
-    )
+    names = config_file_names(directory)
+    record_listing(directory, names)
+    paths = [directory / name for name in names]
     if not paths:
         raise ConfigError(
             f"no configuration files in {directory}",
@@ -75,6 +76,7 @@ def read_module(directory: Path, cache_dir: Path | None) -> ModuleFiles:
         )
     module = ModuleFiles(directory)
     for path in paths:
+        record_file(path)
         body = _parse(path, cache_dir)
         _check_top_level(body)
         module.files.append(str(path))

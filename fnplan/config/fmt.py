@@ -54,10 +54,9 @@ class _Token:
     text: str
     kind: str
     parent: str
-    owner_start: int  # start byte of the parent node: whose `=` or `{` this is
+    owner_start: int  # start byte of the parent node: whose `=` this is
     start: int
     end: int
-    newlines_before: int = 0  # line breaks in the whitespace before the token
 
     @property
     def multiline(self) -> bool:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Node(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     pos: str | None = None
     positions: dict[str, str] = Field(default_factory=dict)
@@ -30,7 +30,7 @@ class Ref(BaseModel):
     """A reference to another block, e.g. "function.resize", "step.fetch", "provider.aws",
     "module.vision.workflow.classify". `version` is N for `function.x.versions[N]`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     address: str
     version: int | None = None
@@ -235,7 +235,7 @@ class Config(BaseModel):
     addresses inside a child are prefixed with "module.NAME.".
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     directory: str
     path: tuple[str, ...] = ()

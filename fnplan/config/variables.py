@@ -19,6 +19,7 @@ from fnplan.config.schema import type_name
 from fnplan.config.syntax import Block
 from fnplan.errors import ConfigError, SourcePos, did_you_mean
 from fnplan.expr import ast, evaluate, parse_expression
+from fnplan.inputs import record_file
 
 _PRIMITIVES = ("string", "number", "bool", "any")
 _COLLECTIONS = ("list", "set", "map")
@@ -223,6 +224,7 @@ def _var_file(
     path: Path, types: Mapping[str, VarType]
 ) -> dict[str, tuple[Any, SourcePos | None, bool]]:
     """Values of one --var-file: JSON (an object) or HCL `name = value` lines."""
+    record_file(path)
     try:
         source = path.read_bytes()
     except OSError as error:

@@ -77,7 +77,7 @@ def read_data(text: str, base: Path) -> Any:
     except json.JSONDecodeError as error:
         raise EventError(
             f"{where} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
-            hint="pass JSON text, e.g. --data '{\"url\": \"data/sample.txt\"}', or @FILE",
+            hint='pass JSON text, e.g. --data \'{"url": "data/sample.txt"}\', or @FILE',
         ) from None
 
 

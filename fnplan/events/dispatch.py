@@ -129,9 +129,10 @@ class Dispatcher:
         max_parallel: int = 32,
     ) -> None:
         from fnplan.providers.local.store import LocalStore
+        from fnplan.run.history import runs_dir
 
         self.store: LocalStore = LocalStore(data_dir)
-        self.log_dir = data_dir / "logs"
+        self.log_dir = runs_dir(data_dir)  # where `fnplan run` logs too: `fnplan logs` finds them
         self.on_event = on_event
         self.on_fire = on_fire
         self.on_notice = on_notice or _log.warning

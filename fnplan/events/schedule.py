@@ -64,9 +64,13 @@ def scheduled(triggers: Iterable[dict[str, Any]], now: datetime) -> list[Schedul
     for trigger in triggers:
         expression = str(trigger.get("schedule") or "")
         try:
-            entries.append(Scheduled(next_fire(expression, now), trigger["address"], expression, trigger))
+            entries.append(
+                Scheduled(next_fire(expression, now), trigger["address"], expression, trigger)
+            )
         except ScheduleError as error:
-            errors.append(ScheduleError(f"{trigger['address']}: {error.message}", allowed=error.allowed))
+            errors.append(
+                ScheduleError(f"{trigger['address']}: {error.message}", allowed=error.allowed)
+            )
     if len(errors) == 1:
         raise errors[0]
     if errors:

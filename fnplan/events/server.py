@@ -199,7 +199,8 @@ def serve(app: ServeApp, host: str, port: int, *, ready: Callable[[str, int], No
     try:
         for thread in threads:
             thread.start()
-        ready(*server.server_address[:2])
+        bound_host, bound_port = server.server_address[:2]
+        ready(str(bound_host), int(bound_port))
         while not stop.wait(0.5):
             pass
     finally:
@@ -207,8 +208,8 @@ def serve(app: ServeApp, host: str, port: int, *, ready: Callable[[str, int], No
         server.shutdown()
         for thread in threads:
             thread.join()
+        server.server_close()  # joins request threads: they may still start runs
         app.close()
-        server.server_close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
@@ -268,7 +269,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 def _not_allowed(*methods: str) -> Response:
     allow = ", ".join(methods)
-    return Response.json(405, {"error": f"method not allowed (allowed: {allow})"}, (("Allow", allow),))
+    return Response.json(
+        405, {"error": f"method not allowed (allowed: {allow})"}, (("Allow", allow),)
+    )
 
 
 def _accepted(firing: Firing) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 from fnplan.errors import ConfigError, SourcePos
 from fnplan.expr.operators import to_bool, to_number, to_template_string
 from fnplan.expr.values import equal, normalize_number, type_name
+from fnplan.inputs import record_file
 
 _FORMAT_VERB = re.compile(r"%([-+# 0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])")
 
@@ -97,6 +98,7 @@ def _path(ctx: CallContext, value: Any) -> str:
 
 def _read(ctx: CallContext, value: Any) -> bytes:
     path = _path(ctx, value)
+    record_file(path)
     try:
         with open(path, "rb") as handle:
             return handle.read()

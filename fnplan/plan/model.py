@@ -25,7 +25,7 @@ class AttrChange(BaseModel):
     `path` is dotted from the top (e.g. "env.LOG_FORMAT", "steps[2].input").
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     path: str
     before: Any = None
@@ -38,7 +38,7 @@ class AttrChange(BaseModel):
 class ResourceChange(BaseModel):
     """What apply will do to one address, and why."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     address: str
     type: str
@@ -57,7 +57,7 @@ class ResourceChange(BaseModel):
 
 
 class OutputChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str
     action: Action
@@ -68,7 +68,7 @@ class OutputChange(BaseModel):
 
 
 class PlanSummary(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     add: int = 0
     change: int = 0
@@ -78,7 +78,7 @@ class PlanSummary(BaseModel):
 class Plan(BaseModel):
     """The whole plan against one state (lineage + serial pin it)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     format_version: int = PLAN_FORMAT_VERSION
     fnplan_version: str = __version__

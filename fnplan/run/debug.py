@@ -92,7 +92,5 @@ def reusable_outputs(
     recorded = step_outputs(execution_log(log_dir, document.address, execution_id))
     names = {step.name for step in document.steps}
     return {
-        name: output
-        for name, output in recorded.items()
-        if name in names and name not in rerun
+        name: output for name, output in recorded.items() if name in names and name not in rerun
     }

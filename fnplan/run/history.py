@@ -112,7 +112,10 @@ def follow_records(path: Path, poll_seconds: float = 0.2) -> Iterator[LogRecord]
 
 
 def step_outputs(path: Path) -> dict[str, Any]:
-    """Outputs of the steps that succeeded in one execution, in full (see ExecutionLog.output_file)."""
+    """Outputs of the steps that succeeded (or were reused) in one execution, in full.
+
+    Outputs too large for their record are read from ExecutionLog.output_file.
+    """
     outputs: dict[str, Any] = {}
     capture_dir = path.with_suffix("")
     for record in read_records(path):

@@ -31,7 +31,7 @@ RecordEvent = Literal[
 class ErrorInfo(BaseModel):
     """Why an attempt, a step or a run failed; `type` is what retry/catch `errors` match."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     type: str = Field(
         description="Error type name: the handler's exception class, or Timeout, "

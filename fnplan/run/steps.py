@@ -59,7 +59,9 @@ def run_step(step: Step, scope: Mapping[str, Any], run: RunContext) -> StepOutco
         run.log.write("skipped", step=step.name, node_type=step.type, message="skipped by the user")
         return StepOutcome(step.name, "skipped")
     if decision == "stop":
-        error = ErrorInfo(type=STOPPED_BY_USER, message=f"stopped by user before step {step.name!r}")
+        error = ErrorInfo(
+            type=STOPPED_BY_USER, message=f"stopped by user before step {step.name!r}"
+        )
         run.log.write("failed", step=step.name, node_type=step.type, error=error)
         return StepOutcome(step.name, "failed", error=error)
     return _attempts(step, request, logged, run)

@@ -35,7 +35,7 @@ Warn = Callable[[str], None]
 class LockInfo(BaseModel):
     """Who holds the state lock, for what, and until when the holder's lease runs."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     operation: str

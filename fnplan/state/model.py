@@ -24,7 +24,7 @@ class ResourceState(BaseModel):
              settles it (nothing is assumed).
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     address: str
     type: str
@@ -37,7 +37,7 @@ class ResourceState(BaseModel):
 
 
 class OutputValue(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     value: Any = None
     sensitive: bool = False
@@ -46,7 +46,7 @@ class OutputValue(BaseModel):
 class State(BaseModel):
     """The whole recorded state of one project (one backend)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     format_version: int = STATE_FORMAT_VERSION
     fnplan_version: str = __version__

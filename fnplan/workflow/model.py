@@ -24,7 +24,7 @@ Isolation = Literal["shared", "dedicated"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Retry(_Model):

@@ -10,6 +10,7 @@ from .store import LocalStore
 if TYPE_CHECKING:
     from fnplan.run import RunOptions, RunResult
 
+
 class LocalProvider(_LocalDeployer):
     """The local provider, with the WorkflowRunner capability (fnplan.provider.WorkflowRunner)."""
 

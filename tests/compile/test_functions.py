@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fnplan.compile import compile_config
+from fnplan.compile.compile import compile_config
 from fnplan.errors import ConfigError
 from fnplan.resources import Resource
 from tests.compile.builders import config, function, write_schema

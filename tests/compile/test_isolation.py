@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fnplan.compile import compile_config
+from fnplan.compile.compile import compile_config
 from fnplan.compile.model import Desired
 from fnplan.config.model import Config
 from fnplan.errors import ConfigError

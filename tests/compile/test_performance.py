@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from fnplan.compile import compile_config, exprs
+from fnplan.compile import exprs
+from fnplan.compile.compile import compile_config
 from fnplan.config.model import Config
 from tests.compile.builders import config, expr, function, ref, step, workflow
 

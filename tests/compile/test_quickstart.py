@@ -6,7 +6,7 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from fnplan.compile import compile_config
+from fnplan.compile.compile import compile_config
 from fnplan.config.loader import load_config
 
 

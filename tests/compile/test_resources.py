@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fnplan.compile import compile_config
+from fnplan.compile.compile import compile_config
 from fnplan.config.model import Event, Output, ProviderConfig, Trigger, TriggerSource
 from fnplan.errors import ConfigError, ErrorList
 from tests.compile.builders import config, function, ref, step, workflow

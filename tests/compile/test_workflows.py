@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fnplan.compile import compile_config
+from fnplan.compile.compile import compile_config
 from fnplan.config.model import Config, HttpSpec, Step
 from fnplan.errors import ConfigError, ErrorList
 from fnplan.workflow.model import WorkflowDocument

@@ -66,13 +66,7 @@ def test_multi_line_object_elements_are_aligned_and_indented() -> None:
 def test_nested_blocks_are_indented_two_spaces_per_level() -> None:
     source = 'workflow "w"{\nstep "a" {\nretry {\nmax_attempts=3\n}\n}\n}\n'
     assert fmt(source) == (
-        'workflow "w" {\n'
-        '  step "a" {\n'
-        "    retry {\n"
-        "      max_attempts = 3\n"
-        "    }\n"
-        "  }\n"
-        "}\n"
+        'workflow "w" {\n  step "a" {\n    retry {\n      max_attempts = 3\n    }\n  }\n}\n'
     )
 
 

@@ -10,8 +10,8 @@ function "api" {
     interval = "5m"
   }
   env = {
-    STAGE     = "prod"
-    LOG_LEVEL = "info"
+    STAGE      = "prod"
+    LOG_LEVEL  = "info"
     "X-Header" = "yes"
   }
 }

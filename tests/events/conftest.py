@@ -1,0 +1,264 @@
+"""A small deployed project with every trigger kind, and runners for `fnplan emit` / `serve`."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import run_fnplan
+
+# `fnplan` with emit/serve added when fnplan/cli/main.py does not register them (yet).
+_LAUNCHER = textwrap.dedent(
+    """
+    import sys
+    from fnplan.cli import event_commands
+    from fnplan.cli.main import cli, main
+    for command in event_commands.COMMANDS:
+        if command.name not in cli.commands:
+            cli.add_command(command)
+    main(sys.argv[1:])
+    """
+)
+
+FUNCTIONS = {
+    "echo": "def handler(event, context):\n    return {'echo': event}\n",
+    "audit": (
+        "import json, os\n\n"
+        "def handler(event, context):\n"
+        "    with open(os.environ['AUDIT_FILE'], 'a') as f:\n"
+        "        f.write(json.dumps(event) + '\\n')\n"
+        "    return {'audited': event['execution_id']}\n"
+    ),
+    "boom": "def handler(event, context):\n    raise RuntimeError('boom')\n",
+    "slow": (
+        "import time\n\n"
+        "def handler(event, context):\n"
+        "    time.sleep(event['seconds'])\n"
+        "    return {'slept': event['seconds']}\n"
+    ),
+    "loopy": "def handler(event, context):\n    return {'seen': event}\n",
+}
+
+ORDER_SCHEMA = """{"type": "object",
+ "properties": {"id": {"type": "string"}, "qty": {"type": "integer", "minimum": 1}},
+ "required": ["id", "qty"]}"""
+
+MAIN_HCL = """
+provider "local" {}
+
+runtime "python" {
+  language = "python3.12"
+  timeout  = 20
+}
+
+function "echo" {
+  runtime = runtime.python
+  source  = "./functions/echo"
+  handler = "main.handler"
+}
+
+function "audit" {
+  runtime = runtime.python
+  source  = "./functions/audit"
+  handler = "main.handler"
+  env     = { AUDIT_FILE = "${path.module}/audit.jsonl" }
+}
+
+function "boom" {
+  runtime = runtime.python
+  source  = "./functions/boom"
+  handler = "main.handler"
+}
+
+function "slow" {
+  runtime = runtime.python
+  source  = "./functions/slow"
+  handler = "main.handler"
+}
+
+function "loopy" {
+  runtime = runtime.python
+  source  = "./functions/loopy"
+  handler = "main.handler"
+}
+
+event "order_placed" {
+  type   = "com.example.order.placed"
+  schema = "./schemas/order.json"
+}
+
+event "ping" {
+  type = "com.example.ping"
+}
+
+workflow "process" {
+  step "total" {
+    function = function.echo
+    input    = { order = input.order, qty = input.qty }
+  }
+  output = { order = step.total.output.echo.order, qty = step.total.output.echo.qty }
+}
+
+workflow "flaky" {
+  step "explode" {
+    function = function.boom
+    input    = {}
+    retry {
+      max_attempts = 2
+      backoff      = "fixed"
+      interval     = 0.01
+    }
+  }
+}
+
+trigger "on_order" {
+  event  = event.order_placed
+  target = workflow.process
+  input  = { order = input.id, qty = input.qty }
+}
+
+trigger "hook" {
+  source {
+    http {
+      path   = "/hooks/process"
+      method = "POST"
+    }
+  }
+  target = workflow.process
+}
+
+trigger "flaky_hook" {
+  source {
+    http {
+      path = "/hooks/flaky"
+    }
+  }
+  target = workflow.flaky
+}
+
+trigger "slow_hook" {
+  source {
+    http {
+      path = "/hooks/slow"
+    }
+  }
+  target = function.slow
+}
+
+trigger "after" {
+  on_completion = workflow.process
+  target        = function.audit
+}
+
+trigger "on_ping" {
+  event  = event.ping
+  target = function.loopy
+}
+
+trigger "again" {
+  on_completion = function.loopy
+  target        = function.loopy
+  input         = { previous = input.execution_id }
+}
+
+trigger "tick" {
+  schedule = "*/5 * * * *"
+  target   = function.echo
+  input    = { tick = input.time }
+}
+"""
+
+
+def fnplan_events(*args: str, cwd: Path, check: int | None = 0) -> subprocess.CompletedProcess[str]:
+    """Run fnplan (with emit/serve) in cwd; assert the exit code when `check` is not None."""
+    result = subprocess.run(
+        [sys.executable, "-c", _LAUNCHER, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        timeout=120,
+    )
+    if check is not None:
+        assert result.returncode == check, (
+            f"fnplan {' '.join(args)} exited {result.returncode}, expected {check}\n"
+            f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+        )
+    return result
+
+
+def write_project(directory: Path) -> Path:
+    """The trigger test project, written to `directory`."""
+    for name, code in FUNCTIONS.items():
+        (directory / "functions" / name).mkdir(parents=True)
+        (directory / "functions" / name / "main.py").write_text(code)
+    (directory / "schemas").mkdir()
+    (directory / "schemas" / "order.json").write_text(ORDER_SCHEMA)
+    (directory / "main.hcl").write_text(MAIN_HCL)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The trigger test project, applied once per test module."""
+    directory = write_project(tmp_path_factory.mktemp("events") / "project")
+    run_fnplan("apply", "--auto-approve", cwd=directory)
+    return directory
+
+
+class Server:
+    """A running `fnplan serve` process and the base URL it listens on."""
+
+    def __init__(self, directory: Path, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _LAUNCHER, "serve", "--port", "0", *args],
+            cwd=directory,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_environment(),
+        )
+        self.banner: list[str] = []
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.banner.append(line)
+            found = re.search(r"Listening on (http://127\.0\.0\.1:\d+)", line)
+            if found:
+                self.url = found.group(1)
+                return
+        self.process.wait()
+        raise AssertionError(f"serve did not start:\n{''.join(self.banner)}{self.stderr()}")
+
+    def stop(self, timeout: float = 30.0) -> tuple[int, str]:
+        """SIGTERM, wait; the exit code and the rest of stdout."""
+        self.process.send_signal(signal.SIGTERM)
+        out, _ = self.process.communicate(timeout=timeout)
+        return self.process.returncode, out
+
+    def stderr(self) -> str:
+        assert self.process.stderr is not None
+        return self.process.stderr.read() if self.process.poll() is not None else ""
+
+
+@pytest.fixture
+def serve(project: Path) -> Iterator[Server]:
+    """`fnplan serve --port 0` on the test project; killed if a test leaves it running."""
+    server = Server(project)
+    yield server
+    if server.process.poll() is None:
+        server.process.kill()
+        server.process.communicate()
+
+
+def _environment() -> dict[str, str]:
+    environ = {**os.environ, "NO_COLOR": "1", "COLUMNS": "160"}
+    environ.pop("FNPLAN_DEBUG", None)
+    return environ

@@ -1,0 +1,143 @@
+"""`fnplan run`, `logs` and `runs` end to end on the deployed quickstart."""
+
+from __future__ import annotations
+
+import json
+
+from tests.cli.conftest import assert_clean_error, run_fnplan
+from tests.run_cli.conftest import Project
+
+
+def test_run_prints_the_output(project: Project) -> None:
+    result = run_fnplan("run", "workflow.thumbnail", "--input", project.input, cwd=project.root)
+    output = json.loads(result.stdout)
+    assert output["bytes"] > 0
+    assert output["thumbnail"].endswith(".w64.thumb")
+    assert "thumbnail.resize: succeeded" in result.stderr
+
+
+def test_run_json_reports_the_execution(project: Project) -> None:
+    result = run_fnplan(
+        "run",
+        "thumbnail",
+        "--input",
+        project.input,
+        "--json",
+        "--execution-id",
+        "json-1",
+        cwd=project.root,
+    )
+    report = json.loads(result.stdout)
+    assert report["status"] == "succeeded"
+    assert report["execution_id"] == "json-1"
+    assert report["log_path"].endswith("runs/thumbnail/json-1.jsonl")
+    assert result.stderr == ""
+
+
+def test_unknown_workflow_is_a_clean_error(project: Project) -> None:
+    result = run_fnplan("run", "workflow.thumbnial", cwd=project.root, check=None)
+    assert_clean_error(
+        result, "workflow.thumbnial is not deployed", "did you mean 'workflow.thumbnail'?"
+    )
+
+
+def test_bad_input_json_is_a_clean_error(project: Project) -> None:
+    result = run_fnplan(
+        "run", "workflow.thumbnail", "--input", "{url:", cwd=project.root, check=None
+    )
+    assert_clean_error(result, "--input: not valid JSON")
+    missing = run_fnplan(
+        "run", "workflow.thumbnail", "--input", "@nowhere.json", cwd=project.root, check=None
+    )
+    assert_clean_error(missing, "cannot read nowhere.json")
+
+
+def test_failing_run_names_the_step_and_the_log(project: Project) -> None:
+    missing = json.dumps({"url": str(project.root / "data" / "missing.txt")})
+    result = run_fnplan(
+        "run",
+        "workflow.thumbnail",
+        "--input",
+        missing,
+        "--execution-id",
+        "fail-1",
+        cwd=project.root,
+        check=None,
+    )
+    log = project.root / ".fnplan" / "runs" / "thumbnail" / "fail-1.jsonl"
+    assert_clean_error(result, "failed at step 'fetch'", "FileNotFoundError", f"log: {log}")
+    assert result.stdout == ""
+
+
+def test_logs_and_runs_show_the_execution(project: Project) -> None:
+    run_fnplan(
+        "run",
+        "workflow.thumbnail",
+        "--input",
+        project.input,
+        "--execution-id",
+        "seen-1",
+        cwd=project.root,
+    )
+    logs = run_fnplan("logs", "workflow.thumbnail", "--execution", "seen-1", cwd=project.root)
+    lines = logs.stdout.splitlines()
+    assert "run started execution seen-1" in lines[0]
+    assert any(" resize attempt 1 succeeded " in line for line in lines)
+    assert any(line.strip().startswith("stdout: ") for line in lines)
+    assert "run succeeded" in lines[-1]
+
+    only = run_fnplan(
+        "logs",
+        "thumbnail",
+        "--execution",
+        "seen-1",
+        "--step",
+        "fetch",
+        "--json",
+        cwd=project.root,
+    )
+    records = [json.loads(line) for line in only.stdout.splitlines()]
+    assert [r["event"] for r in records] == ["started", "succeeded"]
+    assert {r["step"] for r in records} == {"fetch"}
+
+    listing = run_fnplan("runs", "workflow.thumbnail", "--json", cwd=project.root)
+    runs = {r["execution_id"]: r for r in json.loads(listing.stdout)}
+    assert runs["seen-1"]["status"] == "succeeded"
+    table = run_fnplan("runs", "workflow.thumbnail", "--limit", "1", cwd=project.root).stdout
+    assert table.splitlines()[0].split() == [
+        "EXECUTION",
+        "STATUS",
+        "STARTED",
+        "DURATION",
+        "FAILED",
+        "STEP",
+    ]
+    assert len(table.splitlines()) == 2
+
+
+def test_runs_lists_failures_with_their_step(project: Project) -> None:
+    missing = json.dumps({"url": str(project.root / "nothing.txt")})
+    run_fnplan(
+        "run",
+        "workflow.thumbnail",
+        "--input",
+        missing,
+        "--execution-id",
+        "fail-2",
+        cwd=project.root,
+        check=1,
+    )
+    runs = json.loads(run_fnplan("runs", "workflow.thumbnail", "--json", cwd=project.root).stdout)
+    failed = next(r for r in runs if r["execution_id"] == "fail-2")
+    assert failed["status"] == "failed"
+    assert failed["failed_step"] == "fetch"
+    assert failed["error"]["type"] == "FileNotFoundError"
+
+
+def test_logs_of_unknown_runs_are_clean_errors(project: Project) -> None:
+    unknown = run_fnplan("logs", "workflow.nothing", cwd=project.root, check=None)
+    assert_clean_error(unknown, "no runs of workflow.nothing are recorded")
+    execution = run_fnplan(
+        "logs", "workflow.thumbnail", "--execution", "nope", cwd=project.root, check=None
+    )
+    assert_clean_error(execution, "no execution 'nope' of workflow.thumbnail")
