@@ -166,7 +166,12 @@ class Dispatcher:
         return [self.firing(t, document.get("data"), event=document) for t in listeners]
 
     def firing(
-        self, trigger: dict[str, Any], payload: Any, *, event: Any = None, depth: int = 0
+        self,
+        trigger: dict[str, Any],
+        payload: Any,
+        *,
+        event: dict[str, Any] | None = None,
+        depth: int = 0,
     ) -> Firing:
         """A firing of `trigger` by `payload` (event data, request body, completion result)."""
         return Firing(

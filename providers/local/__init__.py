@@ -1,5 +1,5 @@
 """The local provider: deploys and runs everything on this machine, no cloud needed."""
 
-from .runner import LocalProvider
+from .provider import LocalProvider
 
 __all__ = ["LocalProvider"]

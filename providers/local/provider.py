@@ -14,6 +14,7 @@ from fnplan.provider import Observation, ProviderContext
 from .disk import Layout
 from .events import Events
 from .functions import Functions
+from .runner import LocalRunner
 from .runtimes import Runtimes
 from .triggers import Triggers
 from .workflows import Workflows
@@ -30,7 +31,7 @@ class _Kind(Protocol):
     def delete(self, prior: ResourceState) -> None: ...
 
 
-class LocalProvider:
+class LocalProvider(LocalRunner):
     """The embedded default provider: no cloud, real venvs, snapshots and registries on disk.
 
     Nothing needs replacing: a new function version is published beside the old ones, a

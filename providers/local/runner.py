@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .provider import LocalProvider as _LocalDeployer
 from .store import LocalStore
 
 if TYPE_CHECKING:
+    from fnplan.provider import ProviderContext
     from fnplan.run import RunOptions, RunResult
 
 
-class LocalProvider(_LocalDeployer):
-    """The local provider, with the WorkflowRunner capability (fnplan.provider.WorkflowRunner)."""
+class LocalRunner:
+    """The WorkflowRunner capability (fnplan.provider.WorkflowRunner) of the local provider."""
+
+    context: ProviderContext
 
     def run_workflow(self, address: str, input: Any, *, options: RunOptions) -> RunResult:
         """Run the deployed version of workflow `address` on this machine."""
