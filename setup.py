@@ -1,4 +1,5 @@
-"""Maps the top-level providers/ directory onto the fnplan.providers package (pyproject holds the rest)."""
+"""Maps the top-level providers/ and modules/ directories onto fnplan.providers and
+fnplan.builtin_modules (pyproject.toml holds everything else)."""
 
 from setuptools import find_packages, setup
 
@@ -7,5 +8,6 @@ setup(
         *find_packages(include=["fnplan", "fnplan.*"]),
         "fnplan.providers",
         *(f"fnplan.providers.{name}" for name in find_packages("providers")),
+        "fnplan.builtin_modules",
     ],
 )

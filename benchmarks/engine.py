@@ -35,8 +35,10 @@ TARGETS = {  # ratio targets against Terraform at N = 1000, absolute ones at N =
 
 def generate(root: Path, n: int) -> None:
     """Write the benchmark project: one runtime, n functions, n/10 workflows of 10 steps."""
-    parts = ['fnplan {\n  backend "local" {\n    path = ".fnplan/state.json"\n  }\n}\n',
-             'runtime "python" {\n  language = "python3.12"\n  memory   = 128\n}\n']
+    parts = [
+        'fnplan {\n  backend "local" {\n    path = ".fnplan/state.json"\n  }\n}\n',
+        'runtime "python" {\n  language = "python3.12"\n  memory   = 128\n}\n',
+    ]
     for i in range(n):
         code = root / "functions" / f"f{i}"
         code.mkdir(parents=True)
@@ -108,7 +110,9 @@ def anchor(n: int) -> dict[str, float] | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, action="append", help="function counts (default 1000, 10000)")
+    parser.add_argument(
+        "--n", type=int, action="append", help="function counts (default 1000, 10000)"
+    )
     parser.add_argument("--no-anchor", action="store_true", help="skip the Terraform anchor")
     args = parser.parse_args()
     fnplan = shutil.which("fnplan") or sys.exit("fnplan is not on PATH: pip install -e . first")

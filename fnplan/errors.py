@@ -25,7 +25,7 @@ class SourcePos:
 
     @classmethod
     def parse(cls, text: str | None) -> SourcePos | None:
-        """Read back the "file:line:column" form that models store; None when absent or malformed."""
+        """Read back the "file:line:column" form models store; None when absent or malformed."""
         if not text:
             return None
         rest, _, column = text.rpartition(":")

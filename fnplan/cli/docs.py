@@ -1,6 +1,6 @@
 """Generate docs/cli.md from the click commands, so the reference never drifts from the code.
 
-    python -m fnplan.cli.docs > docs/cli.md
+python -m fnplan.cli.docs > docs/cli.md
 """
 
 from __future__ import annotations

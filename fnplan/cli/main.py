@@ -14,14 +14,22 @@ from typing import Any
 import click
 
 from fnplan import __version__
-from fnplan.cli import plan_commands, project_commands, run_commands, state_commands
+from fnplan.cli import (
+    event_commands,
+    plan_commands,
+    project_commands,
+    run_commands,
+    state_commands,
+)
 from fnplan.cli.context import CliContext
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "--version", "-v", prog_name="fnplan", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__, "--version", "-v", prog_name="fnplan", message="%(prog)s %(version)s"
+)
 @click.option(
     "-C",
     "--chdir",
@@ -44,7 +52,7 @@ def cli(ctx: click.Context, directory: Path, no_color: bool) -> None:
     ctx.obj = CliContext(directory=directory.resolve(), color=not no_color)
 
 
-for module in (project_commands, plan_commands, state_commands, run_commands):
+for module in (project_commands, plan_commands, state_commands, run_commands, event_commands):
     for command in module.COMMANDS:
         cli.add_command(command)
 

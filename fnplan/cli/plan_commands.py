@@ -46,8 +46,12 @@ def _plan_options(func):  # type: ignore[no-untyped-def]
 @click.command()
 @_plan_options
 @click.option("--destroy", is_flag=True, help="Plan to destroy everything in the state.")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Save the plan.")
-@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (schemas/plan.schema.json).")
+@click.option(
+    "--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Save the plan."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the plan as JSON (schemas/plan.schema.json)."
+)
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
@@ -90,13 +94,17 @@ def plan(
     if out is not None:
         save_plan(planned.plan, out)
         if not as_json:
-            cli.console.print(f'\nSaved the plan to {out}. Apply exactly this plan with "fnplan apply {out}".')
+            cli.console.print(
+                f'\nSaved the plan to {out}. Apply exactly this plan with "fnplan apply {out}".'
+            )
     if detailed_exitcode and planned.plan.has_changes():
         sys.exit(_EXIT_CHANGES)
 
 
 @click.command()
-@click.argument("plan_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "plan_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @_plan_options
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--json", "as_json", is_flag=True, help="Emit one JSON event object per line.")
@@ -121,8 +129,20 @@ def apply(
       fnplan apply --auto-approve
       fnplan apply tfplan
     """
-    _apply(cli, plan_file, refresh, False, targets, replace, parallelism, variables, var_files,
-           lock_timeout, auto_approve, as_json)
+    _apply(
+        cli,
+        plan_file,
+        refresh,
+        False,
+        targets,
+        replace,
+        parallelism,
+        variables,
+        var_files,
+        lock_timeout,
+        auto_approve,
+        as_json,
+    )
 
 
 @click.command()
@@ -148,8 +168,20 @@ def destroy(
     Example:
       fnplan destroy --auto-approve
     """
-    _apply(cli, None, refresh, True, targets, replace, parallelism, variables, var_files,
-           lock_timeout, auto_approve, as_json)
+    _apply(
+        cli,
+        None,
+        refresh,
+        True,
+        targets,
+        replace,
+        parallelism,
+        variables,
+        var_files,
+        lock_timeout,
+        auto_approve,
+        as_json,
+    )
 
 
 def _apply(
@@ -184,9 +216,7 @@ def _apply(
                 _confirm(operation)
         if not planned.plan.has_changes():
             return
-        with ApplyProgress(
-            cli.console, total=planned.plan.summary, json_lines=as_json
-        ) as progress:
+        with ApplyProgress(cli.console, total=planned.plan.summary, json_lines=as_json) as progress:
             result = operations.apply(
                 session, planned, parallelism=parallelism, on_event=progress.on_event
             )
@@ -210,7 +240,9 @@ def _confirm(operation: str) -> None:
 
 
 @click.command()
-@click.argument("plan_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "plan_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_cli
 def show(cli: CliContext, plan_file: Path | None, as_json: bool) -> None:

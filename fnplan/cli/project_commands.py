@@ -50,9 +50,7 @@ def validate(cli: CliContext, variables: Sequence[str], var_files: Sequence[Path
     workspace = cli.workspace(variables, var_files)
     config = workspace.load()
     desired = workspace.compile(config, workspace.backend(config.backend).read())
-    cli.console.print(
-        f"Success! The configuration is valid ({len(desired.resources)} resources)."
-    )
+    cli.console.print(f"Success! The configuration is valid ({len(desired.resources)} resources).")
 
 
 @click.command()

@@ -98,7 +98,19 @@ def run(
     )
     with progress or nullcontext():
         result = runner.run_workflow(address, payload, options=options)
+    if resource.provider == "local":
+        _fire_completion(workspace.data_dir, address, result)
     _report(address, result, as_json)
+
+
+def _fire_completion(data_dir: Path, address: str, result: RunResult) -> None:
+    """Start the local completion triggers that listen for this workflow (see docs/events.md)."""
+    from fnplan.events.dispatch import describe, fire_completion
+
+    for started in fire_completion(
+        address, result, data_dir=data_dir, on_notice=lambda text: click.echo(text, err=True)
+    ):
+        click.echo(describe(started), err=True)
 
 
 def _workflow_address(name: str) -> str:

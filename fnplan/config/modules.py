@@ -53,10 +53,11 @@ LoadModule = Callable[[ModuleFiles, Context, Mapping[str, tuple[Any, SourcePos]]
 
 
 def builtin_modules_dir() -> Path:
-    """The repository's top-level modules/ directory of built-in modules."""
-    import fnplan
+    """The directory of built-in modules (the repository's modules/, installed as
+    fnplan.builtin_modules)."""
+    import fnplan.builtin_modules
 
-    return Path(fnplan.__file__).resolve().parent.parent / "modules"
+    return Path(fnplan.builtin_modules.__file__).resolve().parent
 
 
 class ModuleCalls:

@@ -13,8 +13,13 @@ import pytest
 Runner = Callable[..., subprocess.CompletedProcess[str]]
 
 
-def run_fnplan(*args: str, cwd: Path, check: int | None = 0, env: dict[str, str] | None = None,
-               input: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_fnplan(
+    *args: str,
+    cwd: Path,
+    check: int | None = 0,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m fnplan ARGS` in cwd; assert the exit code when `check` is not None."""
     environ = {**os.environ, "NO_COLOR": "1", "COLUMNS": "160", **(env or {})}
     environ.pop("FNPLAN_DEBUG", None)

@@ -86,9 +86,7 @@ def test_module_version_mismatch(fnplan: Runner, tmp_path: Path) -> None:
     project = _project(
         tmp_path, 'module "child" {\n  source  = "./modules/child"\n  version = "~> 2.0"\n}\n'
     )
-    assert_clean_error(
-        fnplan("validate", cwd=project, check=None), "main.hcl:", "~> 2.0", "1.4.0"
-    )
+    assert_clean_error(fnplan("validate", cwd=project, check=None), "main.hcl:", "~> 2.0", "1.4.0")
 
 
 def test_module_nesting_cycle(fnplan: Runner, tmp_path: Path) -> None:
@@ -104,7 +102,9 @@ def test_workflow_nesting_cycle(fnplan: Runner, tmp_path: Path) -> None:
         'workflow "a" {\n  step "s" {\n    workflow = workflow.b\n  }\n}\n'
         'workflow "b" {\n  step "s" {\n    workflow = workflow.a\n  }\n}\n',
     )
-    assert_clean_error(fnplan("validate", cwd=project, check=None), "cycle", "workflow.a", "workflow.b")
+    assert_clean_error(
+        fnplan("validate", cwd=project, check=None), "cycle", "workflow.a", "workflow.b"
+    )
 
 
 def test_missing_variable(fnplan: Runner, tmp_path: Path) -> None:
@@ -147,14 +147,18 @@ def test_stale_saved_plan_is_refused(fnplan: Runner, tmp_path: Path) -> None:
 def test_held_lock_names_its_holder(fnplan: Runner, tmp_path: Path) -> None:
     project = _applied(fnplan, tmp_path)
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys, time
             from pathlib import Path
             from fnplan.state.local import LocalBackend
             with LocalBackend(Path({str(project / ".fnplan" / "state.json")!r})).lock("apply"):
                 print("locked", flush=True)
                 time.sleep(60)
-        """)],
+        """),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -175,7 +179,10 @@ def test_internal_errors_hide_the_traceback_unless_debugging(tmp_path: Path) -> 
     env = {**os.environ, "FNPLAN_DEBUG": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "fnplan", "-C", str(tmp_path / "missing"), "plan"],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert result.returncode == 1
     assert "does not exist" in result.stderr

@@ -21,7 +21,9 @@ def _many_functions(root: Path) -> Path:
         code = root / "functions" / f"f{i}"
         code.mkdir(parents=True)
         (code / "main.py").write_text(f"def handler(event, context):\n    return {i}\n")
-        parts.append(f'function "f{i}" {{\n  runtime = runtime.python\n  source  = "./functions/f{i}"\n}}\n')
+        parts.append(
+            f'function "f{i}" {{\n  runtime = runtime.python\n  source  = "./functions/f{i}"\n}}\n'
+        )
     (root / "main.hcl").write_text("\n".join(parts))
     return root
 
@@ -60,13 +62,16 @@ def test_kill_9_during_apply_keeps_applied_resources(fnplan: Runner, tmp_path: P
 
     plan = json.loads(fnplan("plan", "--json", cwd=project, check=None).stdout)
     creates = {c["address"] for c in plan["changes"] if c["action"] == "create"}
-    others = {c["address"]: c["action"] for c in plan["changes"]
-              if c["action"] not in ("create", "noop")}
+    others = {
+        c["address"]: c["action"] for c in plan["changes"] if c["action"] not in ("create", "noop")
+    }
     assert not others, others
     assert not creates & applied, "an applied resource would be created again"
     noops = {c["address"] for c in plan["changes"] if c["action"] == "noop"}
     assert applied <= noops, "every applied resource is recorded and unchanged"
-    assert len(noops - applied) <= 2, "only the (at most 2) in-flight ones were settled by observing"
+    assert len(noops - applied) <= 2, (
+        "only the (at most 2) in-flight ones were settled by observing"
+    )
     assert len(creates | noops) == FUNCTIONS + 1
 
     fnplan("apply", "--auto-approve", cwd=project)

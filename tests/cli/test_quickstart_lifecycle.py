@@ -1,4 +1,4 @@
-"""The engine's acceptance path on examples/quickstart: apply, no-op, one code change, revert, destroy."""
+"""The engine acceptance path on examples/quickstart: apply, no-op, code change, revert, destroy."""
 
 from __future__ import annotations
 
@@ -41,7 +41,10 @@ def test_code_change_publishes_one_version_and_rewires_workflows(
             for s in (c["before"] or {}).get("document", {}).get("steps", [])
         )
     }
-    assert actions == {"function.resize": "update", **dict.fromkeys(workflows_using_resize, "update")}
+    assert actions == {
+        "function.resize": "update",
+        **dict.fromkeys(workflows_using_resize, "update"),
+    }
     assert workflows_using_resize, "the quickstart's workflow should call function.resize"
     resize = next(c for c in plan["changes"] if c["address"] == "function.resize")
     assert any("code changed" in reason for reason in resize["reasons"])
@@ -68,8 +71,10 @@ def test_destroy_leaves_only_the_state(fnplan: Runner, quickstart: Path) -> None
     fnplan("destroy", "--auto-approve", cwd=quickstart)
     state = json.loads((quickstart / ".fnplan" / "state.json").read_text())
     assert state["resources"] == [] or state["resources"] == {}
-    left = sorted(p.relative_to(quickstart / ".fnplan").as_posix()
-                  for p in (quickstart / ".fnplan").rglob("*"))
+    left = sorted(
+        p.relative_to(quickstart / ".fnplan").as_posix()
+        for p in (quickstart / ".fnplan").rglob("*")
+    )
     assert set(left) <= {"state.json", "state.json.backup"}, left
 
 

@@ -17,10 +17,33 @@ from tests.conftest import EXAMPLES
 SOURCE = (EXAMPLES / "quickstart" / "main.hcl").read_text()
 LINES = SOURCE.splitlines(keepends=True)
 TOKENS = [
-    "{", "}", "[", "]", "=", '"', "${", "step.fetch", "step.nope.output.x", "function.fetch",
-    "runtime.python", "var.env", "input.url", "local.x", "1", "-1", "true", "null", "\n",
-    "workflow.thumbnail", "depends_on = [step.resize]", "isolation = \"dedicated\"",
-    "resources {\n memory = 1 \n}", "versions[7]", "module.none.workflow.x", "#", "/*",
+    "{",
+    "}",
+    "[",
+    "]",
+    "=",
+    '"',
+    "${",
+    "step.fetch",
+    "step.nope.output.x",
+    "function.fetch",
+    "runtime.python",
+    "var.env",
+    "input.url",
+    "local.x",
+    "1",
+    "-1",
+    "true",
+    "null",
+    "\n",
+    "workflow.thumbnail",
+    "depends_on = [step.resize]",
+    'isolation = "dedicated"',
+    "resources {\n memory = 1 \n}",
+    "versions[7]",
+    "module.none.workflow.x",
+    "#",
+    "/*",
 ]
 
 mutation = st.one_of(
@@ -46,16 +69,22 @@ def _mutate(text: str, edits: list[tuple]) -> str:
             text = text[:at] + edit[2] + text[at:]
         else:
             at = edit[1] % (len(text) + 1)
-            text = text[:at] + text[at + edit[2]:]
+            text = text[:at] + text[at + edit[2] :]
     return text
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(edits=st.lists(mutation, min_size=1, max_size=4))
 def test_mutated_configurations_never_crash(tmp_path_factory, edits: list[tuple]) -> None:
     project = tmp_path_factory.mktemp("fuzz")
-    shutil.copytree(EXAMPLES / "quickstart", project, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns(".fnplan"))
+    shutil.copytree(
+        EXAMPLES / "quickstart",
+        project,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns(".fnplan"),
+    )
     (project / "main.hcl").write_text(_mutate(SOURCE, edits))
     try:
         compile_config(load_config(Path(project)), None)
