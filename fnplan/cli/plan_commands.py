@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -109,19 +110,7 @@ def plan(
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--json", "as_json", is_flag=True, help="Emit one JSON event object per line.")
 @pass_cli
-def apply(
-    cli: CliContext,
-    plan_file: Path | None,
-    refresh: bool,
-    targets: Sequence[str],
-    replace: Sequence[str],
-    parallelism: int,
-    variables: Sequence[str],
-    var_files: Sequence[Path],
-    lock_timeout: float,
-    auto_approve: bool,
-    as_json: bool,
-) -> None:
+def apply(cli: CliContext, plan_file: Path | None, **options: Any) -> None:
     """Make the deployed system match the configuration (or execute a saved PLAN_FILE).
 
     \b
@@ -129,20 +118,7 @@ def apply(
       fnplan apply --auto-approve
       fnplan apply tfplan
     """
-    _apply(
-        cli,
-        plan_file,
-        refresh,
-        False,
-        targets,
-        replace,
-        parallelism,
-        variables,
-        var_files,
-        lock_timeout,
-        auto_approve,
-        as_json,
-    )
+    _apply(cli, plan_file, destroy=False, **options)
 
 
 @click.command()
@@ -150,45 +126,22 @@ def apply(
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--json", "as_json", is_flag=True, help="Emit one JSON event object per line.")
 @pass_cli
-def destroy(
-    cli: CliContext,
-    refresh: bool,
-    targets: Sequence[str],
-    replace: Sequence[str],
-    parallelism: int,
-    variables: Sequence[str],
-    var_files: Sequence[Path],
-    lock_timeout: float,
-    auto_approve: bool,
-    as_json: bool,
-) -> None:
+def destroy(cli: CliContext, **options: Any) -> None:
     """Delete everything fnplan deployed for this project.
 
     \b
     Example:
       fnplan destroy --auto-approve
     """
-    _apply(
-        cli,
-        None,
-        refresh,
-        True,
-        targets,
-        replace,
-        parallelism,
-        variables,
-        var_files,
-        lock_timeout,
-        auto_approve,
-        as_json,
-    )
+    _apply(cli, None, destroy=True, **options)
 
 
 def _apply(
     cli: CliContext,
     plan_file: Path | None,
-    refresh: bool,
+    *,
     destroy: bool,
+    refresh: bool,
     targets: Sequence[str],
     replace: Sequence[str],
     parallelism: int,
