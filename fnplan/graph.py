@@ -3,7 +3,7 @@ so B is created after A and deleted before it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,23 +31,25 @@ def with_dependencies(graph: nx.DiGraph, addresses: Iterable[str]) -> set[str]:
     """The given addresses plus everything they (transitively) depend on."""
     import networkx as nx
 
-    found: set[str] = set()
-    for address in addresses:
-        if address in graph:
-            found.add(address)
-            found |= nx.ancestors(graph, address)
-    return found
+    return _closure(graph, addresses, nx.ancestors)
 
 
 def with_dependents(graph: nx.DiGraph, addresses: Iterable[str]) -> set[str]:
     """The given addresses plus everything that (transitively) depends on them."""
     import networkx as nx
 
+    return _closure(graph, addresses, nx.descendants)
+
+
+def _closure(
+    graph: nx.DiGraph, addresses: Iterable[str], reach: Callable[[nx.DiGraph, str], set[str]]
+) -> set[str]:
+    """The addresses in the graph plus all that `reach` finds from each of them."""
     found: set[str] = set()
     for address in addresses:
         if address in graph:
             found.add(address)
-            found |= nx.descendants(graph, address)
+            found |= reach(graph, address)
     return found
 
 

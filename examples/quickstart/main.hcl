@@ -1,6 +1,7 @@
-# fnplan quickstart: three Python functions and one workflow, run on this machine.
+# fnplan quickstart: two workflows on this machine, using every node type and dependency kind.
 #   fnplan plan && fnplan apply
 #   fnplan run thumbnail --input '{"url": "data/sample.txt"}'
+#   fnplan run catalog --input '{"url": "data/sample.txt"}'
 
 fnplan {
   backend "local" {
@@ -15,6 +16,22 @@ variable "env" {
 variable "thumbnail_width" {
   type    = number
   default = 64
+}
+
+variable "db_url" {
+  type        = string
+  default     = ""
+  description = "SQLAlchemy URL of the catalog database (default: a SQLite file under .fnplan/)."
+}
+
+variable "status_url" {
+  type        = string
+  default     = "http://127.0.0.1:8080/healthz"
+  description = "Pinged by the catalog workflow; the default is `fnplan serve`'s health endpoint."
+}
+
+locals {
+  db_url = coalesce(var.db_url, "sqlite:///${path.module}/.fnplan/catalog.db")
 }
 
 provider "local" {}
@@ -44,6 +61,9 @@ function "fetch" {
   handler       = "main.handler"
   input_schema  = "./schemas/fetch.in.json"
   output_schema = "./schemas/fetch.out.json"
+  env = {
+    PROJECT_DIR = path.module # relative paths in `url` are read from the project directory
+  }
 }
 
 function "resize" {
@@ -104,6 +124,109 @@ workflow "thumbnail" {
   output = {
     thumbnail = step.resize.output.path
     bytes     = step.resize.output.bytes
+  }
+}
+
+module "vision" {
+  source  = "fnplan/vision"
+  version = "~> 2.1"
+}
+
+# catalog: classify a file and record it in a SQLite database. It is dedicated: it runs its
+# own private copies of the functions it calls (here workflow.catalog's copy of fetch).
+workflow "catalog" {
+  isolation = "dedicated"
+
+  input {
+    schema = "./schemas/upload.json"
+  }
+
+  step "fetch" {
+    function = function.fetch
+    input = {
+      url = input.url
+    }
+  }
+
+  # The module's workflow, flattened into this one: steps classify__detect and classify__tag.
+  step "classify" {
+    workflow = module.vision.workflow.classify
+    nesting  = "inline"
+    input = {
+      image = step.fetch.output.path
+    }
+  }
+
+  # The same workflow run as a child execution, with its own log; same output as `classify`.
+  step "classify_call" {
+    workflow = module.vision.workflow.classify
+    nesting  = "call"
+    input = {
+      image = step.fetch.output.path
+    }
+  }
+
+  # A shell step, running in parallel with the two classify steps.
+  step "measure" {
+    shell {
+      script = "wc -c < \"$FILE\" | tr -d ' '"
+      env = {
+        FILE = step.fetch.output.path
+      }
+    }
+  }
+
+  step "create_table" {
+    sql        = "CREATE TABLE IF NOT EXISTS catalog (url TEXT, summary TEXT, bytes INTEGER)"
+    connection = local.db_url
+  }
+
+  step "record" {
+    sql        = "INSERT INTO catalog (url, summary, bytes) VALUES (:url, :summary, :bytes)"
+    connection = local.db_url
+    params = {
+      url     = input.url
+      summary = step.classify.output.summary
+      bytes   = tonumber(trimspace(step.measure.output.stdout))
+    }
+    depends_on = [step.create_table]
+  }
+
+  step "count" {
+    sql        = "SELECT COUNT(*) AS files FROM catalog"
+    connection = local.db_url
+    depends_on = [step.record]
+  }
+
+  # An http step. When nothing answers (no `fnplan serve` running), the catch routes the
+  # error to `offline` and the run still succeeds.
+  step "status" {
+    http {
+      url     = var.status_url
+      timeout = 2
+    }
+    depends_on = [step.count]
+    catch {
+      errors = ["ConnectionError", "HTTPError", "Timeout"]
+      next   = step.offline
+    }
+  }
+
+  step "offline" {
+    shell {
+      script = "echo \"nothing answered at $STATUS_URL; start fnplan serve to see it answer\""
+      env = {
+        STATUS_URL = var.status_url
+      }
+    }
+  }
+
+  output = {
+    labels = step.classify.output.labels
+    tags   = step.classify_call.output.tags
+    bytes  = tonumber(trimspace(step.measure.output.stdout))
+    files  = step.count.output.rows[0].files
+    status = step.status.output.status
   }
 }
 

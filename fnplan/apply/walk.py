@@ -227,7 +227,8 @@ class _Walk:
         start = time.perf_counter()
         try:
             result = self._provider_call(op, record)
-        except Exception as error:
+        except Exception as error:  # any provider failure, bug or not, is journaled for this one
+            # resource; the walk goes on with what does not depend on it
             message = (
                 error.message
                 if isinstance(error, FnplanError)

@@ -17,14 +17,11 @@ T = TypeVar("T")
 
 
 def to_pos(text: str | None) -> SourcePos | None:
-    """Parse "file:line:column" (as kept in Config) into a SourcePos."""
+    """Parse "file:line:column" (as kept in Config) into a SourcePos; a malformed one is kept
+    whole as the file so that the error still says where it came from."""
     if not text:
         return None
-    file, _, rest = text.rpartition(":")
-    file, _, line = file.rpartition(":")
-    if not file or not line.isdigit() or not rest.isdigit():
-        return SourcePos(text, 0, 0)
-    return SourcePos(file, int(line), int(rest))
+    return SourcePos.parse(text) or SourcePos(text, 0, 0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,8 @@ class OutputSpec(BaseModel):
 
 
 class Desired(BaseModel):
+    """What the configuration asks for: the compiled resources and outputs the planner diffs."""
+
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     resources: dict[str, Resource] = Field(default_factory=dict)

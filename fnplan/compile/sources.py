@@ -15,6 +15,7 @@ from pathlib import Path
 
 from fnplan.compile.index import to_pos
 from fnplan.errors import ConfigError
+from fnplan.files import write_atomically
 from fnplan.inputs import record_tree, tree_signature, walk_tree
 
 _CACHE_NAME = "sources.json"
@@ -49,9 +50,9 @@ class SourceHasher:
         if self._cache_path is None or not self._dirty:
             return
         self._cache_path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self._cache_path.with_name(f".{_CACHE_NAME}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(self._entries, separators=(",", ":")))
-        os.replace(temporary, self._cache_path)
+        write_atomically(
+            self._cache_path, json.dumps(self._entries, separators=(",", ":")).encode()
+        )
         self._dirty = False
 
     def _load(self) -> dict[str, list[object]]:

@@ -6,7 +6,7 @@ reported together (ErrorList).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from fnplan.compile.exprs import step_references
@@ -66,8 +66,12 @@ def step_edges(step: Step) -> Iterator[tuple[str, str]]:
 def _workflow_errors(entry: Entry[Workflow], index: Index) -> Iterator[FnplanError]:
     workflow = entry.block
     names = list(workflow.steps)
+    error_sources: dict[str, set[str]] = {}
     for step in workflow.steps.values():
-        yield from _step_errors(entry, step, names, index)
+        for rule in step.catch:
+            error_sources.setdefault(rule.next.name, set()).add(step.name)
+    for step in workflow.steps.values():
+        yield from _step_errors(entry, step, names, index, error_sources.get(step.name, set()))
     for path in step_references(workflow.output):
         yield from _reference_errors(path, names, workflow.pos_of("output"), entry.address)
     cycle = _step_cycle(workflow)
@@ -82,8 +86,13 @@ def _workflow_errors(entry: Entry[Workflow], index: Index) -> Iterator[FnplanErr
 
 
 def _step_errors(
-    entry: Entry[Workflow], step: Step, names: list[str], index: Index
+    entry: Entry[Workflow],
+    step: Step,
+    names: list[str],
+    index: Index,
+    error_sources: Collection[str],
 ) -> Iterator[FnplanError]:
+    """Problems of one step; it may read `step.S.error` of the steps whose catch routes to it."""
     where = f"{entry.address} step {step.name!r}"
     kinds = [kind for kind in NODE_KINDS if _has_kind(step, kind)]
     if len(kinds) != 1:
@@ -103,7 +112,7 @@ def _step_errors(
         yield from _step_ref_errors(rule.next, names, f"{where} catch next")
     for attribute, value in step_values(step):
         for path in step_references(value):
-            yield from _reference_errors(path, names, step.pos_of(attribute), where)
+            yield from _reference_errors(path, names, step.pos_of(attribute), where, error_sources)
 
 
 def _has_kind(step: Step, kind: str) -> bool:
@@ -122,7 +131,11 @@ def _step_ref_errors(ref: Ref, names: list[str], what: str) -> Iterator[FnplanEr
 
 
 def _reference_errors(
-    path: tuple[str | int, ...], names: list[str], pos: str | None, where: str
+    path: tuple[str | int, ...],
+    names: list[str],
+    pos: str | None,
+    where: str,
+    error_sources: Collection[str] = (),
 ) -> Iterator[FnplanError]:
     text = "step." + ".".join(str(part) for part in path)
     if not path or path[0] not in names:
@@ -134,10 +147,13 @@ def _reference_errors(
             hint=did_you_mean(name, names),
         )
     elif len(path) < 2 or path[1] != "output":
+        if len(path) >= 2 and path[1] == "error" and path[0] in error_sources:
+            return  # the catch's `next` reads the error it was routed (docs/runs.md)
         yield ConfigError(
             f"{where} refers to {text!r}; a step's result is read as step.{path[0]}.output",
             pos=to_pos(pos),
             allowed=[f"step.{path[0]}.output"],
+            hint=f"step.{path[0]}.error is readable only in a step its catch routes to",
         )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from fnplan.compile.canonical import hash_json, plain
 from fnplan.compile.drafts import Draft, DraftWorkflow
 from fnplan.compile.exprs import step_references
+from fnplan.errors import SourcePos
 from fnplan.resources import Resource
 from fnplan.workflow.model import Edge, FunctionCall, Step, WorkflowCall, WorkflowDocument
 
@@ -115,7 +116,7 @@ def _step(
         retry=draft.retry,
         catch=draft.catch,
         resources=draft.resources,
-        pos=relative_pos(draft.pos, root_directory),
+        pos=_relative_pos(draft.pos, root_directory),
     )
 
 
@@ -123,10 +124,9 @@ def _plain_model(model: Any) -> Any:
     return None if model is None else type(model)(**plain(model.model_dump()))
 
 
-def relative_pos(pos: str | None, root_directory: str) -> str | None:
+def _relative_pos(pos: str | None, root_directory: str) -> str | None:
     """A position with its file relative to the project directory (stable across checkouts)."""
-    if pos is None or not os.path.isabs(pos.split(":", 1)[0]):
+    parsed = SourcePos.parse(pos)
+    if parsed is None or not os.path.isabs(parsed.file):
         return pos
-    file, _, rest = pos.rpartition(":")
-    file, _, line = file.rpartition(":")
-    return f"{os.path.relpath(file, root_directory)}:{line}:{rest}"
+    return f"{os.path.relpath(parsed.file, root_directory)}:{parsed.line}:{parsed.column}"

@@ -34,10 +34,12 @@ class ModuleFiles:
 
     @property
     def variables(self) -> dict[str, Block]:
+        """The module's variable blocks by name."""
         return self.labelled["variable"]
 
     @property
     def modules(self) -> dict[str, Block]:
+        """The module's module-call blocks by name."""
         return self.labelled["module"]
 
     def add(self, block: Block) -> None:

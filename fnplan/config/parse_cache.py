@@ -6,9 +6,7 @@ import copyreg
 import dataclasses
 import gc
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from fnplan.config.hcl import parse_hcl
 from fnplan.config.syntax import Body
 from fnplan.errors import ConfigError, SourcePos
 from fnplan.expr import ast
+from fnplan.files import write_atomically
 
 # Bump when the syntax tree or AST classes change shape, so old entries are never reused.
 CACHE_FORMAT = "fnplan-syntax-1"
@@ -61,14 +60,7 @@ def _store(entry: Path, body: Body) -> None:
     """Write atomically (temp file + rename); a cache that cannot be written is skipped."""
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".parse-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(body, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, entry)
-        except BaseException:
-            os.unlink(temp)
-            raise
+        write_atomically(entry, pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         return
 

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from fnplan.config.syntax import Block, Body
 from fnplan.errors import ConfigError, SourcePos, did_you_mean
+from fnplan.expr.values import type_name as expr_type_name
 
 #: value kinds an attribute may declare (see check_value)
 Kind = Literal[
@@ -277,19 +278,12 @@ def _unknown(
 
 
 def type_name(value: Any) -> str:
-    """The language's name for a value's type, used in 'expected X, got Y' messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, dict):
-        if "$expr" in value:
-            return "run-time expression"
-        return "after-apply value" if "$ref" in value else "object"
-    if isinstance(value, list | tuple):
-        return "list"
-    return "reference" if hasattr(value, "address") else type(value).__name__
+    """The language's name for a configuration value's type, used in 'expected X, got Y'
+    messages; adds the values only a Config holds (after-apply values, references)."""
+    if isinstance(value, dict) and "$expr" in value:
+        return "run-time expression"
+    if isinstance(value, dict) and "$ref" in value:
+        return "after-apply value"
+    if hasattr(value, "address"):
+        return "reference"
+    return expr_type_name(value)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fnplan.config.model import Variable
 from fnplan.config.schema import type_name
@@ -24,6 +24,7 @@ from fnplan.inputs import record_file
 _PRIMITIVES = ("string", "number", "bool", "any")
 _COLLECTIONS = ("list", "set", "map")
 _NO_SCOPE: dict[str, Any] = {}
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,7 @@ def from_text(text: str, vtype: VarType, what: str, pos: SourcePos | None = None
     if vtype.kind in ("number", "bool"):
         return convert(text, vtype, what, pos)
     expr = parse_expression(text, file=what)
-    return convert(evaluate(expr, _NO_SCOPE, runtime_roots=frozenset()), vtype, what, pos)
+    return convert(_constant(expr), vtype, what, pos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +244,7 @@ def _var_file(
     if body.blocks:
         raise ConfigError("a --var-file holds only `name = value` lines", pos=body.blocks[0].pos)
     return {
-        name: (evaluate(attribute.expr, _NO_SCOPE, runtime_roots=frozenset()), attribute.pos, False)
+        name: (_constant(attribute.expr), attribute.pos, False)
         for name, attribute in body.attributes.items()
         if name in types
     }
@@ -270,7 +271,7 @@ def _variable(
     what = f"variable {name!r}"
     default = None
     if default_attr is not None:
-        value = evaluate(default_attr.expr, _NO_SCOPE, runtime_roots=frozenset())
+        value = _constant(default_attr.expr)
         default = convert(value, vtype, f"{what} default", default_attr.expr.pos)
     if given is not None:
         value, pos, is_text = given
@@ -285,8 +286,8 @@ def _variable(
         type=str(vtype) if "type" in attributes else None,
         default=default,
         has_default=default_attr is not None,
-        description=_literal_text(block, "description"),
-        sensitive=_literal_bool(block, "sensitive"),
+        description=_literal(block, "description", str, "string"),
+        sensitive=_literal(block, "sensitive", bool, "bool") or False,
         value=value,
         pos=str(block.pos),
         positions=positions,
@@ -310,21 +311,19 @@ def _missing(name: str, block: Block, caller: str | None) -> ConfigError:
     )
 
 
-def _literal_text(block: Block, key: str) -> str | None:
+def _literal(block: Block, key: str, kind: type[_T], kind_name: str) -> _T | None:
+    """A constant attribute of a variable block (description, sensitive), checked for its type;
+    evaluated with no scope because these must not depend on other values."""
     attribute = block.body.attributes.get(key)
     if attribute is None:
         return None
-    value = evaluate(attribute.expr, _NO_SCOPE, runtime_roots=frozenset())
-    if not isinstance(value, str):
-        raise ConfigError(f"{key}: expected string, got {type_name(value)}", pos=attribute.pos)
+    value = _constant(attribute.expr)
+    if not isinstance(value, kind):
+        raise ConfigError(f"{key}: expected {kind_name}, got {type_name(value)}", pos=attribute.pos)
     return value
 
 
-def _literal_bool(block: Block, key: str) -> bool:
-    attribute = block.body.attributes.get(key)
-    if attribute is None:
-        return False
-    value = evaluate(attribute.expr, _NO_SCOPE, runtime_roots=frozenset())
-    if not isinstance(value, bool):
-        raise ConfigError(f"{key}: expected bool, got {type_name(value)}", pos=attribute.pos)
-    return value
+def _constant(expr: ast.Expr) -> Any:
+    """The value of an expression that may use no variables, locals or references (variable
+    values given in files and blocks, defaults, descriptions)."""
+    return evaluate(expr, _NO_SCOPE, runtime_roots=frozenset())

@@ -62,6 +62,25 @@ class Firing:
     execution_id: str
     depth: int = 0
 
+    def ended(
+        self,
+        status: Literal["succeeded", "failed"],
+        output: Any,
+        error: ErrorInfo | None,
+        log_path: Path | None,
+    ) -> TargetResult:
+        """How this firing's target ended (its execution id and depth are the firing's)."""
+        return TargetResult(
+            trigger=self.trigger,
+            target=self.target,
+            status=status,
+            output=output,
+            error=error,
+            execution_id=self.execution_id,
+            log_path=log_path,
+            depth=self.depth,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class TargetResult:
@@ -203,7 +222,7 @@ class Dispatcher:
                 return self._invoke_function(firing, value)
             raise StepFailure("InvalidTarget", f"cannot start {firing.target_type!r} targets")
         except StepFailure as failure:
-            return _failed(firing, failure.info)
+            return firing.ended("failed", None, failure.info, None)
 
     def run_all(self, firings: Iterable[Firing]) -> list[TargetResult]:
         """Run firings in parallel; results (each followed by its completions) in input order."""
@@ -258,19 +277,10 @@ class Dispatcher:
             )
         except FnplanError as error:
             raise StepFailure("InvalidWorkflow", error.message) from None
-        return TargetResult(
-            trigger=firing.trigger,
-            target=firing.target,
-            status=result.status,
-            output=result.output,
-            error=result.error,
-            execution_id=result.execution_id,
-            log_path=result.log_path,
-            depth=firing.depth,
-        )
+        return firing.ended(result.status, result.output, result.error, result.log_path)
 
     def _invoke_function(self, firing: Firing, value: Any) -> TargetResult:
-        from fnplan.run.validation import schema_problem
+        from fnplan.run.nodes.function import invoke_checked
         from fnplan.run.workers import Invocation
 
         spec = self._deployed(lambda: self.store.latest_function_version(firing.target))
@@ -278,22 +288,9 @@ class Dispatcher:
         directory.mkdir(parents=True, exist_ok=True)
         stdout = directory / f"{firing.execution_id}.stdout"
         stderr = directory / f"{firing.execution_id}.stderr"
-        if (problem := schema_problem(spec.input_schema, value)) is not None:
-            raise StepFailure("InputValidation", f"input of {firing.target} {problem}")
         invocation = Invocation(firing.execution_id, value, stdout, stderr, spec.timeout)
-        output = self.pool.invoke(spec, invocation)
-        if (problem := schema_problem(spec.output_schema, output)) is not None:
-            raise StepFailure("OutputValidation", f"output of {firing.target} {problem}")
-        return TargetResult(
-            trigger=firing.trigger,
-            target=firing.target,
-            status="succeeded",
-            output=output,
-            error=None,
-            execution_id=firing.execution_id,
-            log_path=stdout,
-            depth=firing.depth,
-        )
+        output = invoke_checked(self.pool, spec, invocation)
+        return firing.ended("succeeded", output, None, stdout)
 
     @staticmethod
     def _deployed(lookup: Callable[[], Any]) -> Any:
@@ -327,16 +324,3 @@ def _target_input(firing: Firing) -> Any:
     if firing.input_template is None:
         return firing.payload
     return resolve(firing.input_template, {"input": firing.payload, "event": firing.event})
-
-
-def _failed(firing: Firing, error: ErrorInfo) -> TargetResult:
-    return TargetResult(
-        trigger=firing.trigger,
-        target=firing.target,
-        status="failed",
-        output=None,
-        error=error,
-        execution_id=firing.execution_id,
-        log_path=None,
-        depth=firing.depth,
-    )

@@ -255,7 +255,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {key: value for key, value in self.headers.items()}
         try:
             response = self.server.app.respond(self.command, path, headers, body)
-        except Exception as bug:
+        except Exception as bug:  # the client gets a 500 and the server keeps serving
             response = Response.json(500, {"error": f"internal error: {type(bug).__name__}: {bug}"})
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)

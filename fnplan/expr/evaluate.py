@@ -56,16 +56,8 @@ class _Evaluator:
             if is_pending(key):
                 items = tuple((_lit(self.eval(k, local), k.pos), v) for k, v in expr.items)
                 return Residual(ast.ObjectExpr(items, expr.pos))
-            result[self._key_string(key, key_expr.pos)] = self.eval(value_expr, local)
+            result[_key_text(key, key_expr.pos)] = self.eval(value_expr, local)
         return result
-
-    @staticmethod
-    def _key_string(key: Any, pos: SourcePos) -> str:
-        if isinstance(key, str):
-            return key
-        if isinstance(key, int | float) and not isinstance(key, bool):
-            return to_template_string(key, pos)
-        raise ConfigError(f"an object key must be a string, not a {type_name(key)}", pos=pos)
 
     # --- references -------------------------------------------------------------------
 
@@ -276,7 +268,7 @@ class _Evaluator:
             name = self.eval(expr.key, inner)
             if is_pending(name):
                 return self._residual_for(expr, collection)
-            self._put(out_dict, self._key_string(name, expr.key.pos), item, expr)
+            self._put(out_dict, _key_text(name, expr.key.pos), item, expr)
         return out_dict if as_object else out_list
 
     @staticmethod
@@ -366,6 +358,7 @@ def get_index(value: Any, key: Any, pos: SourcePos) -> Any:
 
 
 def _key_text(key: Any, pos: SourcePos) -> str:
+    """An object key or index as a string: numbers are written as in templates (1 -> "1")."""
     if isinstance(key, str):
         return key
     if isinstance(key, int | float) and not isinstance(key, bool):

@@ -57,6 +57,8 @@ class ResourceChange(BaseModel):
 
 
 class OutputChange(BaseModel):
+    """What apply will do to one root output (values shown unless sensitive)."""
+
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str
@@ -68,6 +70,8 @@ class OutputChange(BaseModel):
 
 
 class PlanSummary(BaseModel):
+    """The "N to add, N to change, N to destroy" counts (a replacement counts as add + destroy)."""
+
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     add: int = 0
@@ -94,6 +98,7 @@ class Plan(BaseModel):
     summary: PlanSummary = Field(default_factory=PlanSummary)
 
     def has_changes(self) -> bool:
+        """Whether applying would do anything (to a resource or an output)."""
         return any(c.action != "noop" for c in self.changes) or any(
             o.action != "noop" for o in self.outputs
         )

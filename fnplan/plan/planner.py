@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fnplan.errors import PlanError, did_you_mean
 from fnplan.plan.diff import attr_changes, changed_top_level
@@ -132,36 +132,21 @@ def _change_for(
     triggers: ReplaceTriggers,
     replace_requested: bool,
 ) -> ResourceChange:
+    """The change of one address: from what is recorded (if anything) to what is desired."""
     if resource is None:
         assert record is not None
         return _delete(record, "not in configuration", drift)
     if record is None:
         gone = any(change.path == DELETED_PATH for change in drift)
-        return ResourceChange(
-            address=resource.address,
-            type=resource.type,
-            provider=resource.provider,
-            group=resource.group,
-            action="create",
-            reasons=["deleted outside fnplan" if gone else "new in configuration"],
-            drift=drift,
-            resource=resource,
-        )
+        reason = "deleted outside fnplan" if gone else "new in configuration"
+        return _change(resource, "create", drift, reasons=[reason])
     same = (
         record.attributes == resource.attributes
         and record.provider == resource.provider
         and record.type == resource.type
     )
     if same and not replace_requested:
-        return ResourceChange(
-            address=resource.address,
-            type=resource.type,
-            provider=resource.provider,
-            group=resource.group,
-            action="noop",
-            drift=drift,
-            resource=resource,
-        )
+        return _change(resource, "noop", drift)
     return _modify(resource, record, drift, triggers, replace_requested)
 
 
@@ -192,17 +177,29 @@ def _modify(
         or record.provider != resource.provider
         or record.type != resource.type
     )
+    return _change(
+        resource,
+        "replace" if replaced else "update",
+        drift,
+        reasons=reasons,
+        changes=attr_changes(record.attributes, resource.attributes, forcing=forcing),
+        before=record.attributes,
+    )
+
+
+def _change(
+    resource: Resource, action: Action, drift: list[AttrChange], **details: Any
+) -> ResourceChange:
+    """A change towards the desired `resource` (every action but delete), named by its identity."""
     return ResourceChange(
         address=resource.address,
         type=resource.type,
         provider=resource.provider,
         group=resource.group,
-        action="replace" if replaced else "update",
-        reasons=reasons,
-        changes=attr_changes(record.attributes, resource.attributes, forcing=forcing),
+        action=action,
         drift=drift,
-        before=record.attributes,
         resource=resource,
+        **details,
     )
 
 

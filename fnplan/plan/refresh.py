@@ -70,7 +70,7 @@ def _observe(record: ResourceState, providers: Mapping[str, Provider]) -> Observ
         return _provider_for(record, providers).observe(record)
     except FnplanError as error:
         raise ProviderError(f"{record.address}: {error.message}", hint=error.hint) from error
-    except Exception as error:
+    except Exception as error:  # a provider bug is reported against its resource, not a crash
         raise ProviderError(
             f"{record.address}: {type(error).__name__}: {error}",
             hint=f"the {record.provider} provider failed unexpectedly while observing",

@@ -4,7 +4,7 @@ with reasons, attribute diffs, drift, outputs and the one summary line scripts l
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from fnplan.plan.diff import changed_top_level
@@ -41,8 +41,9 @@ def render_plan(
         console.print(_drift_section(drift), highlight=False, soft_wrap=True)
     actions = [change for change in plan.changes if change.action != "noop"]
     outputs = [output for output in plan.outputs if output.action != "noop"]
-    if actions:
-        console.print(_actions_section(actions), highlight=False, soft_wrap=True)
+    # One print per block group: rich's cost grows faster than linearly with one Text's size.
+    for section in _actions_sections(actions):
+        console.print(section, highlight=False, soft_wrap=True, end="")
     if outputs:
         console.print(_outputs_section(outputs), highlight=False, soft_wrap=True)
     console.print(summary_line(plan), style="bold", highlight=False)
@@ -84,18 +85,24 @@ def _drift_section(drift: Mapping[str, list[AttrChange]]) -> Text:
     return text
 
 
-def _actions_section(actions: list[ResourceChange]) -> Text:
+def _actions_sections(actions: list[ResourceChange]) -> Iterator[Text]:
+    """The heading, then one Text per block group (none when there are no actions)."""
+    if not actions:
+        return
     text = _text()
     text.append("fnplan will perform the following actions:\n", style="bold")
     text.append("  (+ create, ~ update in place, - destroy, -/+ replace, +/- create first)\n")
+    yield text
     groups: dict[str, list[ResourceChange]] = {}
     for change in actions:
         groups.setdefault(change.group or change.address, []).append(change)
     for group in sorted(groups):
+        text = _text()
         text.append(f"\n# {group}\n", style="bold")
         for change in groups[group]:
             _append_resource(text, change)
-    return text
+        yield text
+    yield _text().append("\n")
 
 
 def _append_resource(text: Text, change: ResourceChange) -> None:

@@ -4,12 +4,11 @@ with format checks, and refused when the state moved on since the plan was made.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fnplan.errors import PlanError
+from fnplan.files import write_atomically
 from fnplan.plan.model import PLAN_FORMAT_VERSION, Plan
 from fnplan.plan.render import plan_json
 
@@ -20,17 +19,7 @@ if TYPE_CHECKING:
 def save_plan(plan: Plan, path: Path) -> None:
     """Write the plan as JSON via a temp file + rename, so a crash never leaves half a plan."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(plan_json(plan))
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, (plan_json(plan) + "\n").encode("utf-8"), durable=True)
 
 
 def load_plan(path: Path) -> Plan:

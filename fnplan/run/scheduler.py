@@ -156,7 +156,7 @@ def _require_step(names: dict[str, Step], name: str, step: Step | None, what: st
         owner = f" of step {step.name!r}" if step else ""
         raise ConfigError(
             f"{what}{owner} names unknown step {name!r}",
-            pos=_position(step.pos) if step else None,
+            pos=SourcePos.parse(step.pos) if step else None,
             allowed=names,
         )
     return name
@@ -177,13 +177,3 @@ def _check_acyclic(workflow: str, nodes: dict[str, _Node]) -> None:
         raise ConfigError(
             f"workflow {workflow!r} has a dependency cycle among steps: {', '.join(stuck)}"
         )
-
-
-def _position(pos: str | None) -> SourcePos | None:
-    if not pos:
-        return None
-    file, _, rest = pos.rpartition(":")
-    file, _, line = file.rpartition(":")
-    if not (file and line.isdigit() and rest.isdigit()):
-        return None
-    return SourcePos(file, int(line), int(rest))

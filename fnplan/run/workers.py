@@ -24,6 +24,7 @@ from typing import Any
 
 from fnplan.run.failure import StepFailure
 from fnplan.run.protocols import FunctionSpec
+from fnplan.run.zygote import ForkedProcess, Zygote, forkable
 
 WORKER_MAIN = str(Path(__file__).with_name("worker_main.py"))
 #: Variables a worker inherits from fnplan's environment; everything else comes from the function.
@@ -45,19 +46,15 @@ class Invocation:
 class Worker:
     """A live handler process and the parent's end of its pipes."""
 
-    def __init__(self, spec: FunctionSpec, startup_stderr: Path) -> None:
+    def __init__(self, spec: FunctionSpec, startup_stderr: Path, zygote: Zygote | None) -> None:
         self.spec = spec
+        env = worker_environment(spec)
+        self.process: subprocess.Popen[bytes] | ForkedProcess
         try:
-            with startup_stderr.open("ab") as stderr:
-                self.process = subprocess.Popen(
-                    [spec.python, WORKER_MAIN, str(spec.code_dir), spec.handler],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=stderr,
-                    cwd=spec.code_dir,
-                    env=worker_environment(spec),
-                    start_new_session=True,
-                )
+            if zygote is not None and zygote.alive() and forkable(env):
+                self.process = zygote.spawn(spec.code_dir, spec.handler, env, startup_stderr)
+            else:
+                self.process = _popen(spec, env, startup_stderr)
         except OSError as error:
             raise StepFailure(
                 "WorkerStartFailed", f"cannot start {spec.python} for {spec.address}: {error}"
@@ -96,16 +93,26 @@ class Worker:
         if self.alive():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # a fork not yet its own group leader
+                os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait()
         self._close_pipes()
 
     def stop(self) -> None:
         """Ask the worker to exit (close its stdin), killing it if it does not within a second."""
+        self.request_exit()
+        self.finish_exit(time.monotonic() + 1.0)
+
+    def request_exit(self) -> None:
+        """Close the worker's stdin: it exits after its current invocation."""
         if self.process.stdin is not None:
             with contextlib.suppress(OSError):
                 self.process.stdin.close()
+
+    def finish_exit(self, deadline: float) -> None:
+        """Wait until `deadline` for the exit asked by request_exit, then kill the worker."""
         try:
-            self.process.wait(timeout=1.0)
+            self.process.wait(timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             self.kill()
         self._close_pipes()
@@ -134,7 +141,7 @@ class Worker:
 
     def _crashed(self, invocation: Invocation) -> StepFailure:
         self.kill()
-        code = self.process.returncode
+        code = self.process.wait()
         how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
         return StepFailure(
             "WorkerCrashed",
@@ -155,6 +162,7 @@ class WorkerPool:
     def __init__(self) -> None:
         self._idle: dict[_PoolKey, list[Worker]] = {}
         self._all: set[Worker] = set()
+        self._zygotes: dict[str, Zygote | None] = {}
         self._lock = threading.Lock()
         self._closed = False
 
@@ -183,10 +191,17 @@ class WorkerPool:
         with self._lock:
             self._closed = True
             workers = list(self._all)
+            zygotes = [zygote for zygote in self._zygotes.values() if zygote is not None]
             self._all.clear()
             self._idle.clear()
+            self._zygotes.clear()
+        for worker in workers:  # all at once: each worker exits in parallel with the others
+            worker.request_exit()
+        deadline = time.monotonic() + 1.0
         for worker in workers:
-            worker.stop()
+            worker.finish_exit(deadline)
+        for zygote in zygotes:  # after its workers: it reports their exits
+            zygote.close()
 
     def _acquire(self, key: _PoolKey, spec: FunctionSpec, startup_stderr: Path) -> Worker:
         with self._lock:
@@ -199,10 +214,22 @@ class WorkerPool:
                     return worker
                 self._all.discard(worker)
                 worker.kill()
-        worker = Worker(spec, startup_stderr)
+            zygote = self._zygote(spec.python)
+        worker = Worker(spec, startup_stderr, zygote)
         with self._lock:
             self._all.add(worker)
         return worker
+
+    def _zygote(self, python: str) -> Zygote | None:
+        """The zygote of an interpreter, started on first use (None: start workers directly)."""
+        if python not in self._zygotes:
+            zygote = None
+            if forkable({}):
+                with contextlib.suppress(OSError):
+                    zygote = Zygote(python, base_environment())
+            self._zygotes[python] = zygote
+        zygote = self._zygotes[python]
+        return zygote if zygote is None or zygote.alive() else None
 
     def _release(self, key: _PoolKey, worker: Worker) -> None:
         with self._lock:
@@ -217,14 +244,37 @@ class WorkerPool:
         worker.kill()
 
 
+def base_environment() -> dict[str, str]:
+    """What every worker's environment starts from: a few variables of fnplan's own."""
+    env = {name: os.environ[name] for name in INHERITED_ENV if name in os.environ}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # never add __pycache__ to an immutable snapshot
+    return env
+
+
 def worker_environment(spec: FunctionSpec) -> dict[str, str]:
     """The environment of a worker: a few basics, the function's env, and fnplan's own settings."""
-    env = {name: os.environ[name] for name in INHERITED_ENV if name in os.environ}
+    env = base_environment()
     env.update({name: str(value) for name, value in spec.env.items()})
-    env["PYTHONDONTWRITEBYTECODE"] = "1"  # never add __pycache__ to an immutable snapshot
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["FNPLAN_FUNCTION_NAME"] = spec.address
     env["FNPLAN_FUNCTION_VERSION"] = spec.version
     return env
+
+
+def _popen(
+    spec: FunctionSpec, env: dict[str, str], startup_stderr: Path
+) -> subprocess.Popen[bytes]:
+    """Start a worker as a fresh interpreter (when it cannot be forked from a zygote)."""
+    with startup_stderr.open("ab") as stderr:
+        return subprocess.Popen(
+            [spec.python, WORKER_MAIN, str(spec.code_dir), spec.handler],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            cwd=spec.code_dir,
+            env=env,
+            start_new_session=True,
+        )
 
 
 _shared_lock = threading.Lock()

@@ -16,9 +16,26 @@ from fnplan.state.model import STATE_FORMAT_VERSION, State
 
 
 def encode_state(state: State) -> bytes:
-    """The state as deterministic JSON (sorted keys, indent 2) so diffs stay small."""
+    """The state as deterministic JSON (sorted keys) with one resource per line, so diffs
+    stay small and the C encoder does the work (an indenting dump is ~10x slower)."""
     data = state.model_dump(mode="json")
-    return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+    lines = ["{"]
+    for key in sorted(data):
+        value = data[key]
+        if key == "resources" and value:
+            entries = ",\n".join(
+                f"    {_compact(name)}: {_compact(value[name])}" for name in sorted(value)
+            )
+            lines.append('  "resources": {\n' + entries + "\n  },")
+        else:
+            lines.append(f"  {_compact(key)}: {_compact(value)},")
+    lines[-1] = lines[-1].removesuffix(",")
+    lines.append("}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def decode_state(data: bytes, source: Path) -> State:

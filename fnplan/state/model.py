@@ -37,6 +37,8 @@ class ResourceState(BaseModel):
 
 
 class OutputValue(BaseModel):
+    """A root output as last applied."""
+
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     value: Any = None

@@ -8,16 +8,15 @@ are pruned so that destroying everything leaves nothing behind.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fnplan.errors import ProviderError
+from fnplan.files import write_atomically
 
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 _SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+")
@@ -110,15 +109,7 @@ def read_json(path: str | Path) -> Any:
 def atomic_write_json(path: Path, data: Any) -> None:
     """Write JSON to `path` so that readers see either the old or the new content, never a mix."""
     make_dirs(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=True)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
 
 def make_dirs(path: Path) -> None:

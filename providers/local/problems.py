@@ -17,16 +17,8 @@ def resource_error(
 ) -> ProviderError:
     """A ProviderError prefixed with the address and positioned at the resource's block."""
     return ProviderError(
-        f"{resource.address}: {message}", pos=_position(resource.pos), hint=hint, allowed=allowed
+        f"{resource.address}: {message}",
+        pos=SourcePos.parse(resource.pos),
+        hint=hint,
+        allowed=allowed,
     )
-
-
-def _position(pos: str | None) -> SourcePos | None:
-    """Parse "file:line:column" (the file may itself contain colons)."""
-    if not pos:
-        return None
-    file, _, rest = pos.rpartition(":")
-    file, _, line = file.rpartition(":")
-    if not (file and line.isdigit() and rest.isdigit()):
-        return None
-    return SourcePos(file, int(line), int(rest))

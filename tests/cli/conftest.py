@@ -21,14 +21,12 @@ def run_fnplan(
     input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m fnplan ARGS` in cwd; assert the exit code when `check` is not None."""
-    environ = {**os.environ, "NO_COLOR": "1", "COLUMNS": "160", **(env or {})}
-    environ.pop("FNPLAN_DEBUG", None)
     result = subprocess.run(
         [sys.executable, "-m", "fnplan", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
-        env=environ,
+        env=user_environment(env),
         input=input,
         timeout=120,
     )
@@ -38,6 +36,13 @@ def run_fnplan(
             f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
         )
     return result
+
+
+def user_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a user's terminal: no colours, a wide console, no debug tracebacks."""
+    environ = {**os.environ, "NO_COLOR": "1", "COLUMNS": "160", **(extra or {})}
+    environ.pop("FNPLAN_DEBUG", None)
+    return environ
 
 
 @pytest.fixture

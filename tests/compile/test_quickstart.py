@@ -26,6 +26,11 @@ def test_quickstart_compiles(quickstart: Path) -> None:
         "runtime.python", "runtime.python-tools",
         "function.fetch", "function.resize", "function.report_failure",
         "workflow.thumbnail", "trigger.nightly",
+        "workflow.catalog", "workflow.catalog.function.fetch",
+        "workflow.catalog.module.vision.function.detect",
+        "workflow.catalog.module.vision.function.tag",
+        "module.vision.runtime.python", "module.vision.function.detect",
+        "module.vision.function.tag", "module.vision.workflow.classify",
     }  # fmt: skip
     tools = desired.resources["runtime.python-tools"].attributes
     assert tools["base"] == "runtime.python" and tools["env"]["LOG_FORMAT"] == "json"

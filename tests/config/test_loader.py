@@ -330,6 +330,7 @@ def test_variable_used_in_expressions(project: Write) -> None:
 def test_quickstart_example_loads() -> None:
     config = load(EXAMPLES / "quickstart")
     assert sorted(config.functions) == ["fetch", "report_failure", "resize"]
+    assert sorted(config.workflows) == ["catalog", "thumbnail"]
     assert config.runtimes["python-tools"].env["APP_ENV"] == "dev"
     trigger_input = config.triggers["nightly"].input
     assert trigger_input == {"url": str(EXAMPLES / "quickstart" / "data" / "sample.txt")}

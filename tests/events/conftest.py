@@ -1,32 +1,17 @@
-"""A small deployed project with every trigger kind, and runners for `fnplan emit` / `serve`."""
+"""A small deployed project with every trigger kind, and a running `fnplan serve`."""
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
 import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import run_fnplan
-
-# `fnplan` with emit/serve added when fnplan/cli/main.py does not register them (yet).
-_LAUNCHER = textwrap.dedent(
-    """
-    import sys
-    from fnplan.cli import event_commands
-    from fnplan.cli.main import cli, main
-    for command in event_commands.COMMANDS:
-        if command.name not in cli.commands:
-            cli.add_command(command)
-    main(sys.argv[1:])
-    """
-)
+from tests.cli.conftest import run_fnplan, user_environment
 
 FUNCTIONS = {
     "echo": "def handler(event, context):\n    return {'echo': event}\n",
@@ -177,24 +162,6 @@ trigger "tick" {
 """
 
 
-def fnplan_events(*args: str, cwd: Path, check: int | None = 0) -> subprocess.CompletedProcess[str]:
-    """Run fnplan (with emit/serve) in cwd; assert the exit code when `check` is not None."""
-    result = subprocess.run(
-        [sys.executable, "-c", _LAUNCHER, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=_environment(),
-        timeout=120,
-    )
-    if check is not None:
-        assert result.returncode == check, (
-            f"fnplan {' '.join(args)} exited {result.returncode}, expected {check}\n"
-            f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
-        )
-    return result
-
-
 def write_project(directory: Path) -> Path:
     """The trigger test project, written to `directory`."""
     for name, code in FUNCTIONS.items():
@@ -219,12 +186,12 @@ class Server:
 
     def __init__(self, directory: Path, *args: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCHER, "serve", "--port", "0", *args],
+            [sys.executable, "-m", "fnplan", "serve", "--port", "0", *args],
             cwd=directory,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=_environment(),
+            env=user_environment(),
         )
         self.banner: list[str] = []
         assert self.process.stdout is not None
@@ -256,9 +223,3 @@ def serve(project: Path) -> Iterator[Server]:
     if server.process.poll() is None:
         server.process.kill()
         server.process.communicate()
-
-
-def _environment() -> dict[str, str]:
-    environ = {**os.environ, "NO_COLOR": "1", "COLUMNS": "160"}
-    environ.pop("FNPLAN_DEBUG", None)
-    return environ

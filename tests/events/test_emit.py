@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from tests.cli.conftest import assert_clean_error, run_fnplan
-from tests.events.conftest import fnplan_events
 
 
 def _audit(project: Path) -> list[dict]:
@@ -18,9 +17,7 @@ def _audit(project: Path) -> list[dict]:
 def test_emit_starts_the_workflow_and_its_completion_trigger(project: Path) -> None:
     before = len(_audit(project))
     data = json.dumps({"id": "o-1", "qty": 3})
-    result = fnplan_events(
-        "emit", "com.example.order.placed", "--data", data, "--json", cwd=project
-    )
+    result = run_fnplan("emit", "com.example.order.placed", "--data", data, "--json", cwd=project)
     document = json.loads(result.stdout)
     assert document["event"]["type"] == "com.example.order.placed"
     assert document["event"]["source"] == "fnplan://cli"
@@ -55,7 +52,7 @@ def test_emit_starts_the_workflow_and_its_completion_trigger(project: Path) -> N
 
 def test_emit_reads_data_from_a_file_and_prints_each_result(project: Path, tmp_path: Path) -> None:
     (tmp_path / "order.json").write_text('{"id": "o-2", "qty": 1}')
-    result = fnplan_events(
+    result = run_fnplan(
         "emit", "com.example.order.placed", "--data", f"@{tmp_path / 'order.json'}", cwd=project
     )
     assert "fired 1 trigger(s)" in result.stdout
@@ -65,20 +62,20 @@ def test_emit_reads_data_from_a_file_and_prints_each_result(project: Path, tmp_p
 
 
 def test_no_matching_trigger_is_a_notice(project: Path) -> None:
-    result = fnplan_events("emit", "com.example.unknown", "--data", "{}", cwd=project)
+    result = run_fnplan("emit", "com.example.unknown", "--data", "{}", cwd=project)
     assert result.stdout == ""
     assert "no trigger listens for events of type 'com.example.unknown'" in result.stderr
     assert "com.example.order.placed" in result.stderr
 
 
 def test_no_deployment_suggests_apply(tmp_path: Path) -> None:
-    result = fnplan_events("emit", "com.example.ping", cwd=tmp_path)
+    result = run_fnplan("emit", "com.example.ping", cwd=tmp_path)
     assert "run `fnplan apply` first" in result.stderr
 
 
 def test_schema_violation_of_event_data_fails_clearly(project: Path) -> None:
     before = len(_audit(project))
-    result = fnplan_events(
+    result = run_fnplan(
         "emit",
         "com.example.order.placed",
         "--data",
@@ -96,17 +93,17 @@ def test_schema_violation_of_event_data_fails_clearly(project: Path) -> None:
 
 
 def test_bad_data_json_and_missing_file_fail_clearly(project: Path, tmp_path: Path) -> None:
-    result = fnplan_events("emit", "com.example.ping", "--data", "{oops", cwd=project, check=None)
+    result = run_fnplan("emit", "com.example.ping", "--data", "{oops", cwd=project, check=None)
     assert_clean_error(result, "--data is not valid JSON")
     missing = tmp_path / "missing.json"
-    result = fnplan_events(
+    result = run_fnplan(
         "emit", "com.example.ping", "--data", f"@{missing}", cwd=project, check=None
     )
     assert_clean_error(result, f"cannot read --data file {missing}")
 
 
 def test_completion_loop_stops_at_depth_eight(project: Path) -> None:
-    result = fnplan_events("emit", "com.example.ping", "--data", '"hi"', "--json", cwd=project)
+    result = run_fnplan("emit", "com.example.ping", "--data", '"hi"', "--json", cwd=project)
     results = json.loads(result.stdout)["results"]
     assert [r["depth"] for r in results] == list(range(9))
     assert all(r["target"] == "function.loopy" and r["status"] == "succeeded" for r in results)
@@ -124,7 +121,7 @@ def test_failed_target_exits_1(project: Path, tmp_path: Path) -> None:
     moved = tmp_path / "workflows"
     workflows.rename(moved)
     try:
-        result = fnplan_events(
+        result = run_fnplan(
             "emit",
             "com.example.order.placed",
             "--data",

@@ -12,7 +12,6 @@ import pytest
 from fnplan.errors import ErrorList
 from fnplan.events.schedule import Scheduled, ScheduleError, next_fire, run_schedule, scheduled
 from tests.cli.conftest import assert_clean_error, run_fnplan
-from tests.events.conftest import fnplan_events
 
 
 def at(text: str) -> datetime:
@@ -84,7 +83,7 @@ def test_loop_fires_on_time_and_missed_times_once() -> None:
 
 def test_serve_once_runs_the_quickstart_nightly_trigger(quickstart: Path) -> None:
     run_fnplan("apply", "--auto-approve", cwd=quickstart)
-    result = fnplan_events("serve", "--once", cwd=quickstart)
+    result = run_fnplan("serve", "--once", cwd=quickstart)
     assert "schedule trigger.nightly '0 2 * * *' -> workflow.thumbnail, next at " in result.stdout
     assert "trigger.nightly -> workflow.thumbnail: succeeded" in result.stdout
     assert '"bytes": ' in result.stdout
@@ -92,7 +91,7 @@ def test_serve_once_runs_the_quickstart_nightly_trigger(quickstart: Path) -> Non
 
 
 def test_serve_once_hands_the_time_to_the_trigger_input(project: Path) -> None:
-    result = fnplan_events("serve", "--once", cwd=project)
+    result = run_fnplan("serve", "--once", cwd=project)
     line = next(x for x in result.stdout.splitlines() if x.startswith("trigger.tick"))
     assert "trigger.tick -> function.echo: succeeded" in line
     assert '{"echo": {"tick": "20' in line and 'Z"}}' in line
@@ -109,5 +108,5 @@ def test_bad_cron_expression_fails_serve_clearly(tmp_path: Path) -> None:
     (tmp_path / "f").mkdir()
     (tmp_path / "f" / "main.py").write_text("def handler(event, context):\n    return 1\n")
     run_fnplan("apply", "--auto-approve", cwd=tmp_path)
-    result = fnplan_events("serve", "--once", cwd=tmp_path, check=None)
+    result = run_fnplan("serve", "--once", cwd=tmp_path, check=None)
     assert_clean_error(result, "trigger.bad: cron expression '61 * * * *' is not valid")

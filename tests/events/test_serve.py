@@ -13,7 +13,8 @@ from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.events.conftest import Server, fnplan_events
+from tests.cli.conftest import run_fnplan
+from tests.events.conftest import Server
 
 
 def request(
@@ -167,6 +168,6 @@ def test_port_in_use_is_a_clean_error(project: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = str(taken.getsockname()[1])
-        result = fnplan_events("serve", "--port", port, cwd=project, check=1)
+        result = run_fnplan("serve", "--port", port, cwd=project, check=1)
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr

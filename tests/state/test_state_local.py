@@ -37,7 +37,7 @@ def test_round_trip_keeps_everything_and_bumps_serial(state_path: Path) -> None:
     assert LocalBackend(state_path).read().serial == 2
 
 
-def test_output_is_deterministic_sorted_and_indented(state_path: Path, tmp_path: Path) -> None:
+def test_output_is_deterministic_sorted_one_resource_per_line(state_path: Path, tmp_path: Path) -> None:
     backend = LocalBackend(state_path)
     state = sample_state()
     backend.write(state)
@@ -45,7 +45,8 @@ def test_output_is_deterministic_sorted_and_indented(state_path: Path, tmp_path:
     assert text.endswith("}\n") and '\n  "format_version": 1,' in text
     addresses = list(json.loads(text)["resources"])
     assert addresses == sorted(addresses)
-    assert text.index('"a": 2') < text.index('"b": 1')
+    assert text.index('"a":2') < text.index('"b":1')
+    assert len(text.splitlines()) == 9 + len(addresses)
     reordered = State.model_validate_json(text)
     reordered.resources = dict(reversed(list(reordered.resources.items())))
     reordered.serial -= 1

@@ -10,7 +10,7 @@ from fnplan.run.failure import StepFailure
 from fnplan.run.nodes import Resolve
 from fnplan.run.protocols import FunctionSpec
 from fnplan.run.validation import schema_problem
-from fnplan.run.workers import Invocation
+from fnplan.run.workers import Invocation, WorkerPool
 from fnplan.workflow.model import Step
 
 
@@ -28,12 +28,18 @@ def run(request: Any, ctx: AttemptContext) -> Any:
         spec = ctx.run.resolver.function_version(call.address, call.version)
     except FnplanError as error:
         raise StepFailure("FunctionNotDeployed", error.message) from None
-    _validate(spec, "input", request)
     timeout = spec.timeout
     if ctx.step.resources is not None and ctx.step.resources.timeout is not None:
         timeout = ctx.step.resources.timeout
     invocation = Invocation(ctx.attempt_id, request, ctx.stdout_path, ctx.stderr_path, timeout)
-    output = ctx.run.pool.invoke(spec, invocation)
+    return invoke_checked(ctx.run.pool, spec, invocation)
+
+
+def invoke_checked(pool: WorkerPool, spec: FunctionSpec, invocation: Invocation) -> Any:
+    """Invoke a function version on a warm worker, checking the event and the result against
+    the version's schemas (a function step and a trigger's function target both do this)."""
+    _validate(spec, "input", invocation.event)
+    output = pool.invoke(spec, invocation)
     _validate(spec, "output", output)
     return output
 

@@ -1,4 +1,8 @@
-"""fetch: copy the object at `url` (a local path, file:// or http(s):// URL) to a work file."""
+"""fetch: copy the object at `url` (a path, file:// or http(s):// URL) to a work file.
+
+A relative path is read from the project directory (PROJECT_DIR, set in main.hcl), because
+handlers run in their own code directory, not where fnplan was started.
+"""
 
 import hashlib
 import os
@@ -10,7 +14,8 @@ def _read(url: str) -> bytes:
     if url.startswith(("http://", "https://")):
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.read()
-    with open(url.removeprefix("file://"), "rb") as handle:
+    path = os.path.join(os.environ.get("PROJECT_DIR", ""), url.removeprefix("file://"))
+    with open(path, "rb") as handle:
         return handle.read()
 
 
