@@ -72,6 +72,9 @@ class Provider(Protocol):
     node_types: ClassVar[frozenset[str]]
     #: per resource type, the top-level attributes whose change forces replacement
     replace_triggers: ClassVar[dict[str, frozenset[str]]]
+    #: whether refresh should observe from several threads (network-bound providers);
+    #: optional, True when absent
+    parallel_observe: ClassVar[bool]
 
     def __init__(self, context: ProviderContext) -> None: ...
 

@@ -3,9 +3,9 @@ state as it really is plus what changed outside fnplan (drift)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fnplan.errors import FnplanError, ProviderError
 from fnplan.plan.diff import attr_changes
@@ -36,22 +36,36 @@ def refresh(
         _provider_for(record, providers)
     resources: dict[str, ResourceState] = {}
     drift: dict[str, list[AttrChange]] = {}
-    workers = max(1, min(parallelism, len(records)))
-    # One batch per worker, not one task per record: at 10,000 records the per-task
-    # hand-off between threads costs more than a local provider's observe itself.
-    batches = [records[i::workers] for i in range(workers)]
+    for record, observation in _observations(records, providers, parallelism):
+        refreshed, changes = _settle(record, observation)
+        if refreshed is not None:
+            resources[record.address] = refreshed
+        if changes:
+            drift[record.address] = changes
+        if on_progress is not None:
+            on_progress(record.address)
+    return state.model_copy(update={"resources": resources}), drift
+
+
+def _observations(
+    records: list[ResourceState], providers: Mapping[str, Provider], parallelism: int
+) -> Iterator[tuple[ResourceState, Observation]]:
+    """Each record with its observation. Providers whose observe is local file work
+    (`parallel_observe = False`) run in this thread: threads would only fight over the GIL.
+    The others run in one batch per worker thread, since a hand-off per record costs more
+    than a fast observe."""
+    serial = [r for r in records if not getattr(providers[r.provider], "parallel_observe", True)]
+    threaded = [r for r in records if getattr(providers[r.provider], "parallel_observe", True)]
+    for record in serial:
+        yield record, _observe(record, providers)
+    if not threaded:
+        return
+    workers = max(1, min(parallelism, len(threaded)))
+    batches = [threaded[i::workers] for i in range(workers)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         observed = pool.map(lambda batch: [_observe(r, providers) for r in batch], batches)
         for batch, observations in zip(batches, observed, strict=True):
-            for record, observation in zip(batch, observations, strict=True):
-                refreshed, changes = _settle(record, observation)
-                if refreshed is not None:
-                    resources[record.address] = refreshed
-                if changes:
-                    drift[record.address] = changes
-                if on_progress is not None:
-                    on_progress(record.address)
-    return state.model_copy(update={"resources": resources}), drift
+            yield from zip(batch, observations, strict=True)
 
 
 def _provider_for(record: ResourceState, providers: Mapping[str, Provider]) -> Provider:
@@ -77,6 +91,14 @@ def _observe(record: ResourceState, providers: Mapping[str, Provider]) -> Observ
         ) from error
 
 
+def _matches(recorded: Mapping[str, Any], observed: Mapping[str, Any]) -> bool:
+    """Every observed value equals the recorded one (keys a provider omits are not compared)."""
+    return all(recorded.get(key, _ABSENT) == value for key, value in observed.items())
+
+
+_ABSENT = object()
+
+
 def _settle(
     record: ResourceState, observation: Observation
 ) -> tuple[ResourceState | None, list[AttrChange]]:
@@ -86,6 +108,10 @@ def _settle(
         if record.pending is not None:
             return None, []
         return None, [AttrChange(path=DELETED_PATH, before="exists", after="deleted")]
+    if record.pending is None and _matches(record.attributes, observation.attributes) and _matches(
+        record.outputs, observation.outputs
+    ):
+        return record, []  # the common case: nothing changed, nothing to copy
     attributes = {**record.attributes, **observation.attributes}
     outputs = {**record.outputs, **observation.outputs}
     changes = (

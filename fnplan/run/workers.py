@@ -51,10 +51,9 @@ class Worker:
         env = worker_environment(spec)
         self.process: subprocess.Popen[bytes] | ForkedProcess
         try:
-            if zygote is not None and zygote.alive() and forkable(env):
-                self.process = zygote.spawn(spec.code_dir, spec.handler, env, startup_stderr)
-            else:
-                self.process = _popen(spec, env, startup_stderr)
+            self.process = _fork(zygote, spec, env, startup_stderr) or _popen(
+                spec, env, startup_stderr
+            )
         except OSError as error:
             raise StepFailure(
                 "WorkerStartFailed", f"cannot start {spec.python} for {spec.address}: {error}"
@@ -259,6 +258,18 @@ def worker_environment(spec: FunctionSpec) -> dict[str, str]:
     env["FNPLAN_FUNCTION_NAME"] = spec.address
     env["FNPLAN_FUNCTION_VERSION"] = spec.version
     return env
+
+
+def _fork(
+    zygote: Zygote | None, spec: FunctionSpec, env: dict[str, str], startup_stderr: Path
+) -> ForkedProcess | None:
+    """Fork a worker from the interpreter's zygote; None when it cannot (then start one)."""
+    if zygote is None or not zygote.alive() or not forkable(env):
+        return None
+    try:
+        return zygote.spawn(spec.code_dir, spec.handler, env, startup_stderr)
+    except OSError:
+        return None
 
 
 def _popen(

@@ -101,8 +101,12 @@ class Zygote:
         message = json.dumps({"code_dir": str(code_dir), "handler": handler, "env": env}).encode()
         try:
             with self._spawn_lock:
-                socket.send_fds(self._channel, [message], [stdin_read, stdout_write, stderr_fd])
-                pid = self._replies.get()
+                pid = None
+                if self._alive:
+                    socket.send_fds(self._channel, [message], [stdin_read, stdout_write, stderr_fd])
+                    pid = self._replies.get()
+                if pid is None:
+                    self._replies.put(None)  # the zygote is gone: tell every later spawn too
         except OSError:
             for fd in (stdin_write, stdout_read):
                 os.close(fd)

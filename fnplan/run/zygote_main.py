@@ -41,6 +41,7 @@ def _child(request: dict, fds: list[int], closing: list[int]) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         sys.dont_write_bytecode = True
+        sys.argv = [worker_main.__file__, request["code_dir"], request["handler"]]
         worker_main.Worker(request["code_dir"], request["handler"]).serve()
     except BaseException:  # the child must never return into the zygote's loop
         traceback.print_exc()

@@ -109,7 +109,8 @@ def read_json(path: str | Path) -> Any:
 def atomic_write_json(path: Path, data: Any) -> None:
     """Write JSON to `path` so that readers see either the old or the new content, never a mix."""
     make_dirs(path.parent)
-    write_atomically(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    # Compact on purpose: the C encoder is ~10x faster than an indenting dump.
+    write_atomically(path, (json.dumps(data, sort_keys=True) + "\n").encode("utf-8"))
 
 
 def make_dirs(path: Path) -> None:

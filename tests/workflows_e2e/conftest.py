@@ -1,17 +1,12 @@
-"""Projects written into tmp_path, applied and run through the real `fnplan` command."""
+"""Helpers for projects written into tmp_path, applied and run through the real `fnplan` command."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.cli.conftest import run_fnplan
-
-Project = Callable[..., Path]
 
 HEADER = """fnplan {
   backend "local" {
@@ -26,23 +21,11 @@ runtime "python" {
 """
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Project:
-    """Write main.hcl (HEADER + body), function code dirs and extra files; return the root."""
-
-    def write(body: str, functions: dict[str, str], files: dict[str, str] | None = None) -> Path:
-        root = tmp_path / "project"
-        root.mkdir(exist_ok=True)
-        (root / "main.hcl").write_text(HEADER + body)
-        for name, code in functions.items():
-            (root / "functions" / name).mkdir(parents=True, exist_ok=True)
-            (root / "functions" / name / "main.py").write_text(code)
-        for relative, text in (files or {}).items():
-            (root / relative).parent.mkdir(parents=True, exist_ok=True)
-            (root / relative).write_text(text)
-        return root
-
-    return write
+def write_functions(root: Path, functions: dict[str, str]) -> None:
+    """Write each function's code as <root>/functions/<name>/main.py."""
+    for name, code in functions.items():
+        (root / "functions" / name).mkdir(parents=True, exist_ok=True)
+        (root / "functions" / name / "main.py").write_text(code)
 
 
 def function_block(name: str, extra: str = "") -> str:

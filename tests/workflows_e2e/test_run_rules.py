@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import assert_clean_error, run_fnplan
-from tests.workflows_e2e.conftest import HEADER, function_block, records, run_json, step_events
+from tests.workflows_e2e.conftest import (
+    HEADER,
+    function_block,
+    records,
+    run_json,
+    step_events,
+    write_functions,
+)
 
 FUNCTIONS = {
     "flaky": "def handler(event, context):\n    raise RuntimeError('boom')\n",
@@ -136,9 +143,7 @@ workflow "chain" {
 def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One applied project holding every workflow of this file."""
     root = tmp_path_factory.mktemp("rules") / "project"
-    for name, code in FUNCTIONS.items():
-        (root / "functions" / name).mkdir(parents=True)
-        (root / "functions" / name / "main.py").write_text(code)
+    write_functions(root, FUNCTIONS)
     counter = 'env = {\n    COUNTER = "${path.module}/calls.txt"\n  }\n'
     blocks = [function_block(n, "  " + counter if n == "counter" else "") for n in FUNCTIONS]
     (root / "main.hcl").write_text(HEADER + "\n".join(blocks) + WORKFLOWS)
@@ -222,11 +227,7 @@ def test_from_resumes_without_rerunning_earlier_steps(root: Path) -> None:
 
 def test_data_contract_mismatch_is_rejected_at_validate_naming_both_steps(tmp_path: Path) -> None:
     root = tmp_path / "contract"
-    for name, code in (("producer", "return {'n': 1}"), ("consumer", "return event")):
-        (root / "functions" / name).mkdir(parents=True)
-        (root / "functions" / name / "main.py").write_text(
-            f"def handler(event, context):\n    {code}\n"
-        )
+    write_functions(root, {"producer": FUNCTIONS["number"], "consumer": FUNCTIONS["echo"]})
     (root / "out.json").write_text(
         json.dumps({"type": "object", "properties": {"n": {"type": "integer"}}})
     )
