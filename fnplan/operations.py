@@ -36,7 +36,6 @@ class Planned:
     """A plan with everything needed to apply it in the same locked session."""
 
     plan: Plan
-    desired: Desired
     state: State
     providers: dict[str, Provider]
     drift: dict[str, list[AttrChange]] = field(default_factory=dict)
@@ -93,7 +92,7 @@ def make_plan(
         targets=options.targets,
         replace=options.replace,
     )
-    return Planned(plan=plan, desired=desired, state=state, providers=providers, drift=drift)
+    return Planned(plan=plan, state=state, providers=providers, drift=drift)
 
 
 def load_saved_plan(session: Session, path: Path) -> Planned:
@@ -103,9 +102,8 @@ def load_saved_plan(session: Session, path: Path) -> Planned:
     plan = load_plan(path)
     state = session.backend.read()
     check_plan_current(plan, state)
-    desired = session.desired(state)
-    providers = session.workspace.providers(desired, state)
-    return Planned(plan=plan, desired=desired, state=state, providers=providers)
+    providers = session.workspace.providers(session.desired(state), state)
+    return Planned(plan=plan, state=state, providers=providers)
 
 
 def apply(
@@ -115,8 +113,8 @@ def apply(
     parallelism: int,
     on_event: Callable[[ApplyEvent], None] | None = None,
 ) -> ApplyResult:
-    """Execute the plan; the journal records every resource, the state is written at the end."""
-    from fnplan.apply.outputs import resolve_outputs
+    """Execute the plan; the journal records every resource, the state is written at the end
+    (apply_plan fills the root outputs from the plan's output changes)."""
     from fnplan.apply.walk import apply_plan
 
     backend = session.backend
@@ -130,10 +128,6 @@ def apply(
             parallelism=parallelism,
             on_event=on_event,
         )
-        if planned.plan.destroy:
-            result.state.outputs = {}
-        else:
-            result.state.outputs = resolve_outputs(planned.desired, result.state)
         backend.write(result.state)
     finally:
         journal.close()
