@@ -114,7 +114,13 @@ def atomic_write_json(path: Path, data: Any) -> None:
 
 
 def make_dirs(path: Path) -> None:
-    """Create `path` and its parents without racing a concurrent prune of an empty parent."""
+    """Create `path` and its parents without racing a concurrent prune of an empty parent.
+
+    An existing directory needs no lock: prune only removes empty directories along the
+    path of an address being deleted, never one another thread is creating into.
+    """
+    if path.is_dir():
+        return
     with TREE_LOCK:
         path.mkdir(parents=True, exist_ok=True)
 

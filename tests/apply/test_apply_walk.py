@@ -1,8 +1,7 @@
-"""apply_plan through the in-memory provider: order, failures, journal, replacement, speed."""
+"""apply_plan through the in-memory provider: order, failures, journal, replacement, scale."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from fnplan.apply.walk import ApplyEvent, apply_plan
@@ -159,18 +158,16 @@ def test_journal_records_intent_before_and_result_after_each_call() -> None:
     ]
 
 
-def test_1100_creates_apply_quickly() -> None:
+def test_1100_creates_all_apply() -> None:
+    """Its speed is measured by benchmarks/components.py (apply_create)."""
     provider = MemoryProvider()
     resources = [RUNTIME] + [
         res(f"function.f{i}", ("runtime.python",), name=f"f{i}", memory=128) for i in range(1099)
     ]
     plan = make_plan(desired(*resources), State())
-    start = time.perf_counter()
     result = apply_plan(plan, State(), {"memory": provider}, ListJournal(), parallelism=10)
-    elapsed = time.perf_counter() - start
     assert result.ok and result.added == 1100
-    print(f"apply_plan 1,100 creates: {elapsed:.3f}s")
-    assert elapsed < 2.0
+    assert set(result.state.resources) == {r.address for r in resources}
 
 
 def test_resolve_outputs_fills_placeholders_from_state() -> None:

@@ -1,8 +1,8 @@
-"""Compile speed at the benchmark size: 1,000 functions + 100 workflows of 10 steps (warm cache)."""
+"""Compile at the benchmark size, 1,000 functions + 100 workflows of 10 steps: a warm compile
+(source-hash cache filled) gives the cold result. Speed: benchmarks/components.py (compile_warm)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from fnplan.compile import exprs
@@ -25,19 +25,12 @@ def _benchmark(root: Path) -> Config:
     return config(root, functions=functions, workflows=workflows)
 
 
-def test_warm_compile_of_the_benchmark_is_fast(tmp_path: Path) -> None:
-    """CPU time, best of 5 with the expression caches cleared each time (as in a fresh
-    process): wall time on a busy shared test machine measures the neighbours."""
+def test_warm_compile_of_the_benchmark_matches_the_cold_one(tmp_path: Path) -> None:
     cfg = _benchmark(tmp_path)
     cache = tmp_path / "cache"
     cold = compile_config(cfg, cache_dir=cache)
-    best = float("inf")
-    for _ in range(5):
-        exprs.parse_source.cache_clear()
-        exprs._step_paths.cache_clear()
-        started = time.process_time()
-        warm = compile_config(cfg, cache_dir=cache)
-        best = min(best, time.process_time() - started)
+    exprs.parse_source.cache_clear()  # as in a fresh process
+    exprs._step_paths.cache_clear()
+    warm = compile_config(cfg, cache_dir=cache)
     assert warm.config_hash == cold.config_hash
     assert len(warm.resources) == 1000 + 100 + 1
-    assert best < 0.3, f"warm compile took {best:.3f}s"

@@ -128,17 +128,13 @@ def test_parse_cache_missing_file(tmp_path: Path) -> None:
         parse_hcl_cached(tmp_path / "nope.hcl", tmp_path)
 
 
-def test_a_thousand_functions_parse_quickly() -> None:
-    import time
-
+def test_a_thousand_function_blocks_all_parse() -> None:
+    """Their speed is measured by benchmarks/components.py (hcl_parse)."""
     block = (
         'function "fn{i}" {{\n  runtime = runtime.python\n  source = "./functions/fn{i}"\n'
         '  memory = {i}\n  env = {{ NAME = "fn-${{var.env}}-{i}" }}\n'
         "  scaling {{\n    max = 20\n  }}\n}}\n"
     )
     source = "".join(block.format(i=i) for i in range(1000)).encode()
-    start = time.perf_counter()
     body = parse_hcl(source, "big.hcl")
-    elapsed = time.perf_counter() - start
     assert len(body.blocks) == 1000
-    assert elapsed < 2.0  # ~0.15 s on a laptop; generous for loaded CI machines

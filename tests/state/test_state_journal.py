@@ -1,4 +1,4 @@
-"""The apply journal: replay of every record kind, crash safety, threads and throughput."""
+"""The apply journal: replay of every record kind, crash safety, threads and scale."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -190,21 +189,16 @@ def test_kill_9_of_a_journal_writer_loses_no_completed_record(state_path: Path) 
         assert replayed.resources[address].attributes == {"n": int(address[len("function.k") :])}
 
 
-def test_throughput_of_ten_thousand_intend_done_pairs(state_path: Path) -> None:
+def test_ten_thousand_intend_done_pairs_are_all_written_and_replayed(state_path: Path) -> None:
+    """Their speed is measured by benchmarks/components.py (journal_write, journal_replay)."""
     backend, state = _saved(state_path)
     items = [resource(f"function.t{index}", memory=128, env={"A": "b"}) for index in range(10_000)]
-    started = time.perf_counter()
     journal = backend.journal(state)
     for item in items:
         journal.intend(item.address, "create", item)
         journal.done(item.address, item)
     journal.close()
-    elapsed = time.perf_counter() - started
-    print(f"10,000 intend+done pairs: {elapsed:.3f}s")
-    assert elapsed < 1.0
-    started = time.perf_counter()
     assert len(LocalBackend(state_path).read().resources) == 10_003
-    print(f"replay of 20,000 records: {time.perf_counter() - started:.3f}s")
     lines = backend.journal_path.read_text().splitlines()
     assert json.loads(lines[0])["kind"] == "begin" and len(lines) == 20_001
 

@@ -37,7 +37,9 @@ def test_round_trip_keeps_everything_and_bumps_serial(state_path: Path) -> None:
     assert LocalBackend(state_path).read().serial == 2
 
 
-def test_output_is_deterministic_sorted_one_resource_per_line(state_path: Path, tmp_path: Path) -> None:
+def test_output_is_deterministic_sorted_one_resource_per_line(
+    state_path: Path, tmp_path: Path
+) -> None:
     backend = LocalBackend(state_path)
     state = sample_state()
     backend.write(state)
@@ -184,18 +186,12 @@ def test_new_file_permissions_are_private_and_existing_ones_kept(state_path: Pat
     assert state_path.stat().st_mode & 0o777 == 0o640
 
 
-def test_large_state_reads_and_writes_quickly(state_path: Path) -> None:
-    import time
-
+def test_state_of_ten_thousand_resources_round_trips(state_path: Path) -> None:
+    """Its speed is measured by benchmarks/components.py (state_write_read)."""
     state = State()
     for index in range(10_000):
         item = resource(f"function.f{index}", memory=128, env={"K": str(index)}, tags=["a", "b"])
         state.resources[item.address] = item
     backend = LocalBackend(state_path)
-    started = time.perf_counter()
     backend.write(state)
-    written = time.perf_counter()
-    assert len(LocalBackend(state_path).read().resources) == 10_000
-    done = time.perf_counter()
-    print(f"10,000 resources: write {written - started:.3f}s, read {done - written:.3f}s")
-    assert done - started < 3.0
+    assert LocalBackend(state_path).read().resources == state.resources
