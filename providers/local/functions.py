@@ -9,6 +9,7 @@ are not retained.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -219,7 +220,8 @@ def _write_version(
             "attributes": {k: v for k, v in resource.attributes.items() if k not in _PRUNING_KEYS},
             "files": snapshot.fingerprint(staging / CODE),
         }
-        atomic_write_json(staging / MANIFEST, manifest)
+        # The staging directory is private until renamed, so a plain write is atomic enough.
+        (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n")
         _swap_into_place(staging, directory / version)
     finally:
         remove_tree(staging)

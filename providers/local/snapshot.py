@@ -21,8 +21,16 @@ Fingerprint = dict[str, dict[str, Any]]
 
 
 def copy_source(source: Path, code_dir: Path) -> None:
-    """Copy a function's source directory to `code_dir` (which must not exist)."""
-    shutil.copytree(source, code_dir, ignore=shutil.ignore_patterns(*_IGNORED_DIRS))
+    """Copy a function's source directory to `code_dir` (which must not exist).
+
+    Content and permission bits only (shutil.copy): times and extended attributes are not the
+    code, and skipping them saves syscalls that dominate publishing at 10,000 functions."""
+    shutil.copytree(
+        source,
+        code_dir,
+        ignore=shutil.ignore_patterns(*_IGNORED_DIRS),
+        copy_function=shutil.copy,
+    )
 
 
 def fingerprint(code_dir: Path) -> Fingerprint:
