@@ -19,8 +19,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+import harness
 
 ANCHOR = Path(__file__).resolve().parents[2] / "shared" / "bench" / "terraform-anchor.sh"
 TARGETS = {  # ratio targets against Terraform at N = 1000, absolute ones at N = 10000
@@ -60,40 +61,42 @@ def generate(root: Path, n: int) -> None:
     (root / "main.hcl").write_text("\n".join(parts))
 
 
-def timed(args: list[str], cwd: Path) -> tuple[float, float, int]:
-    """Run a command; return (seconds, peak RSS in MB, exit code)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 2):
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        raise SystemExit(f"{' '.join(args)} failed with {code}:\n{err}")
-    return elapsed, usage.ru_maxrss / 1024, code
-
-
-def bench(n: int, fnplan: str) -> dict[str, float | int]:
-    root = Path(tempfile.mkdtemp(prefix=f"fnplan-bench-{n}-"))
+def bench(n: int) -> dict[str, object]:
+    """Generate the project of n functions, then time create plan, apply and no-op plan."""
+    temp = Path(tempfile.mkdtemp(prefix=f"fnplan-bench-{n}-"))
+    root, pycache = temp / "project", temp / "pycache"
     try:
         generate(root, n)
-        plan_create, rss1, _ = timed([fnplan, "plan", "--out", "bench.plan"], root)
-        apply_s, rss2, _ = timed([fnplan, "apply", "--parallelism", "10", "bench.plan"], root)
-        noop, rss3, code = timed([fnplan, "plan", "--detailed-exitcode"], root)
-        version, _, _ = timed([fnplan, "--version"], root)
+        harness.compile_fnplan(pycache)
+
+        def fnplan(*args: str, ok: tuple[int, ...] = (0,)) -> harness.Measured:
+            return harness.fnplan(*args, cwd=root, pycache=pycache, ok=ok)
+
+        # A cache directory of its own, so the first plan has nothing cached.
+        os.environ["FNPLAN_CACHE_DIR"] = str(temp / "cache")
+        create = fnplan("plan", "--out", "bench.plan")
+        applied = fnplan("apply", "--parallelism", "10", "bench.plan")
+        noop = fnplan("plan", "--detailed-exitcode", ok=(0, 2))
+        version = min((fnplan("--version") for _ in range(3)), key=lambda m: m.wall_s)
         return {
             "tool": "fnplan",
             "n": n,
             "resources": n + n // 10 + 1,
-            "plan_create_s": round(plan_create, 3),
-            "apply_s": round(apply_s, 3),
-            "plan_noop_s": round(noop, 3),
-            "noop_exitcode": code,
-            "version_s": round(version, 3),
-            "peak_rss_mb": round(max(rss1, rss2, rss3), 1),
+            "plan_create_s": round(create.wall_s, 3),
+            "apply_s": round(applied.wall_s, 3),
+            "plan_noop_s": round(noop.wall_s, 3),
+            "noop_exitcode": noop.exit_code,
+            "version_s": round(version.wall_s, 3),
+            "peak_rss_mb": round(max(m.peak_rss_mb for m in (create, applied, noop)), 1),
+            "rss_mb": {
+                "plan_create": round(create.peak_rss_mb, 1),
+                "apply": round(applied.peak_rss_mb, 1),
+                "plan_noop": round(noop.peak_rss_mb, 1),
+            },
         }
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        os.environ.pop("FNPLAN_CACHE_DIR", None)
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def anchor(n: int) -> dict[str, float] | None:
@@ -115,8 +118,7 @@ def main() -> None:
     )
     parser.add_argument("--no-anchor", action="store_true", help="skip the Terraform anchor")
     args = parser.parse_args()
-    fnplan = shutil.which("fnplan") or sys.exit("fnplan is not on PATH: pip install -e . first")
-    results = {n: bench(n, fnplan) for n in args.n or [1000, 10000]}
+    results = {n: bench(n) for n in args.n or [1000, 10000]}
     for result in results.values():
         print(json.dumps(result))
     tf = None if args.no_anchor else anchor(1000)

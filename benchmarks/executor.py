@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+import harness
 
 TARGETS = {"chain": 15.0, "independent": 5.0}  # ms per step, end to end
 HANDLER = "def handler(event, context):\n    return {'value': event.get('value', 0)}\n"
@@ -49,35 +47,10 @@ def generate(root: Path, shape: str, steps: int) -> None:
     (root / "main.hcl").write_text("\n".join(parts))
 
 
-def _environment(cache: Path) -> dict[str, str]:
-    """fnplan's environment: byte code cached (in a temp dir), as in any installed package."""
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(cache)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
-
-
 def _fnplan(*args: str, cwd: Path) -> tuple[float, float]:
-    """Run `python -m fnplan ARGS` in cwd (exit 0 required): (wall s, CPU s).
-
-    The CPU time is the process's and its reaped descendants' (zygote and workers), user +
-    system: unlike the wall time, it hardly depends on what else the machine is doing.
-    """
-    with tempfile.TemporaryFile() as output:
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "fnplan", *args],
-            cwd=cwd,
-            stdout=output,
-            stderr=output,
-            env=_environment(cwd.parent / f"{cwd.name}-pycache"),
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            output.seek(0)
-            raise SystemExit(f"fnplan {' '.join(args)} failed:\n{output.read().decode()}")
-    return elapsed, usage.ru_utime + usage.ru_stime
+    """Run `python -m fnplan ARGS` in cwd (exit 0 required): (wall s, CPU s)."""
+    measured = harness.fnplan(*args, cwd=cwd, pycache=cwd.parent / f"{cwd.name}-pycache")
+    return measured.wall_s, measured.cpu_s
 
 
 def bench(shape: str, steps: int, repeat: int) -> dict[str, object]:
