@@ -72,9 +72,10 @@ class Provider(Protocol):
     node_types: ClassVar[frozenset[str]]
     #: per resource type, the top-level attributes whose change forces replacement
     replace_triggers: ClassVar[dict[str, frozenset[str]]]
-    #: whether refresh should observe from several threads (network-bound providers);
-    #: optional, True when absent
-    parallel_observe: ClassVar[bool]
+    #: whether calls gain from running in several threads at once (network-bound providers:
+    #: True); a provider whose calls are local CPU and file work says False, and refresh and
+    #: apply then call it from one thread at a time
+    threaded: ClassVar[bool]
 
     def __init__(self, context: ProviderContext) -> None: ...
 
@@ -96,6 +97,11 @@ class WorkflowRunner(Protocol):
     """
 
     def run_workflow(self, address: str, input: Any, *, options: RunOptions) -> RunResult: ...
+
+
+def is_threaded(provider: Provider) -> bool:
+    """Whether to call `provider` from several threads at once (see Provider.threaded)."""
+    return bool(getattr(provider, "threaded", True))
 
 
 def provider_class(name: str) -> type[Provider]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from fnplan.apply.outputs import apply_output_changes
 from fnplan.errors import FnplanError
+from fnplan.provider import is_threaded
 from fnplan.state.model import ResourceState
 
 if TYPE_CHECKING:
@@ -182,6 +183,7 @@ class _Walk:
             )
 
     def run(self, parallelism: int) -> ApplyResult:
+        parallelism = self._useful_parallelism(parallelism)
         ready = deque(i for i, op in enumerate(self.ops) if op.waiting == 0)
         outcomes: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
         in_flight = 0
@@ -202,6 +204,14 @@ class _Walk:
             update={"outputs": apply_output_changes(self.plan.outputs, state)}
         )
         return self.result
+
+    def _useful_parallelism(self, parallelism: int) -> int:
+        """One worker when every provider involved does local work under the GIL (not
+        `threaded`): more threads would only contend for it, several times slower."""
+        involved = {op.change.provider for op in self.ops}
+        if any(is_threaded(self.providers[name]) for name in involved if name in self.providers):
+            return parallelism
+        return 1
 
     def _input_record(self, op: _Op) -> ResourceState | None:
         """The record the provider call works on: the prior object, or for a deposed delete the
@@ -272,6 +282,8 @@ class _Walk:
         if provider is None:
             raise FnplanError(f"no provider {name!r} is configured")
         return provider
+
+
 
     def _finish(self, outcome: _Outcome, ready: deque[int]) -> None:
         op = self.ops[outcome.index]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from fnplan.errors import FnplanError, ProviderError
 from fnplan.plan.diff import attr_changes
 from fnplan.plan.model import AttrChange
+from fnplan.provider import is_threaded
 
 if TYPE_CHECKING:
     from fnplan.provider import Observation, Provider
@@ -51,11 +52,11 @@ def _observations(
     records: list[ResourceState], providers: Mapping[str, Provider], parallelism: int
 ) -> Iterator[tuple[ResourceState, Observation]]:
     """Each record with its observation. Providers whose observe is local file work
-    (`parallel_observe = False`) run in this thread: threads would only fight over the GIL.
+    (`threaded = False`) run in this thread: threads would only fight over the GIL.
     The others run in one batch per worker thread, since a hand-off per record costs more
     than a fast observe."""
-    serial = [r for r in records if not getattr(providers[r.provider], "parallel_observe", True)]
-    threaded = [r for r in records if getattr(providers[r.provider], "parallel_observe", True)]
+    serial = [r for r in records if not is_threaded(providers[r.provider])]
+    threaded = [r for r in records if is_threaded(providers[r.provider])]
     for record in serial:
         yield record, _observe(record, providers)
     if not threaded:

@@ -38,15 +38,24 @@ def render_plan(
     """Print the plan for a reviewer: drift, the actions grouped by block, outputs, summary."""
     drift = drift or {c.address: c.drift for c in plan.changes if c.drift}
     if drift:
-        console.print(_drift_section(drift), highlight=False, soft_wrap=True)
+        _emit(console, _drift_section(drift))
     actions = [change for change in plan.changes if change.action != "noop"]
     outputs = [output for output in plan.outputs if output.action != "noop"]
     # One print per block group: rich's cost grows faster than linearly with one Text's size.
     for section in _actions_sections(actions):
-        console.print(section, highlight=False, soft_wrap=True, end="")
+        _emit(console, section, end="")
     if outputs:
-        console.print(_outputs_section(outputs), highlight=False, soft_wrap=True)
+        _emit(console, _outputs_section(outputs))
     console.print(summary_line(plan), style="bold", highlight=False)
+
+
+def _emit(console: Console, text: Text, end: str = "\n") -> None:
+    """Styled text where colour shows; elsewhere its plain characters through console.out,
+    which skips rich's wrapping and segmenting (most of the time of a 10,000-resource plan)."""
+    if console.is_terminal and not console.no_color:
+        console.print(text, highlight=False, soft_wrap=True, end=end)
+    else:
+        console.out(text.plain, highlight=False, end=end)
 
 
 def plan_json(plan: Plan) -> str:

@@ -45,8 +45,8 @@ class LocalProvider(LocalRunner):
     replace_triggers: ClassVar[dict[str, frozenset[str]]] = {
         kind: frozenset() for kind in ("runtime", "function", "workflow", "event", "trigger")
     }
-    #: observe reads local files: CPU-bound, so threads would only contend for the GIL
-    parallel_observe: ClassVar[bool] = False
+    #: every call is local file work under the GIL: threads would only contend for it
+    threaded: ClassVar[bool] = False
 
     def __init__(self, context: ProviderContext) -> None:
         self.context = context

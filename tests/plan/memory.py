@@ -22,7 +22,7 @@ class MemoryProvider:
         "runtime": frozenset({"language"}),
         "function": frozenset({"name"}),
     }
-    parallel_observe: ClassVar[bool] = True
+    threaded: ClassVar[bool] = True
 
     def __init__(self, context: ProviderContext | None = None) -> None:
         self.context = context
