@@ -49,9 +49,19 @@ def _function(before: Mapping[str, Any], after: Mapping[str, Any], changed: list
         old, new = before.get("version"), after.get("version")
         detail = f" ({short_version(old)} → {short_version(new)})" if old and new else ""
         reasons.append(f"publishes a new version{detail}")
-    if "retain_versions" in changed or "keep_versions" in changed:
-        reasons.append("version retention changed")
+    if "version" in changed or "retain_versions" in changed or "keep_versions" in changed:
+        reasons.append(_retention(after))
     return reasons
+
+
+def _retention(after: Mapping[str, Any]) -> str:
+    """Which older versions apply keeps, and why (pinned ones are never deleted)."""
+    keep = after.get("keep_versions")
+    pinned = [short_version(v) for v in after.get("retain_versions") or []]
+    newest = f"keeps the newest {keep} versions" if keep else "keeps the newest versions"
+    if not pinned:
+        return newest
+    return f"{newest} and {', '.join(pinned)} (pinned by a workflow's versions[N], never deleted)"
 
 
 def _workflow(before: Mapping[str, Any], after: Mapping[str, Any], changed: list[str]) -> list[str]:

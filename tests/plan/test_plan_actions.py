@@ -79,6 +79,7 @@ def test_create_update_delete_noop_with_reasons() -> None:
         "code changed",
         "configuration changed: env, memory, timeout",
         "publishes a new version (1111aaaa2222 → 3333cccc4444)",
+        "keeps the newest versions",
     ]
     paths = {c.path: (c.before, c.after) for c in update.changes}
     assert paths["env.LOG_FORMAT"] == ("json", "text")
@@ -198,3 +199,20 @@ def test_plan_of_10000_unchanged_resources_has_no_changes() -> None:
     state = state_of(RUNTIME, *resources)
     plan = make_plan(want, state, replace_triggers=TRIGGERS)
     assert not plan.has_changes()
+
+
+def test_a_new_version_says_which_older_versions_are_kept_and_why() -> None:
+    old = res("function.resize", (), version="sha256:aaaa", keep_versions=3, retain_versions=[])
+    new = res(
+        "function.resize",
+        (),
+        version="sha256:bbbb",
+        keep_versions=3,
+        retain_versions=["sha256:1234567890abcdef"],
+    )
+    plan = make_plan(desired(new), state_of(old))
+    (change,) = plan.changes
+    assert change.reasons[-1] == (
+        "keeps the newest 3 versions and 1234567890ab "
+        "(pinned by a workflow's versions[N], never deleted)"
+    )
