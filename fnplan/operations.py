@@ -77,7 +77,8 @@ def make_plan(
     state = session.backend.read()
     desired = session.desired(state)
     _check_targets(options, desired, state)
-    providers = session.workspace.providers(desired, state)
+    configs = desired.provider_configs()
+    providers = session.workspace.providers(configs, desired.providers_used(), state)
     drift: dict[str, list[AttrChange]] = {}
     if options.refresh and state.resources:
         state, drift = refresh(
@@ -92,6 +93,7 @@ def make_plan(
         targets=options.targets,
         replace=options.replace,
     )
+    plan.providers = configs
     return Planned(plan=plan, state=state, providers=providers, drift=drift)
 
 
@@ -102,7 +104,8 @@ def load_saved_plan(session: Session, path: Path) -> Planned:
     plan = load_plan(path)
     state = session.backend.read()
     check_plan_current(plan, state)
-    providers = session.workspace.providers(session.desired(state), state)
+    used = {change.provider for change in plan.changes}
+    providers = session.workspace.providers(plan.providers, used, state)
     return Planned(plan=plan, state=state, providers=providers)
 
 

@@ -7,6 +7,7 @@ when a configuration uses them, so `fnplan --version` never imports a cloud SDK.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
@@ -118,12 +119,12 @@ def provider_class(name: str) -> type[Provider]:
 
 
 def open_providers(
-    configs: dict[str, Any], needed: set[str], project_dir: Path
+    configs: Mapping[str, Mapping[str, Any]], needed: set[str], project_dir: Path
 ) -> dict[str, Provider]:
     """Instantiate one provider per address in `needed` ("local", "aws", "aws.west").
 
-    `configs` maps provider addresses to fnplan.config.model.ProviderConfig; an address with
-    no block (typically "local") gets an empty configuration.
+    `configs` maps provider addresses to their evaluated `provider` block attributes; an
+    address with no block (typically "local") gets an empty configuration.
     """
     data_dir = project_dir / ".fnplan"
     providers: dict[str, Provider] = {}
@@ -133,7 +134,7 @@ def open_providers(
         context = ProviderContext(
             project_dir=project_dir,
             data_dir=data_dir,
-            config=dict(block.config) if block is not None else {},
+            config=dict(block) if block is not None else {},
             alias=alias or None,
         )
         providers[address] = provider_class(name)(context)

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fnplan.errors import ConfigError, SourcePos
 from fnplan.inputs import Inputs, recording
@@ -115,13 +115,15 @@ class Workspace:
             path = self.directory / path
         return LocalBackend(path, lock_timeout=self.lock_timeout)
 
-    def providers(self, desired: Desired, state: State) -> dict[str, Provider]:
-        """Instances of every provider that the configuration or the state uses."""
+    def providers(
+        self, configs: Mapping[str, Mapping[str, Any]], used: set[str], state: State
+    ) -> dict[str, Provider]:
+        """Instances of the providers in `used` and every one the state uses, configured from
+        `configs` (provider address -> evaluated block attributes)."""
         from fnplan.provider import open_providers
 
-        needed = {r.provider for r in desired.resources.values()}
-        needed |= {r.provider for r in state.resources.values()}
-        return open_providers(dict(desired.providers), needed, self.directory)
+        needed = used | {r.provider for r in state.resources.values()}
+        return open_providers(configs, needed, self.directory)
 
     def _desired_cache(self) -> DesiredCache:
         from fnplan.desired_cache import DesiredCache

@@ -153,7 +153,8 @@ def _deployed_workflow(workspace: Workspace, address: str) -> tuple[ResourceStat
             allowed=deployed,
             hint=did_you_mean(address, deployed) or "apply the configuration first: fnplan apply",
         )
-    provider = open_providers(dict(config.providers), {resource.provider}, workspace.directory)[
+    configs = {address: block.config for address, block in config.providers.items()}
+    provider = open_providers(configs, {resource.provider}, workspace.directory)[
         resource.provider
     ]
     if not isinstance(provider, WorkflowRunner):

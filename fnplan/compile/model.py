@@ -34,3 +34,11 @@ class Desired(BaseModel):
     backend: Backend = Field(default_factory=Backend)
     #: hash of every input (files, sources, variables) the configuration was compiled from
     config_hash: str = ""
+
+    def provider_configs(self) -> dict[str, dict[str, Any]]:
+        """The evaluated attributes of each `provider` block, by address."""
+        return {address: dict(block.config) for address, block in self.providers.items()}
+
+    def providers_used(self) -> set[str]:
+        """The provider addresses the desired resources are deployed with."""
+        return {resource.provider for resource in self.resources.values()}

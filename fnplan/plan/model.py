@@ -93,6 +93,8 @@ class Plan(BaseModel):
     replace: list[str] = Field(default_factory=list)
     #: hash of the configuration and variables the plan was made from
     config_hash: str = ""
+    #: the evaluated `provider` blocks by address, so a saved plan applies exactly as planned
+    providers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     changes: list[ResourceChange] = Field(default_factory=list)
     outputs: list[OutputChange] = Field(default_factory=list)
     summary: PlanSummary = Field(default_factory=PlanSummary)
