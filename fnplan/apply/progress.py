@@ -177,7 +177,12 @@ def _event_fields(event: ApplyEvent) -> dict[str, object]:
 
 def _event_line(event: ApplyEvent) -> str:
     if event.phase == "done":
-        return f"{event.address}: {_PAST[event.action]} ({event.elapsed:.2f}s)"
+        return f"{event.address}: {_PAST[event.action]} ({_duration(event.elapsed)})"
     if event.phase == "failed":
-        return f"{event.address}: {event.action} failed ({event.elapsed:.2f}s): {event.message}"
+        took = _duration(event.elapsed)
+        return f"{event.address}: {event.action} failed ({took}): {event.message}"
     return f"{event.address}: skipped ({event.message})"
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f}s"

@@ -27,10 +27,9 @@ if TYPE_CHECKING:
 @click.option(
     "--input",
     "input_text",
-    default="{}",
-    show_default=True,
     metavar="JSON|@FILE",
-    help="The workflow input: JSON text, or @path to a JSON file.",
+    help="The workflow input: JSON text, or @path to a JSON file. Default: {}, or with "
+    "--from the input of the execution it resumes.",
 )
 @click.option("--execution-id", metavar="ID", help="Id of the new execution (default: generated).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
@@ -48,7 +47,7 @@ if TYPE_CHECKING:
 def run(
     cli: CliContext,
     workflow: str,
-    input_text: str,
+    input_text: str | None,
     execution_id: str | None,
     as_json: bool,
     stepping: bool,
@@ -73,12 +72,11 @@ def run(
     """
     from fnplan.run import RunOptions
     from fnplan.run.debug import Stepper, require_step
-    from fnplan.run.history import runs_dir
+    from fnplan.run.history import execution_input, runs_dir
     from fnplan.workflow.model import WorkflowDocument
 
     if (from_step is None) != (from_execution is None):
         raise click.UsageError("--from STEP and --execution ID go together")
-    payload = _parse_input(input_text)
     address = _workflow_address(workflow)
     workspace = cli.workspace(variables, var_files)
     resource, runner = _deployed_workflow(workspace, address)
@@ -86,6 +84,12 @@ def run(
     for name, option in ((break_at, "--break-at"), (from_step, "--from")):
         if name is not None:
             require_step(document, name, option)
+    if input_text is not None:
+        payload = _parse_input(input_text)
+    elif from_execution is not None:
+        payload = execution_input(runs_dir(workspace.data_dir), address, from_execution)
+    else:
+        payload = {}
     debugging = stepping or break_at is not None
     progress = None if as_json else _progress(document, cli.color, live=not debugging)
     options = RunOptions(
@@ -154,9 +158,7 @@ def _deployed_workflow(workspace: Workspace, address: str) -> tuple[ResourceStat
             hint=did_you_mean(address, deployed) or "apply the configuration first: fnplan apply",
         )
     configs = {address: block.config for address, block in config.providers.items()}
-    provider = open_providers(configs, {resource.provider}, workspace.directory)[
-        resource.provider
-    ]
+    provider = open_providers(configs, {resource.provider}, workspace.directory)[resource.provider]
     if not isinstance(provider, WorkflowRunner):
         raise FnplanError(f"provider {resource.provider} cannot run workflows from the CLI yet")
     return resource, provider

@@ -86,6 +86,12 @@ def execution_log(log_dir: Path, address: str, execution_id: str | None = None) 
     return path
 
 
+def execution_input(log_dir: Path, address: str, execution_id: str) -> Any:
+    """The input an execution was started with (from its run_started record)."""
+    first = _first_record(execution_log(log_dir, address, execution_id))
+    return first.input if first is not None else None
+
+
 def read_records(path: Path) -> list[LogRecord]:
     """Every complete record of one execution log."""
     with path.open(encoding="utf-8") as handle:

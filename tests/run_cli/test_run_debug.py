@@ -62,6 +62,28 @@ def test_from_step_reuses_earlier_outputs(project: Project) -> None:
     )
 
 
+def test_from_without_input_resumes_with_the_original_input(project: Project) -> None:
+    first = run_fnplan(
+        "run",
+        "workflow.thumbnail",
+        "--input",
+        project.input,
+        "--execution-id",
+        "orig-1",
+        cwd=project.root,
+    )
+    again = run_fnplan(
+        "run",
+        "workflow.thumbnail",
+        "--from",
+        "resize",
+        "--execution",
+        "orig-1",
+        cwd=project.root,
+    )
+    assert json.loads(again.stdout) == json.loads(first.stdout)
+
+
 def test_from_needs_a_known_step_and_execution(project: Project) -> None:
     unknown = run_fnplan(
         "run",
