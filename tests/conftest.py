@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -19,3 +20,10 @@ def quickstart(tmp_path: Path) -> Path:
         EXAMPLES / "quickstart", target, ignore=shutil.ignore_patterns(".fnplan", "__pycache__")
     )
     return target
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep fnplan's caches (parse trees, source digests, compiled configurations) of the
+    test run out of the user's ~/.cache; subprocesses inherit the variable."""
+    os.environ["FNPLAN_CACHE_DIR"] = str(tmp_path_factory.mktemp("fnplan-cache"))
