@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fnplan.workspace import Prepared
+
 if TYPE_CHECKING:
     from fnplan.apply.walk import ApplyEvent, ApplyResult
     from fnplan.compile.model import Desired
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from fnplan.provider import Provider
     from fnplan.state.local import LocalBackend
     from fnplan.state.model import State
-    from fnplan.workspace import Prepared, Workspace
+    from fnplan.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,12 @@ class Session:
 
 
 @contextmanager
-def session(workspace: Workspace, operation: str) -> Iterator[Session]:
-    """Prepare the configuration, then hold the state lock for the whole operation."""
-    prepared = workspace.prepare()
+def session(workspace: Workspace, operation: str, *, state_only: bool = False) -> Iterator[Session]:
+    """Prepare the configuration, then hold the state lock for the whole operation.
+
+    `state_only` (applying a saved plan) reads just the backend block: the plan carries
+    everything else, so a configuration edited since cannot get in its way."""
+    prepared = Prepared(workspace.state_backend()) if state_only else workspace.prepare()
     with prepared.backend.lock(operation):
         yield Session(workspace, prepared)
 

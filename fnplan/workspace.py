@@ -89,6 +89,25 @@ class Workspace:
             config = self.load()
         return Prepared(self.backend(config.backend), config=config, inputs=inputs)
 
+    def state_backend(self) -> LocalBackend:
+        """The state backend alone, for commands that only read or edit the state: a mistake
+        elsewhere in the configuration must not keep anyone from inspecting or fixing it."""
+        cached = self._desired_cache().load()
+        if cached is not None:
+            return self.backend(cached.desired.backend)
+        from fnplan.config.loader import load_backend
+
+        if not self.directory.is_dir():
+            raise ConfigError(f"project directory {self.directory} does not exist")
+        return self.backend(
+            load_backend(
+                self.directory,
+                variables=self.variables,
+                var_files=self.var_files,
+                cache_dir=self.cache_dir,
+            )
+        )
+
     def desired(self, prepared: Prepared, state: State) -> Desired:
         """The compiled configuration against `state`: cached when nothing it read changed."""
         cached = prepared.cached

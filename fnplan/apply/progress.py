@@ -97,7 +97,9 @@ class ApplyProgress:
             )
             return
         style = "bold green" if result.ok else "bold red"
-        self.console.print(summary_text(result), style=style, highlight=False, markup=False)
+        self.console.print(
+            summary_text(result), style=style, highlight=False, markup=False, soft_wrap=True
+        )
 
     def _start_live(self) -> None:
         from rich.progress import (
@@ -126,7 +128,9 @@ class ApplyProgress:
         """Print the finished-resource lines gathered since the last flush, in one call:
         a print per line costs more than the local provider's work at 10,000 resources."""
         if self._pending:
-            self.console.print("\n".join(self._pending), highlight=False, markup=False)
+            self.console.print(
+                "\n".join(self._pending), highlight=False, markup=False, soft_wrap=True
+            )
             self._pending.clear()
         self._flushed = time.perf_counter()
 
@@ -161,7 +165,9 @@ def summary_text(result: ApplyResult) -> str:
         return f"Apply complete! {resources}"
     skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
     lines = [f"Apply failed: {len(result.failed)} error(s){skipped}. {resources}"]
-    lines.extend(f"  {address}: {message}" for address, message in result.failed)
+    lines.extend(
+        f"  {address}: {message}".replace("\n", "\n    ") for address, message in result.failed
+    )
     return "\n".join(lines)
 
 
@@ -180,7 +186,8 @@ def _event_line(event: ApplyEvent) -> str:
         return f"{event.address}: {_PAST[event.action]} ({_duration(event.elapsed)})"
     if event.phase == "failed":
         took = _duration(event.elapsed)
-        return f"{event.address}: {event.action} failed ({took}): {event.message}"
+        first = event.message.split("\n", 1)[0]  # the details follow in the summary
+        return f"{event.address}: {event.action} failed ({took}): {first}"
     return f"{event.address}: skipped ({event.message})"
 
 

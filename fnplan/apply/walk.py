@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from fnplan.apply.outputs import apply_output_changes
-from fnplan.errors import FnplanError
+from fnplan.errors import ErrorList, FnplanError, SourcePos
 from fnplan.provider import is_threaded
 from fnplan.state.model import ResourceState
 
@@ -239,11 +239,7 @@ class _Walk:
             result = self._provider_call(op, record)
         except Exception as error:  # any provider failure, bug or not, is journaled for this one
             # resource; the walk goes on with what does not depend on it
-            message = (
-                error.message
-                if isinstance(error, FnplanError)
-                else f"{type(error).__name__}: {error}"
-            )
+            message = _failure_message(error, op.change)
             self.journal.failed(address, message)
             outcomes.put(_Outcome(index, None, message, time.perf_counter() - start))
             return
@@ -282,8 +278,6 @@ class _Walk:
         if provider is None:
             raise FnplanError(f"no provider {name!r} is configured")
         return provider
-
-
 
     def _finish(self, outcome: _Outcome, ready: deque[int]) -> None:
         op = self.ops[outcome.index]
@@ -340,3 +334,21 @@ class _Walk:
                 message = "not applied: its dependencies form a cycle"
                 self.result.failed.append((op.change.address, message))
                 self.emit(ApplyEvent(op.change.address, op.kind, "failed", message=message))
+
+
+def _failure_message(error: Exception, change: ResourceChange) -> str:
+    """What failed, for a reviewer: where the resource is declared, the provider's message
+    (without the address, shown beside it), its hint and notes (e.g. a build log's tail)."""
+    if not isinstance(error, FnplanError):
+        return f"{type(error).__name__}: {error}"
+    if isinstance(error, ErrorList):
+        return error.render()
+    declared = change.resource.pos if change.resource is not None else None
+    located = FnplanError(
+        error.message.removeprefix(f"{change.address}: "),
+        pos=error.pos or SourcePos.parse(declared),
+        allowed=error.allowed,
+        hint=error.hint,
+        notes=error.notes,
+    )
+    return located.render().replace("error: ", "", 1)

@@ -155,9 +155,13 @@ def _apply(
     from fnplan.apply.progress import ApplyProgress
     from fnplan.plan.render import render_plan
 
+    if plan_file is not None:
+        _check_saved_plan_options(
+            targets=targets, replace=replace, var=variables, var_file=var_files
+        )
     workspace = cli.workspace(variables, var_files, lock_timeout)
     operation = "destroy" if destroy else "apply"
-    with operations.session(workspace, operation) as session:
+    with operations.session(workspace, operation, state_only=plan_file is not None) as session:
         if plan_file is not None:
             planned = operations.load_saved_plan(session, plan_file)
         else:
@@ -176,6 +180,17 @@ def _apply(
             progress.finish(result)
     if result.failed:
         sys.exit(1)
+
+
+def _check_saved_plan_options(**given: Sequence[object]) -> None:
+    """A saved plan is applied exactly as reviewed: options that would change it are refused."""
+    for name, values in given.items():
+        if values:
+            option = f"--{name.replace('_', '-')}"
+            raise click.UsageError(
+                f"{option} cannot be used with a saved plan, which is applied exactly as it was "
+                f"made; make a new plan with `fnplan plan {option} ... --out FILE`"
+            )
 
 
 def _confirm(operation: str) -> None:
@@ -219,7 +234,7 @@ def show(cli: CliContext, plan_file: Path | None, as_json: bool) -> None:
     from fnplan.cli.state_view import print_state
 
     workspace = cli.workspace()
-    state = workspace.prepare().backend.read()
+    state = workspace.state_backend().read()
     print_state(state, cli.console, as_json=as_json)
 
 

@@ -259,8 +259,10 @@ def logs(
     address = _workflow_address(workflow)
     path = execution_log(runs_dir(cli.workspace().data_dir), address, execution_id)
     records = follow_records(path) if follow else iter(read_records(path))
+    steps: set[str] = set()
     try:
         for record in records:
+            steps.add(record.step or "")
             if step is not None and record.step != step:
                 continue
             if as_json:
@@ -269,11 +271,30 @@ def logs(
                 click.echo("\n".join(record_lines(record)))
     except KeyboardInterrupt:
         return
+    if step is not None and step not in steps:
+        _unknown_step(step, path, steps - {""})
+
+
+def _unknown_step(step: str, path: Path, steps: set[str]) -> None:
+    """Every step of a finished run has records, so --step naming none of them is a typo."""
+    from fnplan.errors import FnplanError, did_you_mean
+
+    raise FnplanError(
+        f"--step: no step {step!r} in execution {path.stem}",
+        allowed=sorted(steps),
+        hint=did_you_mean(step, steps),
+    )
 
 
 @click.command()
 @click.argument("workflow")
-@click.option("--limit", default=20, show_default=True, help="Show at most this many runs.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Show at most this many runs.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the runs as a JSON list.")
 @pass_cli
 def runs(cli: CliContext, workflow: str, limit: int, as_json: bool) -> None:
@@ -287,7 +308,7 @@ def runs(cli: CliContext, workflow: str, limit: int, as_json: bool) -> None:
     from fnplan.run.logtext import duration_text
 
     address = _workflow_address(workflow)
-    found = list_executions(runs_dir(cli.workspace().data_dir), address, max(1, limit))
+    found = list_executions(runs_dir(cli.workspace().data_dir), address, limit)
     if as_json:
         click.echo(json.dumps([execution.to_json() for execution in found], indent=2))
         return

@@ -110,7 +110,7 @@ def force_unlock(cli: CliContext, lock_id: str) -> None:
       fnplan force-unlock 6f1c2e0a-...
     """
     workspace = cli.workspace()
-    info = workspace.prepare().backend.force_unlock(lock_id)
+    info = workspace.state_backend().force_unlock(lock_id)
     click.echo(f"Removed the lock held by {info.who} for {info.operation!r} since {info.created}.")
 
 
@@ -147,12 +147,12 @@ def output(cli: CliContext, name: str | None, as_json: bool) -> None:
 
 def _read(cli: CliContext):  # type: ignore[no-untyped-def]
     workspace = cli.workspace()
-    return workspace.prepare().backend.read()
+    return workspace.state_backend().read()
 
 
 def _edit(cli: CliContext, lock_timeout: float, operation: str, change) -> None:  # type: ignore[no-untyped-def]
     workspace = cli.workspace(lock_timeout=lock_timeout)
-    backend = workspace.prepare().backend
+    backend = workspace.state_backend()
     with backend.lock(operation):
         backend.write(change(backend.read()))
 

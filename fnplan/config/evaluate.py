@@ -23,10 +23,12 @@ from fnplan.config.syntax import Attribute, Block, Body
 from fnplan.config.values import check_value
 from fnplan.errors import ConfigError, SourcePos
 from fnplan.expr import evaluate, references
+from fnplan.expr.values import NamedValues
 
 _STATIC: frozenset[str] = frozenset()
 _INPUT = frozenset({"input"})
 _RUNTIME = frozenset({"input", "step"})
+_TRIGGER = frozenset({"input", "event"})
 _BLOCK_KINDS = ("runtime", "function", "workflow", "event", "trigger")
 
 
@@ -50,7 +52,7 @@ class Evaluator:
         self.local_values: dict[str, Any] = {}
         self._evaluating: set[str] = set()
         self.scope: dict[str, Any] = {
-            "var": dict(variables),
+            "var": NamedValues("variable", variables),
             "local": _Locals(self),
             "path": {"module": str(files.directory), "root": str(root), "cwd": os.getcwd()},
             "provider": ProviderNamespace(providers),
@@ -89,6 +91,8 @@ class Evaluator:
         roots = _STATIC
         if spec.scope == "runtime":
             roots = _RUNTIME if steps is not None else _INPUT
+        elif spec.scope == "trigger":
+            roots = _TRIGGER
         elif spec.scope == "steps":
             roots = _INPUT
             scope = {**self.scope, "step": steps}

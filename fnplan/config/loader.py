@@ -23,7 +23,7 @@ from fnplan.config.blocks import (
 from fnplan.config.cycles import check_reference_cycles
 from fnplan.config.evaluate import Evaluator
 from fnplan.config.files import ModuleFiles, read_module
-from fnplan.config.model import Config
+from fnplan.config.model import Backend, Config, Variable
 from fnplan.config.modules import Context, ModuleCalls
 from fnplan.config.scope import finalize
 from fnplan.config.variables import Sources, resolve_variables
@@ -57,6 +57,28 @@ def load_config(
         return _load_module(read_module(root, cache_dir), context, sources, {}, None)
 
 
+def load_backend(
+    directory: Path,
+    *,
+    variables: Mapping[str, str] = {},
+    var_files: Sequence[Path] = (),
+    cache_dir: Path | None = None,
+) -> Backend:
+    """Only the root module's `fnplan { backend }`: state commands need the state's location,
+    and an error elsewhere in the configuration must not keep them from reading or fixing it."""
+    root = Path(directory).resolve()
+    context = Context(
+        path=(),
+        root=root,
+        cache_dir=cache_dir,
+        stack=((root, "the root module"),),
+        providers=frozenset(),
+    )
+    sources = Sources(os.environ, tuple(var_files), variables)
+    ev, _, _ = _evaluator(read_module(root, cache_dir), context, sources, {}, None)
+    return build_settings(ev)[1]
+
+
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Loading allocates many small objects and no cycles worth collecting; pausing the cyclic
@@ -84,17 +106,7 @@ def _load_module(
     caller: str | None,
 ) -> Config:
     check_reference_cycles(files)
-    variables = resolve_variables(files.variables, sources=sources, inputs=inputs, caller=caller)
-    calls = ModuleCalls(files, context, _load_child)
-    ev = Evaluator(
-        files,
-        {name: variable.value for name, variable in variables.items()},
-        prefix=context.prefix,
-        root=context.root,
-        providers=context.providers | frozenset(files.providers),
-        load_child=calls.view,
-    )
-    calls.evaluator = ev
+    ev, variables, calls = _evaluator(files, context, sources, inputs, caller)
     ev.validate_variables()
     version, backend = build_settings(ev)
     config = Config(
@@ -118,3 +130,25 @@ def _load_module(
         for name, attribute in files.locals.items()
     }
     return config
+
+
+def _evaluator(
+    files: ModuleFiles,
+    context: Context,
+    sources: Sources | None,
+    inputs: Mapping[str, tuple[Any, SourcePos]],
+    caller: str | None,
+) -> tuple[Evaluator, dict[str, Variable], ModuleCalls]:
+    """The module's evaluator over its resolved variables, loading child modules on demand."""
+    variables = resolve_variables(files.variables, sources=sources, inputs=inputs, caller=caller)
+    calls = ModuleCalls(files, context, _load_child)
+    ev = Evaluator(
+        files,
+        {name: variable.value for name, variable in variables.items()},
+        prefix=context.prefix,
+        root=context.root,
+        providers=context.providers | frozenset(files.providers),
+        load_child=calls.view,
+    )
+    calls.evaluator = ev
+    return ev, variables, calls

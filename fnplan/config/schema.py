@@ -18,8 +18,9 @@ Kind = Literal[
     "string_map", "map", "enum", "type",
 ]  # fmt: skip
 #: how an attribute is evaluated: statically, with run-time roots kept symbolic, with the
-#: workflow's step names as references, or "raw" by its own rules (variables.py)
-Scope = Literal["static", "runtime", "steps", "raw"]
+#: workflow's step names as references, with a trigger's `input` and `event` kept symbolic,
+#: or "raw" by its own rules (variables.py)
+Scope = Literal["static", "runtime", "steps", "trigger", "raw"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +199,7 @@ TOP_LEVEL: Mapping[str, BlockSchema] = {
             "event": Attr("ref", refs=("event",)),
             "on_completion": Attr("ref", refs=("workflow", "function")),
             "target": Attr("ref", required=True, refs=("workflow", "function")),
-            "input": Attr("any", scope="runtime"),
+            "input": Attr("any", scope="trigger"),
         },
         blocks={
             "source": BlockSchema(

@@ -9,6 +9,7 @@ from typing import Any
 
 from fnplan.config.model import Ref
 from fnplan.errors import ConfigError, SourcePos, did_you_mean
+from fnplan.expr.values import Traversable
 
 #: attributes of each block kind that are known only after apply
 AFTER_APPLY: Mapping[str, frozenset[str]] = {
@@ -34,6 +35,11 @@ class BlockRef:
         self.address = address
         self.pos = pos
         self.version = version
+
+    @property
+    def type_name(self) -> str:
+        """How messages name this value."""
+        return f"reference to {self.address}"
 
     def get_attr(self, name: str, pos: SourcePos) -> Any:
         """An after-apply attribute placeholder, or `versions` of a function."""
@@ -94,6 +100,11 @@ class Namespace:
         self.names = names
         self.prefix = prefix
         self.where = where
+
+    @property
+    def type_name(self) -> str:
+        """How messages name this value."""
+        return f"{self.kind} namespace"
 
     def get_attr(self, name: str, pos: SourcePos) -> Any:
         """The BlockRef of one declared block."""
@@ -198,6 +209,8 @@ def unknown_name(
 
 def finalize(value: Any, pos: SourcePos | None = None) -> Any:
     """Replace BlockRefs by Refs throughout a value; other traversables are errors at `pos`."""
+    if value is None or isinstance(value, str | int | float):
+        return value
     if isinstance(value, BlockRef):
         return value.to_ref()
     if isinstance(value, dict):
@@ -210,7 +223,7 @@ def finalize(value: Any, pos: SourcePos | None = None) -> Any:
             pos=value.owner.pos,
             hint=f"write {value.owner.address}.versions[N]",
         )
-    if isinstance(value, Namespace | ModuleNamespace | ProviderNamespace | ChildView):
+    if isinstance(value, Traversable):  # a namespace: `function`, `local`, `module.NAME`
         raise ConfigError(
             "a whole namespace (e.g. `function` or `module.NAME`) is not a value",
             pos=pos,

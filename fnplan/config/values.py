@@ -9,6 +9,7 @@ from fnplan.config.model import Ref
 from fnplan.config.schema import Attr, type_name
 from fnplan.config.scope import BlockRef
 from fnplan.errors import ConfigError, SourcePos
+from fnplan.expr.values import is_finite, parse_number_text
 
 
 def check_value(value: Any, attr: Attr, name: str, pos: SourcePos) -> Any:
@@ -71,12 +72,9 @@ def _number(value: Any) -> int | float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return value
+        return value if is_finite(value) else None
     if isinstance(value, str):
-        try:
-            return float(value) if any(c in value for c in ".eE") else int(value)
-        except ValueError:
-            return None
+        return parse_number_text(value)
     return None
 
 

@@ -19,6 +19,7 @@ from fnplan.config.schema import type_name
 from fnplan.config.syntax import Block
 from fnplan.errors import ConfigError, SourcePos, did_you_mean
 from fnplan.expr import ast, evaluate, parse_expression
+from fnplan.expr.values import parse_number_text
 from fnplan.inputs import record_file
 
 _PRIMITIVES = ("string", "number", "bool", "any")
@@ -126,12 +127,9 @@ def _primitive(value: Any, kind: str, what: str, pos: SourcePos | None) -> Any:
         if isinstance(value, int | float):
             return value
         if isinstance(value, str):
-            try:
-                number = float(value)
-            except ValueError:
-                pass
-            else:
-                return int(number) if number.is_integer() and "." not in value else number
+            number = parse_number_text(value)
+            if number is not None:
+                return float(number) if "." in value else number
     raise _mismatch(what, VarType(kind), value, pos)
 
 

@@ -20,10 +20,12 @@ from fnplan.config.schema import TOP_LEVEL, BlockSchema
 from fnplan.config.scope import Namespace
 from fnplan.config.syntax import Block
 from fnplan.errors import ConfigError
+from fnplan.expr.values import is_pending, type_name
 
 _WORKFLOW = TOP_LEVEL["workflow"]
 _STEP = _WORKFLOW.blocks["step"]
 _NODE_TYPES = ("function", "workflow", "sql", "shell", "http")
+_ONLY_FOR = {"connection": "sql", "params": "sql", "nesting": "workflow"}
 _SPECS: dict[str, Any] = {
     "shell": ShellSpec,
     "http": HttpSpec,
@@ -89,4 +91,28 @@ def _build_step(ev: Evaluator, name: str, block: Block, steps: Namespace) -> Ste
             pos=block.pos,
             allowed=_NODE_TYPES,
         )
+    _check_node_attributes(name, block, kinds[0], fields)
     return make(Step, block, name=name, **fields)
+
+
+def _check_node_attributes(name: str, block: Block, kind: str, fields: dict[str, Any]) -> None:
+    """Attributes of one node kind appear only on it, an sql step has its connection, and a
+    `when` known at plan time is a bool."""
+    attributes = block.body.attributes
+    for attribute, owner in _ONLY_FOR.items():
+        if attribute in fields and kind != owner:
+            raise ConfigError(
+                f'{attribute} is only for {owner} steps; step "{name}" is a {kind} step',
+                pos=attributes[attribute].expr.pos,
+            )
+    if kind == "sql" and "connection" not in fields:
+        raise ConfigError(
+            f'sql step "{name}" has no connection',
+            pos=block.pos,
+            hint='set connection = "<database URL>", e.g. "sqlite:///data.db"',
+        )
+    when = fields.get("when", True)
+    if not isinstance(when, bool) and not is_pending(when):
+        raise ConfigError(
+            f"when: expected bool, got {type_name(when)}", pos=attributes["when"].expr.pos
+        )

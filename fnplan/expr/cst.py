@@ -14,6 +14,7 @@ from fnplan.errors import ConfigError, SourcePos
 from fnplan.expr import ast
 from fnplan.expr.templates import TemplateToken, build_template
 from fnplan.expr.treesitter import SourceMap
+from fnplan.expr.values import is_finite
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -155,7 +156,11 @@ class Converter:
         return ast.Traversal(self._text(node), (), self.smap.pos(node))
 
     def _numeric_lit(self, node: Node) -> ast.Expr:
-        return ast.Literal(parse_number(self._text(node)), self.smap.pos(node))
+        text = self._text(node)
+        value = parse_number(text)
+        if not is_finite(value):
+            raise ConfigError(f"the number {text} is too large", pos=self.smap.pos(node))
+        return ast.Literal(value, self.smap.pos(node))
 
     def _bool_lit(self, node: Node) -> ast.Expr:
         return ast.Literal(self._text(node) == "true", self.smap.pos(node))

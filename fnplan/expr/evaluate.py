@@ -15,7 +15,14 @@ from fnplan.errors import ConfigError, SourcePos, did_you_mean
 from fnplan.expr import ast
 from fnplan.expr.functions import FUNCTIONS, CallContext
 from fnplan.expr.operators import binary, to_bool, to_template_string, unary
-from fnplan.expr.values import Residual, Traversable, is_pending, is_residual, type_name
+from fnplan.expr.values import (
+    NamedValues,
+    Residual,
+    Traversable,
+    is_pending,
+    is_residual,
+    type_name,
+)
 from fnplan.expr.values import value_to_expr as _lit
 
 RUNTIME_ROOTS = frozenset({"input", "step"})
@@ -332,8 +339,9 @@ def get_attr(value: Any, name: str, pos: SourcePos) -> Any:
     if isinstance(value, dict):
         if name in value:
             return value[name]
+        what = f"unknown {value.what}" if isinstance(value, NamedValues) else "no attribute"
         raise ConfigError(
-            f"no attribute '{name}'", pos=pos, allowed=value, hint=did_you_mean(name, value)
+            f"{what} '{name}'", pos=pos, allowed=value, hint=did_you_mean(name, value)
         )
     if isinstance(value, Traversable):
         return value.get_attr(name, pos)

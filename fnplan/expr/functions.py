@@ -15,7 +15,7 @@ from typing import Any
 
 from fnplan.errors import ConfigError, SourcePos
 from fnplan.expr.operators import to_bool, to_number, to_template_string
-from fnplan.expr.values import equal, normalize_number, type_name
+from fnplan.expr.values import equal, is_finite, normalize_number, type_name
 from fnplan.inputs import record_file
 
 _FORMAT_VERB = re.compile(r"%([-+# 0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])")
@@ -127,13 +127,30 @@ def _sha256(ctx: CallContext, text: Any) -> str:
 
 @_function("jsonencode(value)", 1)
 def _jsonencode(ctx: CallContext, value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, default=_not_encodable)
+
+
+def _not_encodable(value: Any) -> Any:
+    raise _ArgError(f"a {type_name(value)} cannot be encoded as JSON")
+
+
+def _finite_json_number(text: str) -> float:
+    number = float(text)
+    if not is_finite(number):
+        raise _ArgError(f"invalid JSON: the number {text} is too large")
+    return number
+
+
+def _json_constant(text: str) -> Any:
+    raise _ArgError(f"invalid JSON: {text} is not a JSON value")
 
 
 @_function("jsondecode(string)", 1)
 def _jsondecode(ctx: CallContext, text: Any) -> Any:
     try:
-        return json.loads(_str(text))
+        return json.loads(
+            _str(text), parse_float=_finite_json_number, parse_constant=_json_constant
+        )
     except json.JSONDecodeError as exc:
         raise _ArgError(f"invalid JSON: {exc.msg} at character {exc.pos}") from None
 

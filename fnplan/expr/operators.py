@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from fnplan.errors import ConfigError, SourcePos
-from fnplan.expr.values import equal, normalize_number, type_name
+from fnplan.expr.values import equal, is_finite, normalize_number, parse_number_text, type_name
 
 _ORDERING = frozenset({"<", "<=", ">", ">="})
 
@@ -17,10 +17,9 @@ def to_number(value: Any, pos: SourcePos, what: str) -> int | float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
     if isinstance(value, str):
-        try:
-            return normalize_number(float(value)) if not value.strip().isdigit() else int(value)
-        except ValueError:
-            pass
+        number = parse_number_text(value)
+        if number is not None:
+            return number
     raise ConfigError(f"{what} must be a number, not a {type_name(value)} ({value!r})", pos=pos)
 
 
@@ -74,7 +73,10 @@ def binary(op: str, left: Any, right: Any, pos: SourcePos) -> Any:
     y = to_number(right, pos, f"the right side of '{op}'")
     if op in _ORDERING:
         return {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
-    return normalize_number(_arithmetic(op, x, y, pos))
+    result = _arithmetic(op, x, y, pos)
+    if not is_finite(result):
+        raise ConfigError(f"the result of '{op}' is too large for a number", pos=pos)
+    return normalize_number(result)
 
 
 def _numeric(text: str) -> bool:

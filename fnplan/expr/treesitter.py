@@ -19,6 +19,7 @@ _TOKEN = re.compile(
     rb'"[^"\n]{0,30}"?|[A-Za-z_][\w-]*|\d[\w.]*|<<-?|\$\{|%\{|==|!=|<=|>=|&&|\|\||=>|\S'
 )
 
+_EXPONENT = re.compile(rb"(?<![\w.])(\d+)([eE][-+]?\d+)(?![\w.])")
 _BAD_ESCAPE = re.compile(rb'(?<!\\)(?:\\\\)*(\\[^nrt"\\uU])')
 _MISSING_NAMES = {
     "identifier": "an expression",
@@ -188,6 +189,7 @@ def _raise_error_node(node: Node, smap: SourceMap) -> None:
             pos=_point_of(smap, bad_escape.start(1)),
             allowed=["\\n", "\\r", "\\t", '\\"', "\\\\", "\\uNNNN", "\\UNNNNNNNN"],
         )
+    _check_exponent(source, line_start, node.end_byte, smap)
     if node.child_count <= 1 or node.end_byte < len(source.rstrip()):
         found, at = _found(source, node.start_byte)
         raise ConfigError(f"syntax error: unexpected {found}", pos=_point_of(smap, at))
@@ -201,3 +203,18 @@ def _raise_error_node(node: Node, smap: SourceMap) -> None:
         offset = child.end_byte
     found, at = _found(source, offset)
     raise ConfigError(f"syntax error: unexpected {found}", pos=_point_of(smap, at))
+
+
+def _check_exponent(source: bytes, line_start: int, end: int, smap: SourceMap) -> None:
+    """The parser reads numbers with an exponent only after a fraction (`1.0e3`, not `1e3`):
+    name that as the cause when such a number sits on the error's line or the one before."""
+    start = source.rfind(b"\n", 0, max(line_start - 1, 0)) + 1
+    line_end = source.find(b"\n", end)
+    number = _EXPONENT.search(source, start, len(source) if line_end < 0 else line_end)
+    if number is not None:
+        whole, exponent = (part.decode() for part in number.groups())
+        raise ConfigError(
+            f"syntax error: cannot read the number {whole}{exponent}",
+            pos=_point_of(smap, number.start()),
+            hint=f"write it with a fraction: {whole}.0{exponent}",
+        )

@@ -3,6 +3,8 @@ names for messages, HCL equality and conversion of values back into expressions.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
 
 from fnplan.errors import ConfigError, SourcePos
@@ -21,6 +23,17 @@ class Traversable(Protocol):
     def get_index(self, key: Any, pos: SourcePos) -> Any:
         """The value of `[key]`; raise ConfigError (at pos) when there is none."""
         ...
+
+
+class NamedValues(dict[str, Any]):
+    """A scope object of declared names (`var`): reading a missing one is an "unknown `what`"
+    error instead of "no attribute"."""
+
+    __slots__ = ("what",)
+
+    def __init__(self, what: str, values: Mapping[str, Any]) -> None:
+        super().__init__(values)
+        self.what = what
 
 
 class Residual(dict[str, str]):
@@ -88,6 +101,20 @@ def normalize_number(value: int | float) -> int | float:
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value)
     return value
+
+
+def is_finite(value: int | float) -> bool:
+    """Whether a number is an HCL number: NaN and the infinities are not."""
+    return isinstance(value, int) or math.isfinite(value)
+
+
+def parse_number_text(text: str) -> int | float | None:
+    """The finite number a numeric string holds ("42", "1.5e3"), else None ("nan", "x")."""
+    try:
+        value = int(text) if text.strip().isdigit() else float(text)
+    except ValueError:
+        return None
+    return normalize_number(value) if is_finite(value) else None
 
 
 def equal(left: Any, right: Any) -> bool:

@@ -58,7 +58,8 @@ def make_plan(
         ]
     _mark_create_before_destroy(changes, desired, state)
     changes = _deletes_first(changes)
-    outputs = _output_changes(desired, state, changes, destroy)
+    # a targeted destroy removes only its targets: outputs stay, re-read where they refer to them
+    outputs = _output_changes(desired, state, changes, destroy and not targets)
     return Plan(
         lineage=state.lineage,
         serial=state.serial,

@@ -1,5 +1,5 @@
 """Why a resource changes, in words a reviewer understands ("code changed", "uses
-function.resize at its new version", "isolation shared→dedicated")."""
+function.resize at version 3333cccc4444 (was 1111aaaa2222)", "isolation shared→dedicated")."""
 
 from __future__ import annotations
 
@@ -80,10 +80,11 @@ def _document_reasons(before: Mapping[str, Any], after: Mapping[str, Any]) -> li
     old_steps = {step.get("name"): step for step in before.get("steps") or []}
     new_steps = {step.get("name"): step for step in after.get("steps") or []}
     reasons = [
-        f"uses {call['address']} at its new version"
+        f"uses {call['address']} at version {short_version(call['version'])}"
+        f" (was {short_version(old_version)})"
         for name, step in new_steps.items()
         if name in old_steps
-        for call in _calls(step, old_steps[name])
+        for call, old_version in _calls(step, old_steps[name])
     ]
     added = sorted(str(name) for name in new_steps.keys() - old_steps.keys())
     removed = sorted(str(name) for name in old_steps.keys() - new_steps.keys())
@@ -109,8 +110,9 @@ def _document_reasons(before: Mapping[str, Any], after: Mapping[str, Any]) -> li
     return reasons
 
 
-def _calls(step: Mapping[str, Any], old: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The function/workflow a step calls when it is the same target at a different version."""
+def _calls(step: Mapping[str, Any], old: Mapping[str, Any]) -> list[tuple[dict[str, Any], Any]]:
+    """The function/workflow a step calls when it is the same target at a different version,
+    with the version it called before (a new one, or an older one a pin moves back to)."""
     found = []
     for kind in ("function", "workflow"):
         call, old_call = step.get(kind), old.get(kind)
@@ -120,7 +122,7 @@ def _calls(step: Mapping[str, Any], old: Mapping[str, Any]) -> list[dict[str, An
             and call.get("address") == old_call.get("address")
             and call.get("version") != old_call.get("version")
         ):
-            found.append(call)
+            found.append((call, old_call.get("version")))
     return found
 
 

@@ -179,6 +179,8 @@ def _outputs_section(outputs: list[OutputChange]) -> Text:
             text.append(f"{output.name}\n")
             continue
         text.append(f"{output.name} = ")
+        if output.action == "update" and not output.sensitive:
+            text.append(f"{_format_value(output.before)} → ".replace("\n", " "))
         if output.sensitive:
             text.append("(sensitive value)\n", style="dim")
         elif output.known_after_apply:

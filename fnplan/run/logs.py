@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fnplan.errors import FnplanError
 from fnplan.run.records import ErrorInfo, LogRecord, NodeType, RecordEvent, utc_now
 
 #: Inputs and outputs whose JSON is longer than this are truncated in records.
@@ -73,7 +74,14 @@ class ExecutionLog:
         self.capture_dir.mkdir(parents=True, exist_ok=True)
         self._on_event = on_event
         self._lock = threading.Lock()
-        self._file = self.path.open("a", encoding="utf-8")
+        try:
+            self._file = self.path.open("x", encoding="utf-8")
+        except FileExistsError:
+            raise FnplanError(
+                f"execution {identity.execution_id!r} of {identity.workflow_address} is "
+                f"already recorded in {self.path}",
+                hint="give a new --execution-id, or leave it out for a generated one",
+            ) from None
 
     def capture_paths(self, step: str, attempt: int) -> tuple[Path, Path]:
         """Where an attempt's stdout and stderr are captured."""

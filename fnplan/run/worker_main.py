@@ -83,7 +83,7 @@ class Worker:
             if self.handler is None:
                 self.handler = _import_handler(self.handler_spec)
             output = self.handler(request["event"], LambdaContext(request))
-            return '{"ok": true, "output": ' + json.dumps(output) + "}"
+            return '{"ok": true, "output": ' + json.dumps(output, allow_nan=False) + "}"
         except Exception as error:
             text = traceback.format_exc()
             sys.stderr.write(text)

@@ -97,7 +97,7 @@ def test_workflow_reasons_name_new_function_version_isolation_and_steps() -> Non
     assert change.action == "update"
     assert change.reasons == [
         "isolation shared→dedicated",
-        "uses function.resize at its new version",
+        "uses function.resize at version v2 (was v1)",
         "steps changed: added notify",
     ]
     assert "document.steps[0].function.version" in {c.path for c in change.changes}
@@ -216,3 +216,14 @@ def test_a_new_version_says_which_older_versions_are_kept_and_why() -> None:
         "keeps the newest 3 versions and 1234567890ab "
         "(pinned by a workflow's versions[N], never deleted)"
     )
+
+
+def test_workflow_pinned_back_to_an_older_version_names_both_versions() -> None:
+    from fnplan.plan.reasons import update_reasons
+
+    def document(version: str) -> dict[str, object]:
+        step = {"name": "resize", "function": {"address": "function.resize", "version": version}}
+        return {"document": {"steps": [step]}}
+
+    reasons = update_reasons("workflow", document("b" * 64), document("a" * 64), ["document"])
+    assert reasons == [f"uses function.resize at version {'a' * 12} (was {'b' * 12})"]

@@ -98,3 +98,14 @@ def test_plan_json_validates_against_the_model_schema() -> None:
     document = json.loads(plan_json(plan))
     jsonschema.validate(document, Plan.model_json_schema())
     assert Plan.model_validate(document) == plan
+
+
+def test_updated_outputs_show_their_recorded_value_before_the_new_one() -> None:
+    state = state_of(RUNTIME)
+    state.outputs["env"] = OutputValue(value="dev")
+    state.outputs["endpoint"] = OutputValue(value="local://workflow/workflow.thumbnail")
+    changed = res("runtime.python", language="python3.13", memory=256)
+    outputs = {"env": "prod", "endpoint": {"$ref": "runtime.python", "attr": "id"}}
+    text = _render(make_plan(desired(changed, outputs=outputs), state))
+    assert '~ env = "dev" → "prod"' in text
+    assert '~ endpoint = "local://workflow/workflow.thumbnail" → (known after apply)' in text

@@ -141,3 +141,18 @@ def test_logs_of_unknown_runs_are_clean_errors(project: Project) -> None:
         "logs", "workflow.thumbnail", "--execution", "nope", cwd=project.root, check=None
     )
     assert_clean_error(execution, "no execution 'nope' of workflow.thumbnail")
+
+
+def test_logs_of_an_unknown_step_is_a_clean_error(project: Project) -> None:
+    run_fnplan("run", "workflow.thumbnail", "--input", project.input, cwd=project.root)
+    result = run_fnplan(
+        "logs", "workflow.thumbnail", "--step", "rezise", cwd=project.root, check=None
+    )
+    assert_clean_error(result, "no step 'rezise' in execution", "did you mean 'resize'?")
+    assert "allowed: fetch, report_failure, resize" in result.stderr
+
+
+def test_runs_limit_below_one_is_a_clean_error(project: Project) -> None:
+    result = run_fnplan("runs", "workflow.thumbnail", "--limit", "0", cwd=project.root, check=None)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "0 is not in the range x>=1" in result.stderr

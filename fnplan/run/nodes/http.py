@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -51,6 +52,15 @@ def run(request: Any, ctx: AttemptContext) -> Any:
         ) from None
     except urllib.error.URLError as error:
         raise StepFailure("ConnectionError", f"{request['url']}: {error.reason}") from None
+    except (
+        http.client.InvalidURL,
+        ValueError,
+    ) as error:  # a space in the URL, a newline in a header
+        raise StepFailure("HTTPError", f"{request['url']}: {error}") from None
+    except (OSError, http.client.HTTPException) as error:  # connection reset, truncated body
+        raise StepFailure(
+            "ConnectionError", f"{request['url']}: {type(error).__name__}: {error}"
+        ) from None
 
 
 def _encode(body: Any, headers: dict[str, str]) -> tuple[bytes | None, dict[str, str]]:
@@ -64,7 +74,10 @@ def _encode(body: Any, headers: dict[str, str]) -> tuple[bytes | None, dict[str,
 
 
 def _output(status: int, headers: Message, raw: bytes) -> dict[str, Any]:
-    text = raw.decode(headers.get_content_charset() or "utf-8", errors="replace")
+    try:
+        text = raw.decode(headers.get_content_charset() or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        text = raw.decode("utf-8", errors="replace")
     body: Any = text
     if "json" in headers.get_content_type() and text.strip():
         try:

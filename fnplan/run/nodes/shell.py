@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import tempfile
 from typing import Any
@@ -34,28 +36,38 @@ def run(request: Any, ctx: AttemptContext) -> Any:
         ctx.stdout_path.open("wb") as stdout,
         ctx.stderr_path.open("wb") as stderr,
     ):
+        process = subprocess.Popen(
+            ["/bin/sh", "-c", request["script"]],
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=stderr,
+            cwd=scratch,
+            env=env,
+            start_new_session=True,  # its own process group, so a timeout kills its children
+        )
         try:
-            completed = subprocess.run(
-                ["/bin/sh", "-c", request["script"]],
-                stdin=subprocess.DEVNULL,
-                stdout=stdout,
-                stderr=stderr,
-                cwd=scratch,
-                env=env,
-                timeout=timeout,
-                check=False,
-            )
+            returncode = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            _kill_group(process)
             raise StepFailure("Timeout", f"script did not finish within {timeout:g} s") from None
+        except BaseException:  # Ctrl-C: leave nothing running
+            _kill_group(process)
+            raise
     output = ctx.stdout_path.read_text(errors="replace")
-    if completed.returncode != 0:
+    if returncode != 0:
         detail = ctx.stderr_path.read_text(errors="replace").strip().splitlines()[-5:]
         raise StepFailure(
             "ShellError",
-            f"script exited with code {completed.returncode}"
-            + "".join(f"\n{line}" for line in detail),
+            f"script exited with code {returncode}" + "".join(f"\n{line}" for line in detail),
         )
     return {"stdout": output, "exit_code": 0}
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill the script and everything it started, and reap the script."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def _env_value(value: Any) -> str:
