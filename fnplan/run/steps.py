@@ -54,6 +54,8 @@ def run_step(step: Step, scope: Mapping[str, Any], run: RunContext) -> StepOutco
         request, logged = node_runner(step.type).prepare(step, lambda value: resolve(value, scope))
     except StepFailure as failure:
         return _final_failure(step, run, failure.info, attempt=None, duration_ms=None)
+    except Exception as exc:  # a bug in a node must fail its step, never the whole run's log
+        return _final_failure(step, run, _internal(exc), attempt=None, duration_ms=None)
     decision = run.hooks.before_step(step, logged) if run.hooks else "continue"
     if decision == "skip":
         run.log.write("skipped", step=step.name, node_type=step.type, message="skipped by the user")
@@ -65,6 +67,18 @@ def run_step(step: Step, scope: Mapping[str, Any], run: RunContext) -> StepOutco
         run.log.write("failed", step=step.name, node_type=step.type, error=error)
         return StepOutcome(step.name, "failed", error=error)
     return _attempts(step, request, logged, run)
+
+
+def _internal(exc: Exception) -> ErrorInfo:
+    """An unexpected exception inside fnplan's own node code, as a step error ("InternalError")
+    with the traceback kept in the log for a bug report."""
+    import traceback
+
+    return ErrorInfo(
+        type="InternalError",
+        message=f"{type(exc).__name__}: {exc} (a bug in fnplan; the traceback is in the log)",
+        traceback=traceback.format_exc(),
+    )
 
 
 def _when(step: Step, scope: Mapping[str, Any]) -> bool:
@@ -96,6 +110,8 @@ def _attempts(step: Step, request: Any, logged: Any, run: RunContext) -> StepOut
             output = runner.run(request, ctx)
         except StepFailure as failure:
             error = failure.info
+        except Exception as exc:  # a bug in a node fails this attempt, not the whole run
+            error = _internal(exc)
         else:
             span.end("succeeded")
             run.log.write(

@@ -213,3 +213,31 @@ def test_http_error_status_and_refused_connections(deploy: Deployment, server: s
     assert caught.error is not None and caught.error.message.endswith("returned 500: boom")
     assert result.error is not None and result.error.type == "ConnectionError"
     assert result.failed_step == "refused"
+
+
+def test_a_bug_inside_a_node_fails_its_step_and_the_log_still_ends(
+    deploy: Deployment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection: a node runner raising an unexpected exception (a bug in fnplan) fails
+    only that step, as InternalError with the traceback, and the run's log is complete."""
+    import fnplan.run.nodes.shell as shell_node
+
+    def broken(request: object, ctx: object) -> object:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(shell_node, "run", broken)
+    doc = document(
+        "buggy",
+        [
+            {"name": "sh", "type": "shell", "shell": {"script": "true"}},
+            {"name": "after", "type": "shell", "shell": {"script": "true"}, "depends_on": ["sh"]},
+        ],
+    )
+    result = deploy.run(doc)
+    assert result.status == "failed" and result.failed_step == "sh"
+    assert result.error is not None and result.error.type == "InternalError"
+    assert "ZeroDivisionError" in result.error.message
+    logged = records(result)
+    assert logged[-1].event == "run_failed"
+    failed = next(r for r in logged if r.step == "sh" and r.event == "failed")
+    assert failed.error is not None and "Traceback" in (failed.error.traceback or "")
