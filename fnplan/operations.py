@@ -82,8 +82,7 @@ def make_plan(
     state = session.backend.read()
     desired = session.desired(state)
     _check_targets(options, desired, state)
-    configs = desired.provider_configs()
-    providers = session.workspace.providers(configs, desired.providers_used(), state)
+    providers = session.workspace.providers(desired.providers, desired.providers_used(), state)
     drift: dict[str, list[AttrChange]] = {}
     if options.refresh and state.resources:
         state, drift = refresh(
@@ -98,7 +97,7 @@ def make_plan(
         targets=options.targets,
         replace=options.replace,
     )
-    plan.providers = configs
+    plan.providers = desired.providers
     return Planned(plan=plan, state=state, providers=providers, drift=drift)
 
 

@@ -17,7 +17,7 @@ from fnplan.errors import ConfigError, SourcePos
 from fnplan.inputs import Inputs, recording
 
 if TYPE_CHECKING:
-    from fnplan.compile.model import Desired
+    from fnplan.compile.model import BackendSpec, Desired
     from fnplan.config.model import Backend, Config
     from fnplan.desired_cache import CachedDesired, DesiredCache
     from fnplan.provider import Provider
@@ -119,7 +119,7 @@ class Workspace:
         self._desired_cache().store(desired, prepared.inputs)
         return desired
 
-    def backend(self, backend: Backend) -> LocalBackend:
+    def backend(self, backend: Backend | BackendSpec) -> LocalBackend:
         """The state backend that the `fnplan { backend }` block selects."""
         from fnplan.state.local import LocalBackend
 

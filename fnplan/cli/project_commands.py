@@ -30,7 +30,7 @@ def init(cli: CliContext, variables: Sequence[str], var_files: Sequence[Path]) -
     workspace.data_dir.mkdir(parents=True, exist_ok=True)
     state = workspace.backend(config.backend).read()
     desired = workspace.compile(config, state)
-    providers = workspace.providers(desired.provider_configs(), desired.providers_used(), state)
+    providers = workspace.providers(desired.providers, desired.providers_used(), state)
     cli.console.print(f"Initialized {workspace.directory}")
     for address in sorted(providers):
         cli.console.print(f"  provider {address}: ready")

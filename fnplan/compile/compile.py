@@ -18,7 +18,7 @@ from fnplan.compile.functions import (
 )
 from fnplan.compile.index import Index, build_index
 from fnplan.compile.isolation import Usage, resolve_functions
-from fnplan.compile.model import Desired, OutputSpec
+from fnplan.compile.model import BackendSpec, Desired, OutputSpec
 from fnplan.compile.nesting import Nesting
 from fnplan.compile.providers import agreed, default_provider, function_provider, workflow_provider
 from fnplan.compile.schemas import SchemaFiles
@@ -201,8 +201,10 @@ def _desired(config: Config, resources: dict[str, Resource]) -> Desired:
     return Desired(
         resources=ordered,
         outputs=outputs,
-        providers=dict(config.providers),
-        backend=config.backend,
+        providers={address: dict(block.config) for address, block in config.providers.items()},
+        backend=BackendSpec(
+            type=config.backend.type, config=config.backend.config, pos=config.backend.pos
+        ),
         config_hash=config_hash,
     )
 

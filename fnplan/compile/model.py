@@ -7,7 +7,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fnplan.config.model import Backend, ProviderConfig
 from fnplan.resources import Resource
 
 
@@ -23,6 +22,19 @@ class OutputSpec(BaseModel):
     description: str | None = None
 
 
+class BackendSpec(BaseModel):
+    """Where the state lives (the `fnplan { backend "TYPE" {} }` block, evaluated).
+
+    Kept here rather than reusing the config model's block so that a warm plan, which loads
+    a cached Desired, never imports the configuration models."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    type: str = "local"
+    config: dict[str, Any] = Field(default_factory=dict)
+    pos: str | None = None
+
+
 class Desired(BaseModel):
     """What the configuration asks for: the compiled resources and outputs the planner diffs."""
 
@@ -30,14 +42,11 @@ class Desired(BaseModel):
 
     resources: dict[str, Resource] = Field(default_factory=dict)
     outputs: dict[str, OutputSpec] = Field(default_factory=dict)
-    providers: dict[str, ProviderConfig] = Field(default_factory=dict)  # by address
-    backend: Backend = Field(default_factory=Backend)
+    #: the evaluated attributes of each `provider` block, by address ("aws", "aws.west")
+    providers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    backend: BackendSpec = Field(default_factory=BackendSpec)
     #: hash of every input (files, sources, variables) the configuration was compiled from
     config_hash: str = ""
-
-    def provider_configs(self) -> dict[str, dict[str, Any]]:
-        """The evaluated attributes of each `provider` block, by address."""
-        return {address: dict(block.config) for address, block in self.providers.items()}
 
     def providers_used(self) -> set[str]:
         """The provider addresses the desired resources are deployed with."""
