@@ -100,6 +100,13 @@ class WorkflowRunner(Protocol):
     def run_workflow(self, address: str, input: Any, *, options: RunOptions) -> RunResult: ...
 
 
+def keyed_by_address(provider_address: str) -> bool:
+    """Whether a provider stores what it deploys under fnplan's address (the local provider
+    does): such objects cannot follow `fnplan state mv`, they would be left behind."""
+    cls = provider_class(provider_address.partition(".")[0])
+    return bool(getattr(cls, "keyed_by_address", False))
+
+
 def is_threaded(provider: Provider) -> bool:
     """Whether to call `provider` from several threads at once (see Provider.threaded)."""
     return bool(getattr(provider, "threaded", True))

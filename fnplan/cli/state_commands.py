@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from fnplan.cli.context import CliContext, lock_options, pass_cli
+
+if TYPE_CHECKING:
+    from fnplan.state.model import State
 
 
 @click.group()
@@ -77,14 +81,38 @@ def state_rm(cli: CliContext, addresses: Sequence[str], lock_timeout: float) -> 
 def state_mv(cli: CliContext, source: str, destination: str, lock_timeout: float) -> None:
     """Rename a recorded resource (and the copies it owns) without redeploying.
 
+    Refused for objects a provider stores under their address (all of the local provider's):
+    rename the block in the configuration and apply instead.
+
     \b
     Example:
       fnplan state mv function.resize function.resize_image
     """
     from fnplan.state.ops import move
 
-    _edit(cli, lock_timeout, "state mv", lambda s: move(s, source, destination))
+    def checked_move(current: State) -> State:
+        _refuse_address_keyed(current, source, destination)
+        return move(current, source, destination)
+
+    _edit(cli, lock_timeout, "state mv", checked_move)
     click.echo(f"Moved {source} to {destination}.")
+
+
+def _refuse_address_keyed(current: State, source: str, destination: str) -> None:
+    """A provider that stores objects under their address cannot follow a moved record: the
+    record would point at nothing and the old object would be left behind, unmanaged."""
+    from fnplan.errors import StateError
+    from fnplan.provider import keyed_by_address
+    from fnplan.state.ops import records_under
+
+    for record in records_under(current, source):
+        if keyed_by_address(record.provider):
+            raise StateError(
+                f"cannot move {record.address}: the {record.provider} provider stores it "
+                "under its address, so the moved record would point at nothing",
+                hint=f"rename the block in the configuration and apply: fnplan creates "
+                f"{destination} and removes {source}",
+            )
 
 
 @state.command("pull")

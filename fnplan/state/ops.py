@@ -48,6 +48,11 @@ def remove(state: State, addresses: Iterable[str]) -> State:
     return state.model_copy(update={"resources": kept})
 
 
+def records_under(state: State, address: str) -> list[ResourceState]:
+    """The record at `address` and its children (e.g. a dedicated workflow's copies)."""
+    return [r for a, r in sorted(state.resources.items()) if _covers(address, a)]
+
+
 def move(state: State, src: str, dst: str) -> State:
     """`state` with `src` (and its children) renamed to `dst`, dependencies and groups following."""
     _require_covered(state, [src])

@@ -47,6 +47,8 @@ class LocalProvider(LocalRunner):
     }
     #: every call is local file work under the GIL: threads would only contend for it
     threaded: ClassVar[bool] = False
+    #: objects live in directories named after their address: `state mv` cannot move them
+    keyed_by_address: ClassVar[bool] = True
 
     def __init__(self, context: ProviderContext) -> None:
         self.context = context

@@ -38,17 +38,27 @@ def test_show_output_and_state_views(fnplan: Runner, applied: Path) -> None:
     assert_clean_error(fnplan("output", "nope", cwd=applied, check=None), "nope")
 
 
-def test_state_mv_and_rm(fnplan: Runner, applied: Path) -> None:
-    fnplan("state", "mv", "trigger.nightly", "trigger.renamed", cwd=applied)
-    assert "trigger.renamed" in fnplan("state", "list", cwd=applied).stdout.split()
-    fnplan("state", "rm", "trigger.renamed", cwd=applied)
-    listed = fnplan("state", "list", cwd=applied).stdout.split()
-    assert "trigger.renamed" not in listed and "trigger.nightly" not in listed
+def test_state_rm_forgets_and_the_next_plan_creates_again(fnplan: Runner, applied: Path) -> None:
+    fnplan("state", "rm", "trigger.nightly", cwd=applied)
+    assert "trigger.nightly" not in fnplan("state", "list", cwd=applied).stdout.split()
     plan = json.loads(fnplan("plan", "--json", cwd=applied).stdout)
     actions = {c["address"]: c["action"] for c in plan["changes"] if c["action"] != "noop"}
     assert actions == {"trigger.nightly": "create"}
-    assert_clean_error(fnplan("state", "show", "function.resiz", cwd=applied, check=None),
-                       "function.resiz", "did you mean")
+    assert_clean_error(
+        fnplan("state", "show", "function.resiz", cwd=applied, check=None),
+        "function.resiz",
+        "did you mean",
+    )
+
+
+def test_state_mv_refuses_what_the_local_provider_keys_by_address(
+    fnplan: Runner, applied: Path
+) -> None:
+    """A moved record would point at nothing and orphan the deployed copy: refused, state kept."""
+    before = (applied / ".fnplan" / "state.json").read_bytes()
+    result = fnplan("state", "mv", "trigger.nightly", "trigger.renamed", cwd=applied, check=None)
+    assert_clean_error(result, "cannot move trigger.nightly", "rename the block")
+    assert (applied / ".fnplan" / "state.json").read_bytes() == before
 
 
 def test_graph_formats(fnplan: Runner, quickstart: Path) -> None:
@@ -69,7 +79,10 @@ def test_init_validate_and_version(fnplan: Runner, quickstart: Path) -> None:
 def test_version_flag_imports_no_cloud_sdk_or_engine(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "fnplan", "--version"],
-        capture_output=True, text=True, cwd=tmp_path, check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
     )
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
     for heavy in ("boto3", "kubernetes", "pydantic", "rich", "networkx", "deepdiff"):
@@ -77,9 +90,7 @@ def test_version_flag_imports_no_cloud_sdk_or_engine(tmp_path: Path) -> None:
 
 
 def test_targeted_plan_and_replace(fnplan: Runner, applied: Path) -> None:
-    plan = json.loads(
-        fnplan("plan", "--json", "--replace", "function.fetch", cwd=applied).stdout
-    )
+    plan = json.loads(fnplan("plan", "--json", "--replace", "function.fetch", cwd=applied).stdout)
     actions = {c["address"]: c["action"] for c in plan["changes"] if c["action"] != "noop"}
     assert actions["function.fetch"] == "replace"
     destroy = json.loads(
@@ -87,17 +98,26 @@ def test_targeted_plan_and_replace(fnplan: Runner, applied: Path) -> None:
     )
     actions = {c["address"]: c["action"] for c in destroy["changes"] if c["action"] != "noop"}
     assert actions == {"trigger.nightly": "delete"}
-    assert_clean_error(fnplan("plan", "--target", "function.nope", cwd=applied, check=None),
-                       "function.nope")
+    assert_clean_error(
+        fnplan("plan", "--target", "function.nope", cwd=applied, check=None), "function.nope"
+    )
 
 
 def test_force_unlock_removes_a_stale_lock(fnplan: Runner, applied: Path) -> None:
     lock = applied / ".fnplan" / "state.json.lock"
-    lock.write_text(json.dumps({
-        "id": "0f0f0f0f-0000-4000-8000-000000000000", "operation": "apply", "who": "ci@elsewhere",
-        "pid": 1, "host": "elsewhere", "created": "2026-01-01T00:00:00+00:00",
-        "expires": "2026-01-01T00:00:30+00:00",
-    }))
+    lock.write_text(
+        json.dumps(
+            {
+                "id": "0f0f0f0f-0000-4000-8000-000000000000",
+                "operation": "apply",
+                "who": "ci@elsewhere",
+                "pid": 1,
+                "host": "elsewhere",
+                "created": "2026-01-01T00:00:00+00:00",
+                "expires": "2026-01-01T00:00:30+00:00",
+            }
+        )
+    )
     assert_clean_error(fnplan("plan", cwd=applied, check=None), "ci@elsewhere", "force-unlock")
     fnplan("force-unlock", "0f0f0f0f-0000-4000-8000-000000000000", cwd=applied)
     fnplan("plan", "--detailed-exitcode", cwd=applied, check=0)
