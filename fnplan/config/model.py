@@ -10,9 +10,9 @@ later stages report errors at the exact spot.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Node(BaseModel):
@@ -82,16 +82,22 @@ class Runtime(_Node):
     base: Ref | None = None
     language: str = "python3.12"
     image: str | None = None
-    memory: int = 128
-    timeout: float = 30
+    memory: Annotated[int, Field(ge=1)] = 128
+    timeout: Annotated[float, Field(gt=0)] = 30
     env: dict[str, str] = Field(default_factory=dict)
     packages: list[str] = Field(default_factory=list)
 
 
 class Scaling(_Node):
-    min: int = 0
-    max: int = 10
-    concurrency: int = 10
+    min: Annotated[int, Field(ge=0)] = 0
+    max: Annotated[int, Field(ge=1)] = 10
+    concurrency: Annotated[int, Field(ge=1)] = 10
+
+    @model_validator(mode="after")
+    def _min_within_max(self) -> Scaling:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) must not exceed max ({self.max})")
+        return self
 
 
 class Rollout(_Node):
@@ -108,19 +114,19 @@ class Function(_Node):
     description: str | None = None
     input_schema: str | None = None  # absolute path of a JSON Schema file
     output_schema: str | None = None
-    memory: int | None = None  # overrides the runtime's
-    timeout: float | None = None
+    memory: Annotated[int | None, Field(ge=1)] = None  # overrides the runtime's
+    timeout: Annotated[float | None, Field(gt=0)] = None
     env: dict[str, str] = Field(default_factory=dict)
     scaling: Scaling = Field(default_factory=Scaling)
     rollout: Rollout = Field(default_factory=Rollout)
-    keep_versions: int = 3
+    keep_versions: Annotated[int, Field(ge=1)] = 3
 
 
 class RetryPolicy(_Node):
-    max_attempts: int = 1
+    max_attempts: Annotated[int, Field(ge=1)] = 1
     backoff: Literal["fixed", "linear", "exponential"] = "fixed"
-    interval: float = 1.0
-    max_interval: float = 60.0
+    interval: Annotated[float, Field(ge=0)] = 1.0
+    max_interval: Annotated[float, Field(ge=0)] = 60.0
     errors: list[str] = Field(default_factory=lambda: ["any"])
 
 
@@ -130,9 +136,9 @@ class CatchRule(_Node):
 
 
 class StepResources(_Node):
-    memory: int | None = None
-    cpu: float | None = None
-    timeout: float | None = None
+    memory: Annotated[int | None, Field(ge=1)] = None
+    cpu: Annotated[float | None, Field(gt=0)] = None
+    timeout: Annotated[float | None, Field(gt=0)] = None
 
 
 class ShellSpec(_Node):

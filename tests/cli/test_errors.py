@@ -193,3 +193,29 @@ def test_plan_saved_before_the_first_apply_applies(fnplan: Runner, tmp_path: Pat
     fnplan("plan", "--out", "first.plan", cwd=project)
     fnplan("apply", "first.plan", cwd=project)
     fnplan("plan", "--detailed-exitcode", cwd=project, check=0)
+
+
+OUT_OF_RANGE = {
+    "negative memory": (
+        'function "other" {\n  runtime = runtime.python\n  source  = "./functions/hello"\n'
+        "  memory  = -5\n}\n",
+        ["main.hcl:12:", "memory", "greater than or equal to 1"],
+    ),
+    "zero attempts": (
+        'workflow "w" {\n  step "a" {\n    function = function.hello\n'
+        "    retry {\n      max_attempts = 0\n    }\n  }\n}\n",
+        ["main.hcl:", "max_attempts", "greater than or equal to 1"],
+    ),
+    "scaling min over max": (
+        'function "other" {\n  runtime = runtime.python\n  source  = "./functions/hello"\n'
+        "  scaling {\n    min = 5\n    max = 2\n  }\n}\n",
+        ["main.hcl:", "min (5) must not exceed max (2)"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OUT_OF_RANGE))
+def test_values_out_of_range(fnplan: Runner, tmp_path: Path, case: str) -> None:
+    extra, fragments = OUT_OF_RANGE[case]
+    project = _project(tmp_path, extra)
+    assert_clean_error(fnplan("validate", cwd=project, check=None), *fragments)
