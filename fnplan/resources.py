@@ -7,6 +7,7 @@ serialise cheaply at 10,000 resources.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,3 +36,13 @@ class Resource(BaseModel):
     depends_on: list[str] = Field(default_factory=list)
     group: str = ""
     pos: str | None = None
+
+
+#: Paths `fnplan serve` answers itself; an http trigger cannot take them.
+SERVE_PATHS = frozenset({"/events", "/metrics", "/healthz"})
+
+
+def http_route(trigger_name: str, source_config: Mapping[str, Any]) -> tuple[str, str]:
+    """(METHOD, path) an http trigger is served at: `path` defaults to /NAME, `method` to POST."""
+    path = "/" + str(source_config.get("path") or trigger_name).lstrip("/")
+    return str(source_config.get("method") or "POST").upper(), path

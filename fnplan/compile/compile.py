@@ -23,7 +23,7 @@ from fnplan.compile.nesting import Nesting
 from fnplan.compile.providers import agreed, default_provider, function_provider, workflow_provider
 from fnplan.compile.schemas import SchemaFiles
 from fnplan.compile.sources import SourceHasher
-from fnplan.compile.triggers import event_resource, trigger_resource
+from fnplan.compile.triggers import check_http_routes, event_resource, trigger_resource
 from fnplan.compile.validate import validate
 from fnplan.compile.workflows import build_document, workflow_resource
 from fnplan.config.model import Config
@@ -71,6 +71,7 @@ def compile_config(
             trigger.config, trigger.block.target, ("workflow", "function"), address
         )
         resources[address] = trigger_resource(trigger, index, resources[target].provider)
+    check_http_routes(index.triggers.values(), resources)
     return _desired(config, resources)
 
 

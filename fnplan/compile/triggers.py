@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from fnplan.compile.canonical import plain
 from fnplan.compile.index import Entry, Index, to_pos
 from fnplan.compile.schemas import SchemaFiles
 from fnplan.config.model import Event, Trigger
 from fnplan.errors import ConfigError
-from fnplan.resources import Resource
+from fnplan.resources import SERVE_PATHS, Resource, http_route
 
 _FIRED_BY = ("schedule", "source", "event", "on_completion")
 
@@ -92,3 +94,31 @@ def trigger_kind(entry: Entry[Trigger]) -> str:
     if trigger.source is not None:
         return trigger.source.kind
     return {"schedule": "schedule", "event": "event", "on_completion": "completion"}[fired_by[0]]
+
+
+def check_http_routes(
+    triggers: Iterable[Entry[Trigger]], resources: Mapping[str, Resource]
+) -> None:
+    """Each http trigger needs a route of its own, and not one `fnplan serve` answers itself."""
+    taken: dict[tuple[str, str], Entry[Trigger]] = {}
+    for entry in triggers:
+        attributes = resources[entry.address].attributes
+        source = attributes.get("source") or {}
+        if source.get("kind") != "http":
+            continue
+        method, path = http_route(str(attributes["name"]), source.get("config") or {})
+        pos = to_pos(entry.block.source.pos if entry.block.source else entry.block.pos)
+        if path in SERVE_PATHS:
+            raise ConfigError(
+                f"{entry.address}: {path} is answered by `fnplan serve` itself",
+                pos=pos,
+                hint=f"choose another path; these are reserved: {', '.join(sorted(SERVE_PATHS))}",
+            )
+        first = taken.setdefault((method, path), entry)
+        if first is not entry:
+            raise ConfigError(
+                f"{entry.address} and {first.address} both serve {method} {path}",
+                pos=pos,
+                notes=[f"{first.address} is declared at {first.block.pos}"],
+                hint="give one of them another `path` or `method`",
+            )

@@ -23,9 +23,8 @@ from fnplan.errors import FnplanError
 from fnplan.events.dispatch import Dispatcher, Firing, TargetResult, describe
 from fnplan.events.metrics import RunMetrics
 from fnplan.events.schedule import Scheduled, run_schedule, scheduled
+from fnplan.resources import SERVE_PATHS, http_route
 
-#: Paths the server itself answers; an http trigger cannot take them.
-RESERVED_PATHS = frozenset({"/events", "/metrics", "/healthz"})
 #: How long an http trigger or an event waits for its runs before answering 202.
 DEFAULT_WAIT = 25.0
 _JSON = "application/json"
@@ -160,10 +159,9 @@ def http_routes(
     routes: dict[tuple[str, str], dict[str, Any]] = {}
     for trigger in triggers:
         config = (trigger.get("source") or {}).get("config") or {}
-        path = "/" + str(config.get("path") or trigger.get("name") or "").lstrip("/")
-        method = str(config.get("method") or "POST").upper()
+        method, path = http_route(str(trigger.get("name") or ""), config)
         owner = routes.get((method, path))
-        if path in RESERVED_PATHS:
+        if path in SERVE_PATHS:
             notice(f"{trigger['address']} is not served: fnplan serve answers {path} itself")
         elif owner is not None:
             notice(f"{trigger['address']} is not served: {owner['address']} has {method} {path}")

@@ -219,3 +219,22 @@ def test_values_out_of_range(fnplan: Runner, tmp_path: Path, case: str) -> None:
     extra, fragments = OUT_OF_RANGE[case]
     project = _project(tmp_path, extra)
     assert_clean_error(fnplan("validate", cwd=project, check=None), *fragments)
+
+
+def test_two_http_triggers_on_one_route_are_an_error(fnplan: Runner, tmp_path: Path) -> None:
+    trigger = (
+        'trigger "{name}" {{\n  source {{\n    http {{\n      path = "{path}"\n    }}\n  }}\n'
+        "  target = function.hello\n}}\n"
+    )
+    project = _project(
+        tmp_path, trigger.format(name="a", path="/hook") + trigger.format(name="b", path="hook")
+    )
+    assert_clean_error(
+        fnplan("validate", cwd=project, check=None),
+        "trigger.b and trigger.a both serve POST /hook",
+        "main.hcl:",
+    )
+    _project(tmp_path, trigger.format(name="a", path="/metrics"))
+    assert_clean_error(
+        fnplan("validate", cwd=project, check=None), "/metrics is answered by `fnplan serve`"
+    )
