@@ -134,12 +134,23 @@ def _parse_input(text: str) -> Any:
         except OSError as error:
             raise FnplanError(f"--input: cannot read {path}: {error.strerror}") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
+        return json.loads(text, parse_constant=_not_json)
+    except (json.JSONDecodeError, ValueError) as error:
+        where = (
+            f" at line {error.lineno} column {error.colno}"
+            if isinstance(error, json.JSONDecodeError)
+            else ""
+        )
+        message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
         raise FnplanError(
-            f"{source}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
+            f"{source}: not valid JSON: {message}{where}",
             hint='pass JSON text such as \'{"url": "data/sample.txt"}\', or @file.json',
         ) from None
+
+
+def _not_json(constant: str) -> Any:
+    """Python's JSON reader accepts NaN and Infinity; JSON (and every other runtime) does not."""
+    raise ValueError(f"{constant} is not a JSON number")
 
 
 def _deployed_workflow(workspace: Workspace, address: str) -> tuple[ResourceState, WorkflowRunner]:

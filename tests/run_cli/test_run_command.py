@@ -46,6 +46,10 @@ def test_bad_input_json_is_a_clean_error(project: Project) -> None:
         "run", "workflow.thumbnail", "--input", "{url:", cwd=project.root, check=None
     )
     assert_clean_error(result, "--input: not valid JSON")
+    nan = run_fnplan(
+        "run", "workflow.thumbnail", "--input", '{"url": NaN}', cwd=project.root, check=None
+    )
+    assert_clean_error(nan, "NaN is not a JSON number")
     missing = run_fnplan(
         "run", "workflow.thumbnail", "--input", "@nowhere.json", cwd=project.root, check=None
     )
