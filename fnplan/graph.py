@@ -34,13 +34,6 @@ def with_dependencies(graph: nx.DiGraph, addresses: Iterable[str]) -> set[str]:
     return _closure(graph, addresses, nx.ancestors)
 
 
-def with_dependents(graph: nx.DiGraph, addresses: Iterable[str]) -> set[str]:
-    """The given addresses plus everything that (transitively) depends on them."""
-    import networkx as nx
-
-    return _closure(graph, addresses, nx.descendants)
-
-
 def _closure(
     graph: nx.DiGraph, addresses: Iterable[str], reach: Callable[[nx.DiGraph, str], set[str]]
 ) -> set[str]:

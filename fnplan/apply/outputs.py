@@ -10,18 +10,8 @@ from fnplan.plan.refs import Lookup, fill_refs, state_lookup
 from fnplan.state.model import OutputValue
 
 if TYPE_CHECKING:
-    from fnplan.compile.model import Desired
     from fnplan.plan.model import OutputChange
     from fnplan.state.model import State
-
-
-def resolve_outputs(desired: Desired, state: State) -> dict[str, OutputValue]:
-    """Every root output of `desired` with its placeholders filled from `state`."""
-    lookup = _null_if_missing(state)
-    return {
-        name: OutputValue(value=fill_refs(spec.value, lookup)[0], sensitive=spec.sensitive)
-        for name, spec in sorted(desired.outputs.items())
-    }
 
 
 def apply_output_changes(changes: Iterable[OutputChange], state: State) -> dict[str, OutputValue]:

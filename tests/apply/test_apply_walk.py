@@ -170,9 +170,7 @@ def test_1100_creates_all_apply() -> None:
     assert set(result.state.resources) == {r.address for r in resources}
 
 
-def test_resolve_outputs_fills_placeholders_from_state() -> None:
-    from fnplan.apply.outputs import resolve_outputs
-
+def test_apply_fills_output_placeholders_from_state() -> None:
     provider = MemoryProvider()
     state = _deploy(provider, RUNTIME)
     want = desired(
@@ -185,7 +183,8 @@ def test_resolve_outputs_fills_placeholders_from_state() -> None:
             "all": {"$ref": "runtime.python"},
         },
     )
-    outputs = resolve_outputs(want, state)
+    plan = make_plan(want, state)
+    outputs = apply_plan(plan, state, {"memory": provider}, ListJournal()).state.outputs
     record = state.resources["runtime.python"]
     assert outputs["ids"].value == [record.outputs["id"], None]
     assert outputs["all"].value == record.outputs
