@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -49,6 +50,26 @@ class CliContext:
             var_files=tuple(var_files),
             lock_timeout=lock_timeout,
         )
+
+
+@contextmanager
+def refresh_status(console: Console) -> Iterator[Callable[[str], None] | None]:
+    """On a terminal, a spinner counting the resources refresh has observed (a plan of
+    10,000 resources spends seconds there); elsewhere nothing (None)."""
+    if not console.is_terminal:
+        yield None
+        return
+    observed = 0
+
+    with console.status("Refreshing state…", spinner="dots") as status:
+
+        def on_progress(address: str) -> None:
+            nonlocal observed
+            observed += 1
+            if observed % 100 == 0:
+                status.update(f"Refreshing state… {observed:,} resources observed")
+
+        yield on_progress
 
 
 def is_terminal() -> bool:

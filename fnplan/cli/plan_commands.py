@@ -9,7 +9,14 @@ from typing import Any
 
 import click
 
-from fnplan.cli.context import CliContext, is_terminal, lock_options, pass_cli, variable_options
+from fnplan.cli.context import (
+    CliContext,
+    is_terminal,
+    lock_options,
+    pass_cli,
+    refresh_status,
+    variable_options,
+)
 
 _EXIT_CHANGES = 2
 
@@ -86,8 +93,11 @@ def plan(
 
     workspace = cli.workspace(variables, var_files, lock_timeout)
     options = operations.PlanOptions(refresh, destroy, targets, replace, parallelism)
-    with operations.session(workspace, "plan") as session:
-        planned = operations.make_plan(session, options)
+    with (
+        operations.session(workspace, "plan") as session,
+        refresh_status(cli.console) as on_progress,
+    ):
+        planned = operations.make_plan(session, options, on_progress=on_progress)
     if as_json:
         click.echo(plan_json(planned.plan))
     else:
@@ -166,7 +176,8 @@ def _apply(
             planned = operations.load_saved_plan(session, plan_file)
         else:
             options = operations.PlanOptions(refresh, destroy, targets, replace, parallelism)
-            planned = operations.make_plan(session, options)
+            with refresh_status(cli.console) as on_progress:
+                planned = operations.make_plan(session, options, on_progress=on_progress)
             if not as_json:
                 render_plan(planned.plan, cli.console, drift=planned.drift)
             if planned.plan.has_changes() and not auto_approve:

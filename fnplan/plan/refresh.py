@@ -109,8 +109,10 @@ def _settle(
         if record.pending is not None:
             return None, []
         return None, [AttrChange(path=DELETED_PATH, before="exists", after="deleted")]
-    if record.pending is None and _matches(record.attributes, observation.attributes) and _matches(
-        record.outputs, observation.outputs
+    if (
+        record.pending is None
+        and _matches(record.attributes, observation.attributes)
+        and _matches(record.outputs, observation.outputs)
     ):
         return record, []  # the common case: nothing changed, nothing to copy
     attributes = {**record.attributes, **observation.attributes}
