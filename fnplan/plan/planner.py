@@ -13,7 +13,7 @@ from fnplan.plan.diff import attr_changes, changed_top_level
 from fnplan.plan.model import Action, AttrChange, OutputChange, Plan, PlanSummary, ResourceChange
 from fnplan.plan.reasons import update_reasons
 from fnplan.plan.refresh import DELETED_PATH
-from fnplan.plan.refs import fill_refs, state_lookup
+from fnplan.plan.refs import fill_refs, iter_refs, state_lookup
 
 if TYPE_CHECKING:
     from fnplan.compile.model import Desired
@@ -59,7 +59,7 @@ def make_plan(
     _mark_create_before_destroy(changes, desired, state)
     changes = _deletes_first(changes)
     # a targeted destroy removes only its targets: outputs stay, re-read where they refer to them
-    outputs = _output_changes(desired, state, changes, destroy and not targets)
+    outputs = _output_changes(desired, state, changes, destroy and not targets, selected)
     return Plan(
         lineage=state.lineage,
         serial=state.serial,
@@ -240,13 +240,22 @@ def _mark_create_before_destroy(
 
 
 def _output_changes(
-    desired: Desired, state: State, changes: list[ResourceChange], destroy: bool
+    desired: Desired,
+    state: State,
+    changes: list[ResourceChange],
+    destroy: bool,
+    selected: set[str] | None,
 ) -> list[OutputChange]:
-    """Root output changes; a placeholder resolves only from a resource left unchanged."""
+    """Root output changes; a placeholder resolves only from a resource left unchanged.
+
+    A targeted plan (`selected`) touches only the outputs that refer to targeted resources
+    and nothing else, as Terraform's -target does."""
     moving = {change.address for change in changes if change.action != "noop"}
     lookup = state_lookup(state.resources, lambda address: address not in moving)
     result: list[OutputChange] = []
     specs = {} if destroy else desired.outputs
+    if selected is not None:
+        specs = {name: spec for name, spec in specs.items() if _within(spec.value, selected)}
     for name, spec in sorted(specs.items()):
         prior = state.outputs.get(name)
         value, known = fill_refs(spec.value, lookup)
@@ -268,13 +277,19 @@ def _output_changes(
             )
         )
     for name, prior in sorted(state.outputs.items()):
-        if name not in specs:
+        if name not in specs and selected is None:
             result.append(
                 OutputChange(
                     name=name, action="delete", before=prior.value, sensitive=prior.sensitive
                 )
             )
     return result
+
+
+def _within(value: Any, selected: set[str]) -> bool:
+    """True when `value` refers to resources and all of them are in `selected`."""
+    addresses = {str(ref["$ref"]) for ref in iter_refs(value)}
+    return bool(addresses) and addresses <= selected
 
 
 def _deletes_first(changes: list[ResourceChange]) -> list[ResourceChange]:

@@ -227,3 +227,21 @@ def test_workflow_pinned_back_to_an_older_version_names_both_versions() -> None:
 
     reasons = update_reasons("workflow", document("b" * 64), document("a" * 64), ["document"])
     assert reasons == [f"uses function.resize at version {'a' * 12} (was {'b' * 12})"]
+
+
+def test_a_targeted_plan_touches_only_outputs_of_its_targets() -> None:
+    """Like Terraform's -target: outputs about other resources, or about none, are left alone."""
+    state = state_of(RUNTIME)
+    want = desired(
+        RUNTIME,
+        RESIZE,
+        outputs={
+            "url": {"$ref": "function.resize", "attr": "endpoint"},
+            "runtime": {"$ref": "runtime.python", "attr": "id"},
+            "env": "dev",
+        },
+    )
+    targeted = make_plan(want, state, targets=["runtime.python"])
+    assert [o.name for o in targeted.outputs] == ["runtime"]
+    full = make_plan(want, state)
+    assert [o.name for o in full.outputs] == ["env", "runtime", "url"]
