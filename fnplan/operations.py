@@ -98,6 +98,7 @@ def make_plan(
         replace=options.replace,
     )
     plan.providers = desired.providers
+    plan.redact = sorted(set(desired.redact) | set(state.redact))
     return Planned(plan=plan, state=state, providers=providers, drift=drift)
 
 
@@ -135,6 +136,8 @@ def apply(
             parallelism=parallelism,
             on_event=on_event,
         )
+        if not planned.plan.destroy:
+            result.state.redact = list(planned.plan.redact)
         backend.write(result.state)
     finally:
         journal.close()

@@ -207,7 +207,31 @@ def _desired(config: Config, resources: dict[str, Resource]) -> Desired:
             type=config.backend.type, config=config.backend.config, pos=config.backend.pos
         ),
         config_hash=config_hash,
+        redact=sorted(_sensitive_strings(config)),
     )
+
+
+#: sensitive strings shorter than this are not redacted: hiding "dev" everywhere would garble
+#: the plan more than it protects
+_MIN_REDACTED = 4
+
+
+def _sensitive_strings(config: Config) -> set[str]:
+    """Every string (of a useful length) inside the values of sensitive variables, in the
+    configuration and all its modules."""
+    found: set[str] = set()
+    pending: list[Any] = [v.value for v in config.variables.values() if v.sensitive]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str) and len(value) >= _MIN_REDACTED:
+            found.add(value)
+        elif isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    for module in config.modules.values():
+        found |= _sensitive_strings(module.config)
+    return found
 
 
 #: per type, the attributes that with `version` (a hash of all the others) identify a resource

@@ -47,6 +47,8 @@ class Desired(BaseModel):
     backend: BackendSpec = Field(default_factory=BackendSpec)
     #: hash of every input (files, sources, variables) the configuration was compiled from
     config_hash: str = ""
+    #: the string values of `sensitive` variables, which human output must not show
+    redact: list[str] = Field(default_factory=list)
 
     def providers_used(self) -> set[str]:
         """The provider addresses the desired resources are deployed with."""

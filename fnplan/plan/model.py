@@ -95,6 +95,9 @@ class Plan(BaseModel):
     config_hash: str = ""
     #: the evaluated `provider` blocks by address, so a saved plan applies exactly as planned
     providers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    #: strings the human rendering shows as "(sensitive)": values of sensitive variables (the
+    #: plan's attributes hold them anyway, as the state does)
+    redact: list[str] = Field(default_factory=list)
     changes: list[ResourceChange] = Field(default_factory=list)
     outputs: list[OutputChange] = Field(default_factory=list)
     summary: PlanSummary = Field(default_factory=PlanSummary)

@@ -27,6 +27,7 @@ _MAX_INLINE = 80
 _MAX_LINES = 12
 _MAX_STRING = 200
 _INDENT = "      "
+_SENSITIVE = "(sensitive)"
 
 
 def render_plan(
@@ -36,6 +37,8 @@ def render_plan(
     drift: Mapping[str, list[AttrChange]] = {},
 ) -> None:
     """Print the plan for a reviewer: drift, the actions grouped by block, outputs, summary."""
+    if plan.redact:
+        plan, drift = _redacted(plan, drift)
     drift = drift or {c.address: c.drift for c in plan.changes if c.drift}
     if drift:
         _emit(console, _drift_section(drift))
@@ -56,6 +59,52 @@ def _emit(console: Console, text: Text, end: str = "\n") -> None:
         console.print(text, highlight=False, soft_wrap=True, end=end)
     else:
         console.out(text.plain, highlight=False, end=end)
+
+
+def _redacted(
+    plan: Plan, drift: Mapping[str, list[AttrChange]]
+) -> tuple[Plan, dict[str, list[AttrChange]]]:
+    """The plan and drift with every value of a sensitive variable shown as "(sensitive)"."""
+    secrets = sorted(plan.redact, key=len, reverse=True)
+
+    def hide(value: Any) -> Any:
+        if isinstance(value, str):
+            for secret in secrets:
+                value = value.replace(secret, _SENSITIVE)
+            return value
+        if isinstance(value, dict):
+            return {key: hide(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [hide(item) for item in value]
+        return value
+
+    def attrs(changes: list[AttrChange]) -> list[AttrChange]:
+        return [
+            c.model_copy(update={"before": hide(c.before), "after": hide(c.after)})
+            for c in changes
+        ]
+
+    changes = [
+        change.model_copy(
+            update={
+                "before": hide(change.before),
+                "changes": attrs(change.changes),
+                "drift": attrs(change.drift),
+                "resource": change.resource.model_copy(
+                    update={"attributes": hide(change.resource.attributes)}
+                )
+                if change.resource is not None
+                else None,
+            }
+        )
+        for change in plan.changes
+    ]
+    outputs = [
+        o.model_copy(update={"before": hide(o.before), "after": hide(o.after)})
+        for o in plan.outputs
+    ]
+    shown = plan.model_copy(update={"changes": changes, "outputs": outputs})
+    return shown, {address: attrs(items) for address, items in drift.items()}
 
 
 def plan_json(plan: Plan) -> str:

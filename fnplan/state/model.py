@@ -56,3 +56,6 @@ class State(BaseModel):
     serial: int = 0
     resources: dict[str, ResourceState] = Field(default_factory=dict)
     outputs: dict[str, OutputValue] = Field(default_factory=dict)
+    #: values of sensitive variables at the last apply, so a later plan hides them in the
+    #: "before" side of its diffs too
+    redact: list[str] = Field(default_factory=list)

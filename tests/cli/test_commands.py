@@ -155,3 +155,22 @@ def _answer_prompt(fd: int, answer: bytes) -> str:
             answered = True
     os.close(fd)
     return seen.decode(errors="replace")
+
+
+def test_plan_output_hides_sensitive_variable_values(fnplan: Runner, tmp_path: Path) -> None:
+    code = tmp_path / "functions" / "hello"
+    code.mkdir(parents=True)
+    (code / "main.py").write_text("def handler(event, context):\n    return {}\n")
+    (tmp_path / "main.hcl").write_text(
+        'variable "api_key" {\n  type      = string\n  sensitive = true\n}\n\n'
+        'runtime "python" {\n  language = "python3.12"\n  env = {\n'
+        '    API_KEY = var.api_key\n    AUTH    = "Bearer ${var.api_key}"\n  }\n}\n\n'
+        'function "hello" {\n  runtime = runtime.python\n  source  = "./functions/hello"\n}\n'
+    )
+    shown = fnplan("plan", "--var", "api_key=s3cr3t-value", cwd=tmp_path).stdout
+    assert "s3cr3t-value" not in shown
+    assert '"Bearer (sensitive)"' in shown
+    fnplan("apply", "--auto-approve", "--var", "api_key=s3cr3t-value", cwd=tmp_path)
+    changed = fnplan("plan", "--var", "api_key=0ther-s3cret", cwd=tmp_path).stdout
+    assert "s3cr3t-value" not in changed and "0ther-s3cret" not in changed
+    assert "(sensitive)" in changed

@@ -48,7 +48,7 @@ def test_output_is_deterministic_sorted_one_resource_per_line(
     addresses = list(json.loads(text)["resources"])
     assert addresses == sorted(addresses)
     assert text.index('"a":2') < text.index('"b":1')
-    assert len(text.splitlines()) == 9 + len(addresses)
+    assert len(text.splitlines()) == 10 + len(addresses)
     reordered = State.model_validate_json(text)
     reordered.resources = dict(reversed(list(reordered.resources.items())))
     reordered.serial -= 1
