@@ -80,8 +80,7 @@ def _redacted(
 
     def attrs(changes: list[AttrChange]) -> list[AttrChange]:
         return [
-            c.model_copy(update={"before": hide(c.before), "after": hide(c.after)})
-            for c in changes
+            c.model_copy(update={"before": hide(c.before), "after": hide(c.after)}) for c in changes
         ]
 
     changes = [
