@@ -44,14 +44,7 @@ def load_config(
     `variables` are --var name=value texts, `var_files` --var-file paths, `environ` supplies
     FNPLAN_VAR_<name> (default os.environ); parsed HCL is cached under `cache_dir`.
     """
-    root = Path(directory).resolve()
-    context = Context(
-        path=(),
-        root=root,
-        cache_dir=cache_dir,
-        stack=((root, "the root module"),),
-        providers=frozenset(),
-    )
+    root, context = _root_context(directory, cache_dir)
     sources = Sources(os.environ if environ is None else environ, tuple(var_files), variables)
     with _gc_paused():
         return _load_module(read_module(root, cache_dir), context, sources, {}, None)
@@ -66,6 +59,14 @@ def load_backend(
 ) -> Backend:
     """Only the root module's `fnplan { backend }`: state commands need the state's location,
     and an error elsewhere in the configuration must not keep them from reading or fixing it."""
+    root, context = _root_context(directory, cache_dir)
+    sources = Sources(os.environ, tuple(var_files), variables)
+    ev, _, _ = _evaluator(read_module(root, cache_dir), context, sources, {}, None)
+    return build_settings(ev)[1]
+
+
+def _root_context(directory: Path, cache_dir: Path | None) -> tuple[Path, Context]:
+    """The resolved root directory and the evaluation context of the root module."""
     root = Path(directory).resolve()
     context = Context(
         path=(),
@@ -74,9 +75,7 @@ def load_backend(
         stack=((root, "the root module"),),
         providers=frozenset(),
     )
-    sources = Sources(os.environ, tuple(var_files), variables)
-    ev, _, _ = _evaluator(read_module(root, cache_dir), context, sources, {}, None)
-    return build_settings(ev)[1]
+    return root, context
 
 
 @contextmanager
