@@ -88,17 +88,15 @@ def read_module(directory: Path, cache_dir: Path | None) -> ModuleFiles:
 
 
 def _parse(path: Path, cache_dir: Path | None) -> Body:
-    if path.suffix == ".hcl":
-        from fnplan.config.parse_cache import parse_hcl_cached
+    from fnplan.config.parse_cache import parse_cached
 
-        return parse_hcl_cached(path, cache_dir)
+    if path.suffix == ".hcl":
+        from fnplan.config.hcl import parse_hcl
+
+        return parse_cached(path, cache_dir, parse_hcl)
     from fnplan.config.yaml_syntax import parse_yaml
 
-    try:
-        source = path.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
-    return parse_yaml(source, str(path))
+    return parse_cached(path, cache_dir, parse_yaml)
 
 
 def _check_top_level(body: Body) -> None:

@@ -1,4 +1,5 @@
-"""A content-addressed cache of parsed HCL files, so a warm plan skips tree-sitter entirely."""
+"""A content-addressed cache of parsed configuration files (HCL and YAML), so a warm load
+skips tree-sitter and the YAML composer entirely."""
 
 from __future__ import annotations
 
@@ -24,18 +25,26 @@ CACHE_FORMAT = "fnplan-syntax-1"
 
 def parse_hcl_cached(path: Path, cache_dir: Path | None) -> Body:
     """`parse_hcl` of a file, reusing a pickled Body keyed by the file's path and content."""
+    return parse_cached(path, cache_dir, parse_hcl)
+
+
+def parse_cached(
+    path: Path, cache_dir: Path | None, parse: Callable[[bytes, str], Body]
+) -> Body:
+    """`parse(source, filename)` of a file, reusing a pickled Body keyed by the file's path
+    and content (no cache when `cache_dir` is None)."""
     try:
         source = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
     if cache_dir is None:
-        return parse_hcl(source, str(path))
+        return parse(source, str(path))
     digest = hashlib.sha256(f"{CACHE_FORMAT}\0{path}\0".encode() + source).hexdigest()
     entry = cache_dir / f"parse-{digest}.pickle"
     cached = _load(entry)
     if cached is not None:
         return cached
-    body = parse_hcl(source, str(path))
+    body = parse(source, str(path))
     _store(entry, body)
     return body
 

@@ -344,6 +344,16 @@ def test_parse_cache_gives_the_same_config(project: Write, tmp_path: Path) -> No
     assert load(directory, cache_dir=cache) == cold
 
 
+def test_parse_cache_covers_yaml_files(project: Write, tmp_path: Path) -> None:
+    split = HCL.index('function "resize"')
+    yaml_part = "function:\n  extra:\n    runtime: ${runtime.python}\n    source: ./code\n"
+    directory = project({"a.hcl": HCL[:split], "b.fnplan.yaml": yaml_part, **SUPPORT})
+    cache = tmp_path / "cache"
+    cold = load(directory, cache_dir=cache)
+    assert len(list(cache.glob("parse-*.pickle"))) == 2
+    assert load(directory, cache_dir=cache) == cold
+
+
 def test_error_in_function_body_position(project: Write) -> None:
     text = HCL.replace("max = 20", 'max = "lots"')
     error = load_error(project({"main.hcl": text, **SUPPORT}))
