@@ -65,9 +65,9 @@ def main(argv: list[str] | None = None) -> Any:
         return cli.main(args=argv, prog_name="fnplan", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(1)
+    except click.exceptions.Abort:  # click's form of Ctrl-C (and of end of input at a prompt)
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(1 if exc.exit_code == 2 else exc.exit_code)

@@ -24,6 +24,7 @@ from fnplan.run.context import RunContext
 from fnplan.run.debug import StepHooks
 from fnplan.run.failure import StepFailure
 from fnplan.run.logs import ExecutionLog, RunIdentity
+from fnplan.run.processes import kill_busy
 from fnplan.run.protocols import FunctionResolver, WorkflowResolver
 from fnplan.run.records import ErrorInfo, RunEvent
 from fnplan.run.scheduler import Scheduler
@@ -56,6 +57,10 @@ class RunResult:
     failed_step: str | None
     log_path: Path
     execution_id: str
+
+
+#: how long an interrupted run waits for its stopped steps to report before it ends
+_DRAIN_SECONDS = 5.0
 
 
 def run_workflow(
@@ -151,7 +156,12 @@ class _Run:
         if problem is not None:
             error = ErrorInfo(type="InputValidation", message=f"workflow input {problem}")
             return self._finish(began, None, (None, error))
-        self._dispatch_all()
+        try:
+            self._dispatch_all()
+        except KeyboardInterrupt:
+            message = "interrupted (Ctrl-C): running steps were stopped"
+            self._finish(began, None, (None, ErrorInfo(type="Interrupted", message=message)))
+            raise
         if self.failure is not None:
             return self._finish(began, None, self.failure)
         try:
@@ -171,12 +181,31 @@ class _Run:
                         running += 1
                 if running == 0:
                     break
-                outcome = self.completions.get()
+                try:
+                    outcome = self.completions.get()
+                except KeyboardInterrupt:
+                    self._stop_running(running)
+                    raise
                 running -= 1
                 if isinstance(outcome, BaseException):
                     raise outcome
                 self._settle(outcome)
         assert self.scheduler.finished, "every step settles once nothing is running"
+
+    def _stop_running(self, running: int) -> None:
+        """Ctrl-C: stop new steps, kill the processes running ones wait on, and log how those
+        ended (within a few seconds: an http step may still be waiting for its timeout)."""
+        self.failure = self.failure or ("", ErrorInfo(type="Interrupted", message="interrupted"))
+        kill_busy()
+        deadline = time.monotonic() + _DRAIN_SECONDS
+        while running and time.monotonic() < deadline:
+            try:
+                outcome = self.completions.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return
+            running -= 1
+            if isinstance(outcome, StepOutcome):
+                self._settle(outcome)
 
     def _take_ready(self) -> list[Step]:
         """Ready steps to run; ready steps in `reuse` settle at once, which may ready more."""

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from fnplan.run.failure import StepFailure
+from fnplan.run.processes import busy
 from fnplan.run.protocols import FunctionSpec
 from fnplan.run.zygote import ForkedProcess, Zygote, forkable
 
@@ -78,12 +79,13 @@ class Worker:
             "memory": spec.memory,
         }
         assert self.process.stdin is not None
-        try:
-            self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
-            self.process.stdin.flush()
-        except OSError:
-            raise self._crashed(invocation) from None
-        line = self._read_line(invocation, time.monotonic() + invocation.timeout)
+        with busy(self.process.pid):
+            try:
+                self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+                self.process.stdin.flush()
+            except OSError:
+                raise self._crashed(invocation) from None
+            line = self._read_line(invocation, time.monotonic() + invocation.timeout)
         response: dict[str, Any] = json.loads(line)
         return response
 

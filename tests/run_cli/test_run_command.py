@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 from tests.cli.conftest import assert_clean_error, run_fnplan
 from tests.run_cli.conftest import Project
@@ -160,3 +165,46 @@ def test_runs_limit_below_one_is_a_clean_error(project: Project) -> None:
     result = run_fnplan("runs", "workflow.thumbnail", "--limit", "0", cwd=project.root, check=None)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "0 is not in the range x>=1" in result.stderr
+
+
+def test_ctrl_c_stops_a_run_at_once_and_the_log_ends(tmp_path: Path) -> None:
+    """SIGINT while a function and a shell script run for 30 s: both are killed, the log ends
+    with run_failed (Interrupted) and fnplan exits 130 within seconds."""
+    code = tmp_path / "functions" / "slow"
+    code.mkdir(parents=True)
+    (code / "main.py").write_text(
+        "import time\n\ndef handler(event, context):\n    time.sleep(30)\n    return {}\n"
+    )
+    (tmp_path / "main.hcl").write_text(
+        'runtime "python" {\n  language = "python3.12"\n}\n\n'
+        'function "slow" {\n  runtime = runtime.python\n  source  = "./functions/slow"\n'
+        "  timeout = 60\n}\n\n"
+        'workflow "w" {\n  step "a" {\n    function = function.slow\n  }\n'
+        '  step "b" {\n    shell {\n      script = "sleep 30"\n    }\n  }\n}\n'
+    )
+    run_fnplan("apply", "--auto-approve", cwd=tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fnplan", "run", "w"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    log_dir = tmp_path / ".fnplan" / "runs" / "w"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # both steps started
+        logs = list(log_dir.glob("*.jsonl"))
+        if logs and logs[0].read_text().count('"event":"started"') == 2:
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=20)
+    assert process.returncode == 130, output
+    assert time.monotonic() - sent < 10, "the run waited for its steps instead of stopping them"
+    records = [json.loads(line) for line in logs[0].read_text().splitlines()]
+    assert records[-1]["event"] == "run_failed"
+    assert records[-1]["error"]["type"] == "Interrupted"
+    assert "Traceback" not in output

@@ -13,6 +13,7 @@ from typing import Any
 from fnplan.run.context import AttemptContext
 from fnplan.run.failure import StepFailure
 from fnplan.run.nodes import Resolve
+from fnplan.run.processes import busy
 from fnplan.workflow.model import Step
 
 
@@ -46,7 +47,8 @@ def run(request: Any, ctx: AttemptContext) -> Any:
             start_new_session=True,  # its own process group, so a timeout kills its children
         )
         try:
-            returncode = process.wait(timeout=timeout)
+            with busy(process.pid):
+                returncode = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(process)
             raise StepFailure("Timeout", f"script did not finish within {timeout:g} s") from None
