@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from fnplan.workspace import Prepared
 
@@ -69,24 +69,39 @@ def session(workspace: Workspace, operation: str, *, state_only: bool = False) -
         yield Session(workspace, prepared)
 
 
+class PlanProgress(Protocol):
+    """Told what a plan is doing, for a progress display."""
+
+    def stage(self, text: str) -> None: ...
+
+    def observed(self, address: str) -> None: ...
+
+
 def make_plan(
     session: Session,
     options: PlanOptions,
     *,
-    on_progress: Callable[[str], None] | None = None,
+    progress: PlanProgress | None = None,
 ) -> Planned:
     """Read the state, compile the configuration, refresh through providers, diff."""
     from fnplan.plan.planner import make_plan as diff
     from fnplan.plan.refresh import refresh
 
     state = session.backend.read()
+    if progress is not None:
+        progress.stage("Compiling the configuration…")
     desired = session.desired(state)
     _check_targets(options, desired, state)
     providers = session.workspace.providers(desired.providers, desired.providers_used(), state)
     drift: dict[str, list[AttrChange]] = {}
     if options.refresh and state.resources:
+        if progress is not None:
+            progress.stage("Refreshing state…")
         state, drift = refresh(
-            state, providers, parallelism=options.parallelism, on_progress=on_progress
+            state,
+            providers,
+            parallelism=options.parallelism,
+            on_progress=progress.observed if progress is not None else None,
         )
     plan = diff(
         desired,

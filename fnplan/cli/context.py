@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -52,24 +51,36 @@ class CliContext:
         )
 
 
-@contextmanager
-def refresh_status(console: Console) -> Iterator[Callable[[str], None] | None]:
-    """On a terminal, a spinner counting the resources refresh has observed (a plan of
-    10,000 resources spends seconds there); elsewhere nothing (None)."""
-    if not console.is_terminal:
-        yield None
-        return
-    observed = 0
+class PlanStatus:
+    """On a terminal, a spinner naming what a plan is doing (reading, compiling, refreshing
+    N resources): at 10,000 resources each takes seconds. Silent elsewhere."""
 
-    with console.status("Refreshing state…", spinner="dots") as status:
+    def __init__(self, console: Console) -> None:
+        self._status = console.status("", spinner="dots") if console.is_terminal else None
+        self._observed = 0
 
-        def on_progress(address: str) -> None:
-            nonlocal observed
-            observed += 1
-            if observed % 100 == 0:
-                status.update(f"Refreshing state… {observed:,} resources observed")
+    def __enter__(self) -> PlanStatus:
+        self.stage("Reading the configuration…")
+        if self._status is not None:
+            self._status.start()
+        return self
 
-        yield on_progress
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stage(self, text: str) -> None:
+        if self._status is not None:
+            self._status.update(text)
+
+    def observed(self, address: str) -> None:
+        self._observed += 1
+        if self._observed % 100 == 0:
+            self.stage(f"Refreshing state… {self._observed:,} resources observed")
+
+    def stop(self) -> None:
+        """End the spinner (before the plan is printed or a question asked)."""
+        if self._status is not None:
+            self._status.stop()
 
 
 def is_terminal() -> bool:

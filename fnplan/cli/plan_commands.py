@@ -11,10 +11,10 @@ import click
 
 from fnplan.cli.context import (
     CliContext,
+    PlanStatus,
     is_terminal,
     lock_options,
     pass_cli,
-    refresh_status,
     variable_options,
 )
 
@@ -93,11 +93,8 @@ def plan(
 
     workspace = cli.workspace(variables, var_files, lock_timeout)
     options = operations.PlanOptions(refresh, destroy, targets, replace, parallelism)
-    with (
-        operations.session(workspace, "plan") as session,
-        refresh_status(cli.console) as on_progress,
-    ):
-        planned = operations.make_plan(session, options, on_progress=on_progress)
+    with PlanStatus(cli.console) as status, operations.session(workspace, "plan") as session:
+        planned = operations.make_plan(session, options, progress=status)
     if as_json:
         click.echo(plan_json(planned.plan))
     else:
@@ -171,13 +168,18 @@ def _apply(
         )
     workspace = cli.workspace(variables, var_files, lock_timeout)
     operation = "destroy" if destroy else "apply"
-    with operations.session(workspace, operation, state_only=plan_file is not None) as session:
+    status = PlanStatus(cli.console)
+    with (
+        status,
+        operations.session(workspace, operation, state_only=plan_file is not None) as session,
+    ):
         if plan_file is not None:
             planned = operations.load_saved_plan(session, plan_file)
+            status.stop()
         else:
             options = operations.PlanOptions(refresh, destroy, targets, replace, parallelism)
-            with refresh_status(cli.console) as on_progress:
-                planned = operations.make_plan(session, options, on_progress=on_progress)
+            planned = operations.make_plan(session, options, progress=status)
+            status.stop()
             if not as_json:
                 render_plan(planned.plan, cli.console, drift=planned.drift)
             if planned.plan.has_changes() and not auto_approve:
