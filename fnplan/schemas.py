@@ -13,8 +13,10 @@ from typing import Any
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
-# file name -> "module:Model"; imported lazily so importing this module stays cheap.
+# file name -> "module:Model" (or "module:function" returning a schema); imported lazily so
+# importing this module stays cheap.
 SCHEMA_MODELS: dict[str, str] = {
+    "config.schema.json": "fnplan.config.json_schema:config_schema",
     "state.schema.json": "fnplan.state.model:State",
     "plan.schema.json": "fnplan.plan.model:Plan",
     "workflow.schema.json": "fnplan.workflow.model:WorkflowDocument",
@@ -25,11 +27,9 @@ SCHEMA_MODELS: dict[str, str] = {
 def generate(name: str) -> str:
     """The schema text for one file name in SCHEMA_MODELS (deterministic, with trailing newline)."""
     module_name, _, model_name = SCHEMA_MODELS[name].partition(":")
-    model = getattr(importlib.import_module(module_name), model_name)
-    schema: dict[str, Any] = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        **model.model_json_schema(),
-    }
+    source = getattr(importlib.import_module(module_name), model_name)
+    body = source.model_json_schema() if hasattr(source, "model_json_schema") else source()
+    schema: dict[str, Any] = {"$schema": "https://json-schema.org/draft/2020-12/schema", **body}
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
 
 
