@@ -37,3 +37,13 @@ def test_an_expression_is_accepted_where_a_number_is_expected() -> None:
     document = yaml.safe_load(YAML)
     document["function"]["resize"]["memory"] = "${var.memory}"
     jsonschema.validate(document, SCHEMA)
+
+
+def test_the_yaml_examples_in_the_language_reference_validate() -> None:
+    import re
+
+    text = (REPO / "docs" / "language.md").read_text()
+    examples = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    assert examples
+    for example in examples:
+        jsonschema.validate(yaml.safe_load(example), SCHEMA)
