@@ -28,9 +28,7 @@ def parse_hcl_cached(path: Path, cache_dir: Path | None) -> Body:
     return parse_cached(path, cache_dir, parse_hcl)
 
 
-def parse_cached(
-    path: Path, cache_dir: Path | None, parse: Callable[[bytes, str], Body]
-) -> Body:
+def parse_cached(path: Path, cache_dir: Path | None, parse: Callable[[bytes, str], Body]) -> Body:
     """`parse(source, filename)` of a file, reusing a pickled Body keyed by the file's path
     and content (no cache when `cache_dir` is None)."""
     try:
