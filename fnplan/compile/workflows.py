@@ -65,7 +65,7 @@ def workflow_resource(draft: DraftWorkflow, document: WorkflowDocument, provider
             "name": document.name,
             "isolation": document.isolation,
             "document": data,
-            "version": hash_json(data),
+            "version": hash_json({k: v for k, v in data.items() if k != "sensitive_values"}),
         },
         depends_on=sorted(called),
         group=draft.address,

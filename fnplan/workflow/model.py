@@ -123,3 +123,6 @@ class WorkflowDocument(_Model):
     steps: list[Step] = Field(default_factory=list)
     edges: list[Edge] = Field(default_factory=list)
     output: Any = None
+    #: values marked sensitive at compile time; the executor masks them as *** in everything it
+    #: writes. Not part of the workflow's version: a changed secret is not a new workflow.
+    sensitive_values: list[str] = Field(default_factory=list)
