@@ -135,7 +135,7 @@ class _Mapper:
                 for key, value in self.pairs(node, "an object value")
             )
             return ast.ObjectExpr(items, pos)
-        if node.tag == _STR:
+        if node.tag == _STR and isinstance(node, yaml.ScalarNode):
             column = pos.column + (1 if node.style in _QUOTED else 0)
             line = pos.line + (1 if node.style in ("|", ">") else 0)
             return parse_template(node.value, file=self.filename, line=line, column=column)

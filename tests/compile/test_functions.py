@@ -51,7 +51,8 @@ def test_version_changes_with_code_and_config_and_not_otherwise(tmp_path: Path) 
 
 def test_version_does_not_depend_on_the_checkout_location(tmp_path: Path) -> None:
     one, two = tmp_path / "one", tmp_path / "two"
-    one.mkdir(), two.mkdir()
+    one.mkdir()
+    two.mkdir()
     assert _fn(one).attributes["version"] == _fn(two).attributes["version"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from fnplan.state.model import ResourceState, State
 from tests.compile.builders import config, expr, function, ref, step, workflow
 
 
-def _project(root: Path, isolation: str, **resize: object) -> Config:
+def _project(root: Path, isolation: str, **resize: Any) -> Config:
     steps = [
         step("fetch", function=ref("function.fetch")),
         step("resize", function=ref("function.resize"),
