@@ -3,6 +3,8 @@
 An apply records its intent before every provider call and the result after it, so a
 killed apply loses nothing: the next read of the state replays the journal. Records reach
 the OS at once (one write per line); fsync is batched by a background thread (group commit).
+Before each write the journal asks its backend whether the state lock is still held: once it
+is not, the file belongs to the new holder and this journal writes nothing more.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from fnplan.errors import StateError
+from fnplan.errors import LockError, StateError
 from fnplan.state._fs import fsync_directory, write_all
 from fnplan.state.model import ResourceState, State
 
@@ -26,16 +28,24 @@ class Journal:
     """Appends intent/result records for one apply; thread-safe, cheap per record."""
 
     def __init__(
-        self, path: Path, state: State, *, on_close: Callable[[Journal], None] | None = None
+        self,
+        path: Path,
+        state: State,
+        *,
+        on_close: Callable[[Journal], None] | None = None,
+        check: Callable[[], None] | None = None,
     ) -> None:
         self.path = path
         self._on_close = on_close
+        self._check = check  # raises LockError when the state lock is no longer ours
+        self._lost: LockError | None = None
         self._mutex = threading.Lock()
         self._outstanding: dict[str, bytes] = {}  # address -> its intent line, until settled
         self._records = 0  # records since the last begin line
         self._dirty = False
         self._closed = False
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._ensure_ours()
         _drop_torn_tail(path)
         self._fd = _open_append(path)
         self._append(_begin_line(state.lineage, state.serial))
@@ -82,7 +92,7 @@ class Journal:
         with self._mutex:
             os.fsync(self._fd)
             os.close(self._fd)
-            if self._records == 0:
+            if self._records == 0 and self._lost is None:
                 self.path.unlink(missing_ok=True)
         if self._on_close is not None:
             self._on_close(self)
@@ -92,6 +102,7 @@ class Journal:
         with self._mutex:
             if self._closed:
                 return
+            self._ensure_ours()
             tmp = self.path.with_name(self.path.name + ".tmp")
             fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
             try:
@@ -110,9 +121,20 @@ class Journal:
     def _append(self, line: bytes) -> None:
         if self._closed:
             raise StateError(f"{self.path}: the journal is closed; no more records can be added")
+        self._ensure_ours()
         write_all(self._fd, line)
         self._records += 1
         self._dirty = True
+
+    def _ensure_ours(self) -> None:
+        """LockError, now and for every later write, once the state lock is lost."""
+        if self._lost is None and self._check is not None:
+            try:
+                self._check()
+            except LockError as lost:
+                self._lost = lost
+        if self._lost is not None:
+            raise self._lost
 
     def _sync_loop(self) -> None:
         """Group commit: fsync what was written, outside the mutex so writers never wait on disk."""
@@ -131,7 +153,17 @@ class Journal:
 
 def replay_journal(path: Path, state: State, *, state_exists: bool) -> State:
     """`state` with the journal at `path` applied: results recorded, unfinished intents pending."""
-    segments = _read_segments(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return state
+    return replay_records(data, path, state, state_exists=state_exists)
+
+
+def replay_records(data: bytes, path: Path, state: State, *, state_exists: bool) -> State:
+    """`state` with journal lines `data` applied; `path` names the journal in messages (a
+    backend that keeps its journal elsewhere, e.g. in a database table, replays through this)."""
+    segments = _read_segments(data, path)
     if not segments:
         return state
     lineage, serial = segments[0][0]["lineage"], segments[0][0]["serial"]
@@ -186,12 +218,8 @@ def _apply_segment(records: list[dict[str, Any]], resources: dict[str, ResourceS
             resources[address] = base.model_copy(update={"pending": action})
 
 
-def _read_segments(path: Path) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+def _read_segments(text: bytes, path: Path) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """The journal's records grouped under their begin lines; a torn last line is dropped."""
-    try:
-        text = path.read_bytes()
-    except FileNotFoundError:
-        return []
     *lines, _torn = text.split(b"\n")  # _torn: b"" after a complete last line
     segments: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     for number, line in enumerate(lines, start=1):
