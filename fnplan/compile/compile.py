@@ -53,7 +53,6 @@ def compile_config(
         schemas=schemas,
         state=state,
         default=default,
-        directory=config.directory,
         functions=functions,
         versions={address: version_of(attributes) for address, attributes in functions.items()},
         workflow_providers={
@@ -83,7 +82,6 @@ class _Context:
     schemas: SchemaFiles
     state: State | None
     default: str
-    directory: str
     functions: dict[str, dict[str, Any]]  # attributes before pins and version
     versions: dict[str, str]
     workflow_providers: dict[str, str]
@@ -114,7 +112,7 @@ def _workflow_resources(context: _Context) -> dict[str, Resource]:
             for step in draft.steps.values()
             if step.workflow is not None
         }
-        document = build_document(draft, calls, children, context.directory)
+        document = build_document(draft, calls, children)
         provider = context.workflow_providers[address]
         resources[address] = workflow_resource(draft, document, provider)
     return resources

@@ -5,17 +5,19 @@ connection, http url/headers/body or shell env), conditional (a reference in `wh
 (a catch: step -> its `next`). A document step's `depends_on` lists every step it waits for to
 succeed (the sources of its sequential, data and conditional edges); error edges are only
 in `edges`.
+
+A document holds what runs, not where it was written: steps carry no source position, so a
+comment or reformatting changes no version and makes no plan (messages at compile time take
+positions from the configuration, beside the document).
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from fnplan.compile.canonical import hash_json, plain
 from fnplan.compile.drafts import Draft, DraftWorkflow
 from fnplan.compile.exprs import step_references
-from fnplan.errors import SourcePos
 from fnplan.resources import Resource
 from fnplan.workflow.model import Edge, FunctionCall, Step, WorkflowCall, WorkflowDocument
 
@@ -24,7 +26,6 @@ def build_document(
     draft: DraftWorkflow,
     functions: dict[str, FunctionCall],
     workflows: dict[str, WorkflowCall],
-    root_directory: str,
 ) -> WorkflowDocument:
     """The document of an expanded draft whose function and workflow calls are resolved."""
     steps: list[Step] = []
@@ -33,7 +34,7 @@ def build_document(
         incoming = _edges(draft_step)
         edges.extend(incoming)
         waits = sorted({edge.source for edge in incoming if edge.kind != "error"})
-        steps.append(_step(draft_step, waits, functions, workflows, root_directory))
+        steps.append(_step(draft_step, waits, functions, workflows))
     for draft_step in draft.steps.values():
         edges.extend(
             Edge(source=draft_step.name, target=rule.next, kind="error")
@@ -100,7 +101,6 @@ def _step(
     waits: list[str],
     functions: dict[str, FunctionCall],
     workflows: dict[str, WorkflowCall],
-    root_directory: str,
 ) -> Step:
     return Step(
         name=draft.name,
@@ -116,17 +116,8 @@ def _step(
         retry=draft.retry,
         catch=draft.catch,
         resources=draft.resources,
-        pos=_relative_pos(draft.pos, root_directory),
     )
 
 
 def _plain_model(model: Any) -> Any:
     return None if model is None else type(model)(**plain(model.model_dump()))
-
-
-def _relative_pos(pos: str | None, root_directory: str) -> str | None:
-    """A position with its file relative to the project directory (stable across checkouts)."""
-    parsed = SourcePos.parse(pos)
-    if parsed is None or not os.path.isabs(parsed.file):
-        return pos
-    return f"{os.path.relpath(parsed.file, root_directory)}:{parsed.line}:{parsed.column}"
