@@ -73,6 +73,10 @@ class Provider(Protocol):
     node_types: ClassVar[frozenset[str]]
     #: per resource type, the top-level attributes whose change forces replacement
     replace_triggers: ClassVar[dict[str, frozenset[str]]]
+    #: per resource type, the outputs an in-place update leaves as they are (they follow from
+    #: the object's identity, e.g. an endpoint named after the address): a plan that updates
+    #: the object keeps them known instead of "known after apply" (a class without it: none)
+    stable_outputs: ClassVar[dict[str, frozenset[str]]]
     #: whether calls gain from running in several threads at once (network-bound providers:
     #: True); a provider whose calls are local CPU and file work says False, and refresh and
     #: apply then call it from one thread at a time
@@ -105,6 +109,11 @@ def keyed_by_address(provider_address: str) -> bool:
     does): such objects cannot follow `fnplan state mv`, they would be left behind."""
     cls = provider_class(provider_address.partition(".")[0])
     return bool(getattr(cls, "keyed_by_address", False))
+
+
+def stable_outputs(provider: Provider) -> dict[str, frozenset[str]]:
+    """The provider's Provider.stable_outputs; none for a provider that declares none."""
+    return dict(getattr(provider, "stable_outputs", {}))
 
 
 def is_threaded(provider: Provider) -> bool:

@@ -13,14 +13,16 @@ from fnplan.plan.diff import attr_changes, changed_top_level
 from fnplan.plan.model import Action, AttrChange, OutputChange, Plan, PlanSummary, ResourceChange
 from fnplan.plan.reasons import update_reasons
 from fnplan.plan.refresh import DELETED_PATH
-from fnplan.plan.refs import fill_refs, iter_refs, state_lookup
+from fnplan.plan.refs import Lookup, fill_refs, iter_refs, state_lookup
 
 if TYPE_CHECKING:
     from fnplan.compile.model import Desired
     from fnplan.resources import Resource
     from fnplan.state.model import ResourceState, State
 
+#: provider address -> resource type -> top-level attribute (or output) names
 ReplaceTriggers = Mapping[str, Mapping[str, frozenset[str]]]
+StableOutputs = ReplaceTriggers
 
 
 def make_plan(
@@ -29,12 +31,14 @@ def make_plan(
     *,
     drift: Mapping[str, list[AttrChange]] = {},
     replace_triggers: ReplaceTriggers = {},  # noqa: B006 - read only
+    stable_outputs: StableOutputs = {},  # noqa: B006 - read only
     destroy: bool = False,
     targets: Sequence[str] = (),
     replace: Sequence[str] = (),
 ) -> Plan:
     """The plan that takes `state` to `desired` (or to nothing when `destroy`), limited to
-    `targets` and their dependencies when given; `replace` forces replacement of addresses."""
+    `targets` and their dependencies when given; `replace` forces replacement of addresses.
+    `stable_outputs` names the outputs an in-place update keeps (Provider.stable_outputs)."""
     known = desired.resources.keys() | state.resources.keys()
     _check_known("--replace", replace, known)
     selected = _select(desired, state, targets, destroy) if targets else None
@@ -59,7 +63,8 @@ def make_plan(
     _mark_create_before_destroy(changes, desired, state)
     changes = _deletes_first(changes)
     # a targeted destroy removes only its targets: outputs stay, re-read where they refer to them
-    outputs = _output_changes(desired, state, changes, destroy and not targets, selected)
+    lookup = _settled_lookup(state, changes, stable_outputs)
+    outputs = _output_changes(desired, state, lookup, destroy and not targets, selected)
     return Plan(
         lineage=state.lineage,
         serial=state.serial,
@@ -239,19 +244,35 @@ def _mark_create_before_destroy(
         change.create_before_destroy = change.address in depended
 
 
+def _settled_lookup(state: State, changes: list[ResourceChange], stable: StableOutputs) -> Lookup:
+    """Reads the recorded outputs that apply leaves as they are: those of unchanged resources
+    and, of a resource updated in place, the outputs its provider declares stable."""
+    moving = {change.address: change for change in changes if change.action != "noop"}
+    recorded = state_lookup(state.resources)
+
+    def lookup(address: str, attr: str | None) -> tuple[bool, Any]:
+        change = moving.get(address)
+        if change is None:
+            return recorded(address, attr)
+        kept = stable.get(change.provider, {}).get(change.type, frozenset())
+        if change.action == "update" and attr in kept:
+            return recorded(address, attr)
+        return False, None
+
+    return lookup
+
+
 def _output_changes(
     desired: Desired,
     state: State,
-    changes: list[ResourceChange],
+    lookup: Lookup,
     destroy: bool,
     selected: set[str] | None,
 ) -> list[OutputChange]:
-    """Root output changes; a placeholder resolves only from a resource left unchanged.
+    """Root output changes; a placeholder resolves only from what apply leaves unchanged.
 
     A targeted plan (`selected`) touches only the outputs that refer to targeted resources
     and nothing else, as Terraform's -target does."""
-    moving = {change.address for change in changes if change.action != "noop"}
-    lookup = state_lookup(state.resources, lambda address: address not in moving)
     result: list[OutputChange] = []
     specs = {} if destroy else desired.outputs
     if selected is not None:

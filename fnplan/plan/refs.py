@@ -51,15 +51,12 @@ def fill_refs(value: Any, lookup: Lookup) -> tuple[Any, bool]:
     return value, True
 
 
-def state_lookup(
-    resources: Mapping[str, ResourceState], usable: Callable[[str], bool] = lambda _: True
-) -> Lookup:
-    """A resolver reading recorded resource outputs (attr None means the whole outputs object);
-    addresses for which `usable` is false count as not known yet."""
+def state_lookup(resources: Mapping[str, ResourceState]) -> Lookup:
+    """A resolver reading recorded resource outputs (attr None means the whole outputs object)."""
 
     def lookup(address: str, attr: str | None) -> tuple[bool, Any]:
         record = resources.get(address)
-        if record is None or not usable(address):
+        if record is None:
             return False, None
         outputs = record.outputs
         if attr is None:

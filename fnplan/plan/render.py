@@ -177,8 +177,14 @@ def _append_resource(text: Text, change: ResourceChange) -> None:
     for reason in change.reasons:
         text.append(f"{_INDENT}# {reason}\n", style="dim")
     if change.action == "create" and change.resource is not None:
+        depends_on = change.resource.depends_on
         for name, value in change.resource.attributes.items():
-            _append_value_line(text, "+", "green", f"{name} = ", value)
+            address = _embedded_address(value, depends_on)
+            if address is not None:
+                text.append(f"{_INDENT}+ ", style="green")
+                text.append(f"{name} = {address}\n")
+            else:
+                _append_value_line(text, "+", "green", f"{name} = ", value)
     elif change.action in ("update", "replace"):
         for attr in change.changes:
             _append_attr_change(text, attr)
@@ -187,6 +193,14 @@ def _append_resource(text: Text, change: ResourceChange) -> None:
         hidden = len(before.keys() | after.keys()) - len(changed_top_level(before, after))
         if hidden:
             text.append(f"{_INDENT}({hidden} unchanged attributes hidden)\n", style="dim")
+
+
+def _embedded_address(value: Any, depends_on: list[str]) -> str | None:
+    """The address of a resource this one depends on when `value` embeds its attributes (a
+    function's runtime): its own block shows them, a create block names it."""
+    if isinstance(value, dict) and value.get("address") in depends_on:
+        return str(value["address"])
+    return None
 
 
 def _append_attr_change(text: Text, change: AttrChange) -> None:

@@ -45,6 +45,11 @@ class LocalProvider(LocalRunner):
     replace_triggers: ClassVar[dict[str, frozenset[str]]] = {
         kind: frozenset() for kind in ("runtime", "function", "workflow", "event", "trigger")
     }
+    #: a workflow's endpoint and a trigger's id are derived from the address alone
+    stable_outputs: ClassVar[dict[str, frozenset[str]]] = {
+        "workflow": frozenset({"endpoint"}),
+        "trigger": frozenset({"id"}),
+    }
     #: every call is local file work under the GIL: threads would only contend for it
     threaded: ClassVar[bool] = False
     #: objects live in directories named after their address: `state mv` cannot move them

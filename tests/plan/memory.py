@@ -22,6 +22,10 @@ class MemoryProvider:
         "runtime": frozenset({"language"}),
         "function": frozenset({"name"}),
     }
+    #: an update keeps the object's id, and the endpoint named after it
+    stable_outputs: ClassVar[dict[str, frozenset[str]]] = {
+        kind: frozenset({"id", "endpoint"}) for kind in ("runtime", "function", "workflow")
+    }
     threaded: ClassVar[bool] = True
 
     def __init__(self, context: ProviderContext | None = None) -> None:
