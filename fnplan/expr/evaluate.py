@@ -4,18 +4,26 @@ A traversal rooted in `runtime_roots` (by default `input` and `step`) stays symb
 expression depending on one evaluates to a Residual {"$expr": source} in which every static
 sub-expression has been replaced by its value, so the run-time executor needs only the
 run-time roots. List and object constructors stay element-wise.
+
+Sensitive values are `Marked` (fnplan.expr.marks): operators and functions unmark their
+operands, compute and mark the result, and errors about marked values never show them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from fnplan.errors import ConfigError, SourcePos, did_you_mean
 from fnplan.expr import ast
-from fnplan.expr.functions import FUNCTIONS, CallContext
+from fnplan.expr.functions import FILE_FUNCTIONS, FUNCTIONS, CallContext
+from fnplan.expr.lazy import LazyCalls, StaticError, refuse_file_calls
+from fnplan.expr.marks import has_marks, mark_if, redact_error, sensitive_texts, unmark
+from fnplan.expr.marks import unmark_deep as _plain
 from fnplan.expr.operators import binary, to_bool, to_template_string, unary
 from fnplan.expr.values import (
+    Marked,
     NamedValues,
     Residual,
     Traversable,
@@ -39,16 +47,36 @@ def evaluate(
 Locals = dict[str, Any]
 
 
-class _Evaluator:
+@contextmanager
+def _hiding(*values: Any) -> Iterator[None]:
+    """Errors raised inside never show the marked parts of `values`."""
+    try:
+        yield
+    except ConfigError as error:
+        raise redact_error(error, values) from None
+
+
+class _Evaluator(LazyCalls):
     def __init__(self, scope: Mapping[str, Any], runtime_roots: frozenset[str]) -> None:
         self.scope = scope
         self.runtime_roots = runtime_roots
         base_dir = scope.get("__dir__")
         self.base_dir = base_dir if isinstance(base_dir, str) else None
+        # a scope holding run-time roots but no module directory is a run-time evaluation
+        self.run_time = self.base_dir is None and not RUNTIME_ROOTS.isdisjoint(scope)
 
     def eval(self, expr: ast.Expr, local: Locals) -> Any:
         method = getattr(self, "_" + type(expr).__name__)
         return method(expr, local)
+
+    def residual(self, node: ast.Expr, *parts: Any) -> Any:
+        """A Residual for `node`, marked when any value written into it (`parts`) is."""
+        if not any(has_marks(part) for part in parts):
+            return Residual(node)
+        secrets: set[str] = set()
+        for part in parts:
+            secrets |= sensitive_texts(part)
+        return Marked(Residual(node, frozenset(secrets)))
 
     def _Literal(self, expr: ast.Literal, local: Locals) -> Any:
         return expr.value
@@ -58,13 +86,20 @@ class _Evaluator:
 
     def _ObjectExpr(self, expr: ast.ObjectExpr, local: Locals) -> Any:
         result: dict[str, Any] = {}
+        marked = False
         for key_expr, value_expr in expr.items:
             key = self.eval(key_expr, local)
             if is_pending(key):
-                items = tuple((_lit(self.eval(k, local), k.pos), v) for k, v in expr.items)
-                return Residual(ast.ObjectExpr(items, expr.pos))
+                keys = [self.eval(k, local) for k, _ in expr.items]
+                refuse_file_calls(*(v for _, v in expr.items))
+                items = tuple(
+                    (_lit(k, e.pos), v) for k, (e, v) in zip(keys, expr.items, strict=True)
+                )
+                return self.residual(ast.ObjectExpr(items, expr.pos), *keys)
+            key, key_marked = unmark(key)
+            marked |= key_marked
             result[_key_text(key, key_expr.pos)] = self.eval(value_expr, local)
-        return result
+        return mark_if(result, marked)
 
     # --- references -------------------------------------------------------------------
 
@@ -82,7 +117,7 @@ class _Evaluator:
 
     def _unknown_root(self, expr: ast.Traversal, local: Locals) -> ConfigError:
         known = (set(self.scope) | set(self.runtime_roots) | set(local)) - _HIDDEN
-        return ConfigError(
+        return StaticError(
             f"unknown reference '{expr.root}'",
             pos=expr.pos,
             allowed=known,
@@ -93,30 +128,45 @@ class _Evaluator:
         return self._apply_steps(self.eval(expr.source, local), expr.steps, local)
 
     def _apply_steps(self, value: Any, steps: tuple[ast.Step, ...], local: Locals) -> Any:
+        marked = False
         for i, step in enumerate(steps):
             if is_residual(value):
-                return self._residual_steps(_lit(value, step.pos), steps[i:], local)
+                source = _lit(value, step.pos)
+                return mark_if(self._residual_steps(source, steps[i:], local, value), marked)
+            value, was_marked = unmark(value)
+            marked |= was_marked
             if isinstance(step, ast.GetAttr):
-                value = get_attr(value, step.name, step.pos)
+                with _hiding(mark_if(value, True) if marked else None):
+                    value = get_attr(value, step.name, step.pos)
                 continue
             key = self.eval(step.key, local)
             if is_pending(key):
-                return self._residual_steps(_lit(value, step.pos), steps[i:], local)
-            value = get_index(value, key, step.pos)
-        return value
+                source = _lit(value, step.pos)
+                return mark_if(self._residual_steps(source, steps[i:], local, value), marked)
+            key, key_marked = _plain(key)
+            marked |= key_marked
+            with _hiding(mark_if(value, True) if marked else None, mark_if(key, key_marked)):
+                value = get_index(value, key, step.pos)
+        return mark_if(value, marked)
 
-    def _residual_steps(self, source: ast.Expr, steps: tuple[ast.Step, ...], local: Locals) -> Any:
+    def _residual_steps(
+        self, source: ast.Expr, steps: tuple[ast.Step, ...], local: Locals, *parts: Any
+    ) -> Any:
         """A residual for `source` followed by `steps`, with index keys evaluated."""
         resolved: list[ast.Step] = []
+        keys: list[Any] = []
         for step in steps:
             if isinstance(step, ast.Index):
-                step = ast.Index(_lit(self.eval(step.key, local), step.pos), step.pos)
+                keys.append(self.eval(step.key, local))
+                step = ast.Index(_lit(keys[-1], step.pos), step.pos)
             resolved.append(step)
         if isinstance(source, ast.Traversal):
-            return Residual(ast.Traversal(source.root, source.steps + tuple(resolved), source.pos))
-        if not resolved:
-            return Residual(source)
-        return Residual(ast.RelativeTraversal(source, tuple(resolved), source.pos))
+            node: ast.Expr = ast.Traversal(source.root, source.steps + tuple(resolved), source.pos)
+        elif not resolved:
+            node = source
+        else:
+            node = ast.RelativeTraversal(source, tuple(resolved), source.pos)
+        return self.residual(node, *parts, *keys)
 
     def _SplatItem(self, expr: ast.SplatItem, local: Locals) -> Any:
         return local["\0splat"]
@@ -124,58 +174,78 @@ class _Evaluator:
     def _Splat(self, expr: ast.Splat, local: Locals) -> Any:
         source = self.eval(expr.source, local)
         if is_residual(source):
-            return Residual(ast.Splat(_lit(source, expr.pos), expr.each, expr.full, expr.pos))
+            node = ast.Splat(_lit(source, expr.pos), expr.each, expr.full, expr.pos)
+            return self.residual(node, source)
+        source, marked = unmark(source)
         if source is None:
-            return []
+            return mark_if([], marked)
         items = source if isinstance(source, list) else [source]
-        return [self.eval(expr.each, {**local, "\0splat": item}) for item in items]
+        each = [self.eval(expr.each, {**local, "\0splat": mark_if(i, marked)}) for i in items]
+        return mark_if(each, marked)
 
     # --- operators ----------------------------------------------------------------------
 
     def _BinaryOp(self, expr: ast.BinaryOp, local: Locals) -> Any:
         left, right = self.eval(expr.left, local), self.eval(expr.right, local)
         if is_pending(left) or is_pending(right):
-            return Residual(
-                ast.BinaryOp(expr.op, _lit(left, expr.pos), _lit(right, expr.pos), expr.pos)
-            )
-        return binary(expr.op, left, right, expr.pos)
+            node = ast.BinaryOp(expr.op, _lit(left, expr.pos), _lit(right, expr.pos), expr.pos)
+            return self.residual(node, left, right)
+        (plain_left, left_marked), (plain_right, right_marked) = _plain(left), _plain(right)
+        with _hiding(left, right):
+            result = binary(expr.op, plain_left, plain_right, expr.pos)
+        return mark_if(result, left_marked or right_marked)
 
     def _UnaryOp(self, expr: ast.UnaryOp, local: Locals) -> Any:
         operand = self.eval(expr.operand, local)
         if is_pending(operand):
-            return Residual(ast.UnaryOp(expr.op, _lit(operand, expr.pos), expr.pos))
-        return unary(expr.op, operand, expr.pos)
+            return self.residual(ast.UnaryOp(expr.op, _lit(operand, expr.pos), expr.pos), operand)
+        plain, marked = _plain(operand)
+        with _hiding(operand):
+            return mark_if(unary(expr.op, plain, expr.pos), marked)
 
     def _Conditional(self, expr: ast.Conditional, local: Locals) -> Any:
         cond = self.eval(expr.cond, local)
         if is_pending(cond):
             then, else_ = self.eval(expr.then, local), self.eval(expr.else_, local)
             branches = (_lit(cond, expr.pos), _lit(then, expr.pos), _lit(else_, expr.pos))
-            return Residual(ast.Conditional(*branches, pos=expr.pos))
-        chosen = expr.then if to_bool(cond, expr.cond.pos, "condition") else expr.else_
-        return self.eval(chosen, local)
+            return self.residual(ast.Conditional(*branches, pos=expr.pos), cond, then, else_)
+        plain, marked = _plain(cond)
+        with _hiding(cond):
+            chosen = expr.then if to_bool(plain, expr.cond.pos, "condition") else expr.else_
+        return mark_if(self.eval(chosen, local), marked)
 
     def _FunctionCall(self, expr: ast.FunctionCall, local: Locals) -> Any:
+        special = self.special_form(expr.name)
+        if special is not None:
+            return special(expr, local)
         function = FUNCTIONS.get(expr.name)
         if function is None:
-            raise ConfigError(
+            raise StaticError(
                 f"unknown function '{expr.name}'",
                 pos=expr.pos,
                 allowed=FUNCTIONS,
                 hint=did_you_mean(expr.name, FUNCTIONS),
             )
         args = [self.eval(arg, local) for arg in expr.args]
+        if expr.name in FILE_FUNCTIONS:
+            self.check_file_call(expr, args)
         if any(is_pending(arg) for arg in args):
             literal_args = tuple(_lit(arg, expr.pos) for arg in args)
-            return Residual(ast.FunctionCall(expr.name, literal_args, expr.expand_final, expr.pos))
+            node = ast.FunctionCall(expr.name, literal_args, expr.expand_final, expr.pos)
+            return self.residual(node, *args)
         if expr.expand_final and args:
-            last = args.pop()
+            last, last_marked = unmark(args.pop())
             if not isinstance(last, list):
                 raise ConfigError(
                     f"'...' expands a list, not a {type_name(last)}", pos=expr.args[-1].pos
                 )
-            args.extend(last)
-        return function(CallContext(expr.name, expr.pos, self.base_dir), *args)
+            args.extend(mark_if(item, last_marked) for item in last)
+        plain = [_plain(arg) for arg in args]
+        with _hiding(*args):
+            result = function(
+                CallContext(expr.name, expr.pos, self.base_dir), *(p for p, _ in plain)
+            )
+        return mark_if(result, any(marked for _, marked in plain))
 
     # --- templates ----------------------------------------------------------------------
 
@@ -183,66 +253,82 @@ class _Evaluator:
         only = expr.parts[0] if len(expr.parts) == 1 else None
         if only is not None and not isinstance(only, str | ast.TemplateIf | ast.TemplateFor):
             return self.eval(only, local)  # "${x}" is x itself, keeping its type
-        parts = self._template_parts(expr.parts, local)
+        parts, values = self._template_parts(expr.parts, local)
         if any(not isinstance(part, str) for part in parts):
-            return Residual(ast.Template(tuple(parts), expr.pos))
-        return "".join(part for part in parts if isinstance(part, str))
+            return self.residual(ast.Template(tuple(parts), expr.pos), *values)
+        text = "".join(part for part in parts if isinstance(part, str))
+        return mark_if(text, any(has_marks(value) for value in values))
 
     def _template_parts(
         self, parts: tuple[str | ast.Expr, ...], local: Locals
-    ) -> list[str | ast.Expr]:
-        """Evaluated parts: static text merged, run-time parts kept as expressions."""
+    ) -> tuple[list[str | ast.Expr], list[Any]]:
+        """Evaluated parts (static text merged, run-time parts kept as expressions) and the
+        values of the interpolations, whose marks the template inherits."""
         out: list[str | ast.Expr] = []
+        values: list[Any] = []
         for part in parts:
-            value: Any = part if isinstance(part, str) else self.eval(part, local)
-            if is_residual(value):
-                assert not isinstance(part, str)
-                item: str | ast.Expr = _lit(value, part.pos)
-                if isinstance(item, ast.Template):  # splice a run-time template into this one
-                    out.extend(_merge_text(out, item.parts))
-                    continue
-            elif isinstance(value, str) and isinstance(part, ast.TemplateIf | ast.TemplateFor):
-                item = value
+            if isinstance(part, str):
+                item: str | ast.Expr = part
             else:
-                item = value if isinstance(part, str) else to_template_string(value, part.pos)
+                value = self.eval(part, local)
+                values.append(value)
+                if is_residual(value):
+                    item = _lit(value, part.pos)
+                    if isinstance(item, ast.Template):  # splice a run-time template into this
+                        out.extend(_merge_text(out, item.parts))
+                        continue
+                else:
+                    plain = _plain(value)[0]
+                    if isinstance(plain, str) and isinstance(
+                        part, ast.TemplateIf | ast.TemplateFor
+                    ):
+                        item = plain
+                    else:
+                        item = to_template_string(plain, part.pos)
             if isinstance(item, str) and out and isinstance(out[-1], str):
                 out[-1] += item
             else:
                 out.append(item)
-        return out
+        return out, values
 
     def _TemplateIf(self, expr: ast.TemplateIf, local: Locals) -> Any:
         cond = self.eval(expr.cond, local)
         if is_pending(cond):
-            then = ast.Template(tuple(self._template_parts(expr.then.parts, local)), expr.pos)
+            then_parts, values = self._template_parts(expr.then.parts, local)
+            then = ast.Template(tuple(then_parts), expr.pos)
             else_ = None
             if expr.else_ is not None:
-                parts = self._template_parts(expr.else_.parts, local)
-                else_ = ast.Template(tuple(parts), expr.pos)
-            return Residual(ast.TemplateIf(_lit(cond, expr.pos), then, else_, expr.pos))
-        if to_bool(cond, expr.cond.pos, "condition"):
-            return self._Template(ast.Template((*expr.then.parts, ""), expr.pos), local)
-        if expr.else_ is None:
-            return ""
-        return self._Template(ast.Template((*expr.else_.parts, ""), expr.pos), local)
+                else_parts, else_values = self._template_parts(expr.else_.parts, local)
+                else_ = ast.Template(tuple(else_parts), expr.pos)
+                values += else_values
+            node = ast.TemplateIf(_lit(cond, expr.pos), then, else_, expr.pos)
+            return self.residual(node, cond, *values)
+        plain, marked = _plain(cond)
+        with _hiding(cond):
+            chosen = expr.then if to_bool(plain, expr.cond.pos, "condition") else expr.else_
+        if chosen is None:
+            return mark_if("", marked)
+        return mark_if(self._Template(ast.Template((*chosen.parts, ""), expr.pos), local), marked)
 
     def _TemplateFor(self, expr: ast.TemplateFor, local: Locals) -> Any:
         collection = self.eval(expr.collection, local)
         if is_pending(collection):
-            return Residual(
-                ast.TemplateFor(
-                    expr.key_var, expr.value_var, _lit(collection, expr.pos), expr.body, expr.pos
-                )
+            refuse_file_calls(expr.body)
+            return self.residual(
+                ast.TemplateFor(*self._for_head(expr, collection), expr.pos), collection
             )
         body = ast.Template((*expr.body.parts, ""), expr.pos)
         texts = []
-        for key, value in _iterate(collection, expr.collection.pos):
-            inner = self._bind(local, expr.key_var, key, expr.value_var, value)
+        plain, marked = unmark(collection)
+        for key, value in _iterate(plain, expr.collection.pos):
+            inner = self._bind(local, expr.key_var, key, expr.value_var, value, marked)
             text = self._Template(body, inner)
             if is_residual(text):
-                return Residual(ast.TemplateFor(*self._for_head(expr, collection), expr.pos))
+                refuse_file_calls(expr.body)
+                node = ast.TemplateFor(*self._for_head(expr, collection), expr.pos)
+                return self.residual(node, collection)
             texts.append(text)
-        return "".join(texts)
+        return mark_if("".join(_plain(text)[0] for text in texts), marked or has_marks(texts))
 
     @staticmethod
     def _for_head(
@@ -259,14 +345,18 @@ class _Evaluator:
         as_object = expr.key is not None
         out_list: list[Any] = []
         out_dict: dict[str, Any] = {}
-        for key, value in _iterate(collection, expr.collection.pos):
-            inner = self._bind(local, expr.key_var, key, expr.value_var, value)
+        plain, marked = unmark(collection)
+        for key, value in _iterate(plain, expr.collection.pos):
+            inner = self._bind(local, expr.key_var, key, expr.value_var, value, marked)
             if expr.cond is not None:
                 keep = self.eval(expr.cond, inner)
                 if is_pending(keep):
                     return self._residual_for(expr, collection)
-                if not to_bool(keep, expr.cond.pos, "for condition"):
-                    continue
+                keep, keep_marked = _plain(keep)
+                marked |= keep_marked
+                with _hiding(mark_if(keep, keep_marked)):
+                    if not to_bool(keep, expr.cond.pos, "for condition"):
+                        continue
             item = self.eval(expr.value, inner)
             if not as_object:
                 out_list.append(item)
@@ -275,8 +365,11 @@ class _Evaluator:
             name = self.eval(expr.key, inner)
             if is_pending(name):
                 return self._residual_for(expr, collection)
-            self._put(out_dict, _key_text(name, expr.key.pos), item, expr)
-        return out_dict if as_object else out_list
+            name, name_marked = _plain(name)
+            marked |= name_marked
+            with _hiding(mark_if(name, name_marked)):
+                self._put(out_dict, _key_text(name, expr.key.pos), item, expr)
+        return mark_if(out_dict if as_object else out_list, marked)
 
     @staticmethod
     def _put(out: dict[str, Any], key: str, item: Any, expr: ast.ForExpr) -> None:
@@ -291,25 +384,28 @@ class _Evaluator:
         else:
             out[key] = item
 
-    def _residual_for(self, expr: ast.ForExpr, collection: Any) -> Residual:
-        return Residual(
-            ast.ForExpr(
-                expr.key_var,
-                expr.value_var,
-                _lit(collection, expr.pos),
-                expr.value,
-                expr.key,
-                expr.cond,
-                expr.group,
-                expr.pos,
-            )
+    def _residual_for(self, expr: ast.ForExpr, collection: Any) -> Any:
+        refuse_file_calls(expr.value, *(e for e in (expr.key, expr.cond) if e is not None))
+        node = ast.ForExpr(
+            expr.key_var,
+            expr.value_var,
+            _lit(collection, expr.pos),
+            expr.value,
+            expr.key,
+            expr.cond,
+            expr.group,
+            expr.pos,
         )
+        return self.residual(node, collection)
 
     @staticmethod
-    def _bind(local: Locals, key_var: str | None, key: Any, value_var: str, value: Any) -> Locals:
-        inner = {**local, value_var: value}
+    def _bind(
+        local: Locals, key_var: str | None, key: Any, value_var: str, value: Any, marked: bool
+    ) -> Locals:
+        """Scope of one iteration; the items of a marked collection are marked."""
+        inner = {**local, value_var: mark_if(value, marked)}
         if key_var is not None:
-            inner[key_var] = key
+            inner[key_var] = mark_if(key, marked)
         return inner
 
 
@@ -339,10 +435,12 @@ def get_attr(value: Any, name: str, pos: SourcePos) -> Any:
     if isinstance(value, dict):
         if name in value:
             return value[name]
-        what = f"unknown {value.what}" if isinstance(value, NamedValues) else "no attribute"
-        raise ConfigError(
-            f"{what} '{name}'", pos=pos, allowed=value, hint=did_you_mean(name, value)
-        )
+        if isinstance(value, NamedValues):
+            error: type[ConfigError] = StaticError
+            what = f"unknown {value.what}"
+        else:
+            error, what = ConfigError, "no attribute"
+        raise error(f"{what} '{name}'", pos=pos, allowed=value, hint=did_you_mean(name, value))
     if isinstance(value, Traversable):
         return value.get_attr(name, pos)
     raise ConfigError(f"cannot read attribute '{name}' of a {type_name(value)}", pos=pos)

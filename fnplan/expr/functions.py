@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import re
+import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,8 @@ class _ArgError(Exception):
 
 
 FUNCTIONS: dict[str, Function] = {}
+#: functions that read files: their arguments must be known at plan time
+FILE_FUNCTIONS = frozenset({"file", "filesha256"})
 
 
 def _function(signature: str, min_args: int, max_args: int | None = -1) -> Callable[..., Any]:
@@ -153,6 +156,11 @@ def _jsondecode(ctx: CallContext, text: Any) -> Any:
         )
     except json.JSONDecodeError as exc:
         raise _ArgError(f"invalid JSON: {exc.msg} at character {exc.pos}") from None
+
+
+@_function("urlencode(string)", 1)
+def _urlencode(ctx: CallContext, text: Any) -> str:
+    return urllib.parse.quote_plus(_str(text), safe="")
 
 
 @_function("lower(string)", 1)

@@ -9,6 +9,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from fnplan.errors import ConfigError, SourcePos
 from fnplan.expr import ast
+from fnplan.expr.marks import Marked
 
 
 @runtime_checkable
@@ -38,15 +39,17 @@ class NamedValues(dict[str, Any]):
 
 class Residual(dict[str, str]):
     """A value known only at run time: equal to {"$expr": "<HCL source>"} (and serialises as
-    such), and also carries the parsed expression so evaluation can keep composing it."""
+    such), and also carries the parsed expression so evaluation can keep composing it.
+    `secrets` are the marked (sensitive) values written into it as literals."""
 
-    __slots__ = ("expr",)
+    __slots__ = ("expr", "secrets")
 
-    def __init__(self, expr: ast.Expr) -> None:
+    def __init__(self, expr: ast.Expr, secrets: frozenset[str] = frozenset()) -> None:
         from fnplan.expr.source import to_source
 
         super().__init__({"$expr": to_source(expr)})
         self.expr = expr
+        self.secrets = secrets
 
     @property
     def source(self) -> str:
@@ -55,7 +58,9 @@ class Residual(dict[str, str]):
 
 
 def is_residual(value: Any) -> bool:
-    """Whether `value` is a run-time expression placeholder {"$expr": "..."}."""
+    """Whether `value` is a run-time expression placeholder {"$expr": "..."} (marked or not)."""
+    if isinstance(value, Marked):
+        value = value.value
     return isinstance(value, dict) and len(value) == 1 and isinstance(value.get("$expr"), str)
 
 
@@ -70,6 +75,8 @@ def residual_expr(value: dict[str, Any]) -> ast.Expr:
 
 def is_pending(value: Any) -> bool:
     """Whether a value is, or contains, a residual."""
+    if isinstance(value, Marked):
+        return is_pending(value.value)
     if isinstance(value, dict):
         return is_residual(value) or any(is_pending(v) for v in value.values())
     if isinstance(value, list | tuple):
@@ -79,6 +86,8 @@ def is_pending(value: Any) -> bool:
 
 def type_name(value: Any) -> str:
     """The HCL type name of a value, for messages."""
+    if isinstance(value, Marked):
+        return type_name(value.value)
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -133,7 +142,10 @@ def equal(left: Any, right: Any) -> bool:
 
 
 def value_to_expr(value: Any, pos: SourcePos) -> ast.Expr:
-    """An expression that evaluates to `value` (residuals become their own expression)."""
+    """An expression that evaluates to `value` (residuals become their own expression; marks
+    are dropped: the caller marks what it builds)."""
+    if isinstance(value, Marked):
+        return value_to_expr(value.value, pos)
     if value is None or isinstance(value, str | int | float | bool):
         return ast.Literal(value, pos)
     if isinstance(value, list | tuple):
