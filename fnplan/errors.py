@@ -80,6 +80,11 @@ class LockError(StateError):
     """The state is locked by someone else."""
 
 
+class LockLostError(LockError):
+    """The lock an operation held was broken (force-unlock, or taken by another holder):
+    the operation must write nothing more, and an apply walk stops."""
+
+
 class PlanError(FnplanError):
     """A saved plan cannot be applied (stale, corrupt) or a plan cannot be made."""
 

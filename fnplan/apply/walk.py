@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from fnplan.apply.outputs import apply_output_changes
-from fnplan.errors import ErrorList, FnplanError, SourcePos
+from fnplan.errors import ErrorList, FnplanError, LockLostError, SourcePos
 from fnplan.provider import is_threaded
 from fnplan.state.model import ResourceState
 
@@ -81,6 +81,8 @@ class _Outcome:
     record: ResourceState | None
     error: str | None
     elapsed: float
+    #: the journal refused to write (the state lock is no longer ours): the walk stops
+    lost: LockLostError | None = None
 
 
 def apply_plan(
@@ -92,7 +94,8 @@ def apply_plan(
     parallelism: int = 10,
     on_event: Callable[[ApplyEvent], None] | None = None,
 ) -> ApplyResult:
-    """Apply `plan` to `state`; provider errors are recorded in the result, never raised."""
+    """Apply `plan` to `state`; provider errors are recorded in the result, never raised.
+    LockLostError when the state lock was broken: the walk starts nothing more and raises it."""
     walk = _Walk(plan, state, providers, journal, on_event or (lambda _: None))
     return walk.run(max(1, parallelism))
 
@@ -187,6 +190,7 @@ class _Walk:
         ready = deque(i for i, op in enumerate(self.ops) if op.waiting == 0)
         outcomes: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
         in_flight = 0
+        lost: LockLostError | None = None
         with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="apply") as pool:
             while ready or in_flight:
                 while ready and in_flight < parallelism:
@@ -197,7 +201,13 @@ class _Walk:
                     in_flight += 1
                 outcome = outcomes.get()
                 in_flight -= 1
+                if outcome.lost is not None:
+                    lost = outcome.lost
+                    ready.clear()
+                    continue
                 self._finish(outcome, ready)
+        if lost is not None:
+            raise lost
         self._fail_unreached()
         state = self.state.model_copy(update={"resources": self.resources})
         self.result.state = state.model_copy(
@@ -232,11 +242,21 @@ class _Walk:
         self, index: int, record: ResourceState | None, outcomes: queue.SimpleQueue[_Outcome]
     ) -> None:
         """Worker thread: journal the intent, call the provider, journal the result."""
+        try:
+            self._attempt(index, record, outcomes)
+        except LockLostError as lost:
+            outcomes.put(_Outcome(index, None, None, 0.0, lost))
+
+    def _attempt(
+        self, index: int, record: ResourceState | None, outcomes: queue.SimpleQueue[_Outcome]
+    ) -> None:
         op = self.ops[index]
         address = op.change.address
         start = time.perf_counter()
         try:
             result = self._provider_call(op, record)
+        except LockLostError:
+            raise
         except Exception as error:  # any provider failure, bug or not, is journaled for this one
             # resource; the walk goes on with what does not depend on it
             message = _failure_message(error, op.change)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from fnplan.errors import LockError, StateError
+from fnplan.errors import LockLostError, StateError
 from fnplan.state._fs import fsync_directory, write_all
 from fnplan.state.model import ResourceState, State
 
@@ -37,8 +37,8 @@ class Journal:
     ) -> None:
         self.path = path
         self._on_close = on_close
-        self._check = check  # raises LockError when the state lock is no longer ours
-        self._lost: LockError | None = None
+        self._check = check  # raises LockLostError when the state lock is no longer ours
+        self._lost: LockLostError | None = None
         self._mutex = threading.Lock()
         self._outstanding: dict[str, bytes] = {}  # address -> its intent line, until settled
         self._records = 0  # records since the last begin line
@@ -127,11 +127,11 @@ class Journal:
         self._dirty = True
 
     def _ensure_ours(self) -> None:
-        """LockError, now and for every later write, once the state lock is lost."""
+        """LockLostError, now and for every later write, once the state lock is lost."""
         if self._lost is None and self._check is not None:
             try:
                 self._check()
-            except LockError as lost:
+            except LockLostError as lost:
                 self._lost = lost
         if self._lost is not None:
             raise self._lost

@@ -49,6 +49,7 @@ class LocalBackend:
         )
         self._known_good: _Signature | None = None
         self._journal: Journal | None = None
+        self._held: LockInfo | None = None  # our lock while lock() runs, checked before writes
 
     def read(self) -> State:
         """The recorded state (new and empty if none), with any interrupted apply replayed."""
@@ -64,6 +65,7 @@ class LocalBackend:
 
     def write(self, state: State) -> None:
         """Save `state` atomically as the next serial (set in `state` too); old file -> backup."""
+        self._check_lock()
         self._check_overwritable()
         saved = state.model_copy(update={"serial": state.serial + 1, "fnplan_version": __version__})
         data = encode_state(saved)
@@ -87,7 +89,11 @@ class LocalBackend:
     def lock(self, operation: str) -> Iterator[LockInfo]:
         """Hold the exclusive state lock for `operation` (plan, apply, destroy, state-edit)."""
         with self._lock.hold(operation) as info:
-            yield info
+            self._held = info
+            try:
+                yield info
+            finally:
+                self._held = None
 
     def force_unlock(self, lock_id: str) -> LockInfo:
         """Remove the lock if its ID matches (for a holder that is known to be gone)."""
@@ -101,12 +107,19 @@ class LocalBackend:
         """Open the apply journal for an apply against `state`; records lineage and serial first."""
         if self._journal is not None:
             raise StateError(f"{self.journal_path}: an apply journal is already open")
-        self._journal = Journal(self.journal_path, state, on_close=self._journal_closed)
+        self._journal = Journal(
+            self.journal_path, state, on_close=self._journal_closed, check=self._check_lock
+        )
         return self._journal
 
     def _journal_closed(self, journal: Journal) -> None:
         if self._journal is journal:
             self._journal = None
+
+    def _check_lock(self) -> None:
+        """LockLostError if the lock this backend holds was broken (a write would collide)."""
+        if self._held is not None:
+            self._lock.check(self._held)
 
     def _check_overwritable(self) -> None:
         """Refuse to replace a state file that cannot be read (corrupt, or from a newer fnplan)."""

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from fnplan.errors import LockError
+from fnplan.errors import LockError, LockLostError
 from fnplan.state._fs import write_all
 
 DEFAULT_LEASE = 30.0
@@ -122,6 +122,31 @@ class StateLock:
             return self._read()
         except _UnreadableLock as exc:
             raise self._unreadable_error(exc) from None
+
+    def check(self, info: LockInfo) -> None:
+        """LockLostError unless the lock on disk is still `info`: called before each state or
+        journal write, so an operation whose lock was broken stops instead of colliding."""
+        try:
+            holder = self._read()
+        except _UnreadableLock:  # ours is only ever replaced whole: a new holder is writing
+            holder = None
+        if holder is not None and holder.id == info.id:
+            return
+        hint = (
+            "nothing more was written; run `fnplan plan` once no other fnplan is running "
+            "to see what this operation left undone"
+        )
+        if holder is None:
+            raise LockLostError(
+                f"the state lock of this {info.operation} (lock ID {info.id}) was removed by "
+                "someone else (fnplan force-unlock?); stopped before the next state write",
+                hint=hint,
+            )
+        raise LockLostError(
+            f"the state lock of this {info.operation} was broken and is now held by another "
+            f"fnplan ({holder.describe()}); stopped before the next state write",
+            hint=hint,
+        )
 
     def force_unlock(self, lock_id: str) -> LockInfo:
         """Remove the lock if its ID is `lock_id` (the user's explicit override); else LockError."""
@@ -256,7 +281,7 @@ class _Renewer(threading.Thread):
             if renewed is None:
                 self._lock.warn(
                     f"the state lock {self._info.id} was removed by someone else "
-                    "(force-unlock?); this operation is no longer protected"
+                    "(force-unlock?); this operation stops before its next state write"
                 )
                 return
             self._info = renewed

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fnplan.errors import LockError
+from fnplan.errors import LockError, LockLostError
 from fnplan.state.local import LocalBackend
 
 from .conftest import Holder
@@ -148,3 +148,42 @@ def test_unreadable_lock_file_is_reported_with_what_to_do(state_path: Path) -> N
     with pytest.raises(LockError, match="unreadable") as caught, LocalBackend(state_path).lock("x"):
         pass
     assert f"delete {lock_path}" in caught.value.render()
+
+
+def test_a_write_after_the_lock_was_force_unlocked_is_refused(state_path: Path) -> None:
+    mine, theirs = LocalBackend(state_path), LocalBackend(state_path, warn=lambda _: None)
+    with mine.lock("apply") as info:
+        state = mine.read()
+        mine.write(state)
+        journal = mine.journal(state)
+        theirs.force_unlock(info.id)
+        before = state_path.read_bytes()
+        with pytest.raises(LockLostError, match=f"lock ID {info.id}. was removed"):
+            mine.write(state)
+        with pytest.raises(LockLostError):
+            journal.intend("function.a", "create", None)
+        with pytest.raises(LockLostError):  # and every later record, without asking again
+            journal.failed("function.a", "x")
+        assert state_path.read_bytes() == before
+        with theirs.lock("apply"):
+            new_journal = theirs.journal(theirs.read())
+            journal.close()  # the old apply ends, having written nothing: the new one's stays
+            assert state_path.with_name("state.json.journal").exists()
+            new_journal.close()
+
+
+def test_a_journal_whose_lock_another_holder_took_names_that_holder(
+    state_path: Path, holder_factory: type[Holder]
+) -> None:
+    mine = LocalBackend(state_path)
+    with mine.lock("destroy") as info:
+        journal = mine.journal(mine.read())
+        mine.force_unlock(info.id)
+        holder = holder_factory(state_path)
+        with pytest.raises(LockLostError) as caught:
+            journal.intend("function.a", "delete", None)
+        journal.close()
+    message = caught.value.render()
+    assert "the state lock of this destroy was broken" in message
+    assert f"pid {holder.process.pid}" in message and holder.info["id"] in message
+    assert LocalBackend(state_path).current_lock() is not None  # ours ended; theirs stands
