@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fnplan.config.discovery import PATTERNS, config_file_names
+from fnplan.config.names import check_name
 from fnplan.config.schema import ROOT, check_body
 from fnplan.config.syntax import Attribute, Block, Body
 from fnplan.errors import ConfigError, SourcePos
@@ -119,6 +120,7 @@ def _provider_address(block: Block) -> str:
 
     if not isinstance(alias.expr, ast.Literal) or not isinstance(alias.expr.value, str):
         raise ConfigError("a provider alias must be a literal string", pos=alias.expr.pos)
+    check_name("provider alias", alias.expr.value, alias.expr.pos)
     return f"{block.labels[0]}.{alias.expr.value}"
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from fnplan.config.evaluate import Evaluator
 from fnplan.config.files import ModuleFiles, read_module
 from fnplan.config.model import Config, Module
+from fnplan.config.names import is_name
 from fnplan.config.schema import type_name
 from fnplan.config.scope import ChildView, finalize
 from fnplan.config.syntax import Attribute, Block
@@ -133,12 +134,13 @@ class ModuleCalls:
 
 
 def resolve_source(source: str, base: Path, pos: SourcePos) -> Path:
-    """The directory a module source names: "./dir" / "../dir" or a built-in "fnplan/NAME"."""
+    """The directory a module source names: "./dir" / "../dir" or a built-in "fnplan/NAME",
+    where NAME is a plain name, never a path (`fnplan/../x` and `fnplan//abs` are refused)."""
     if source.startswith(_BUILTIN_PREFIX):
         builtin = builtin_modules_dir()
         name = source.removeprefix(_BUILTIN_PREFIX)
         directory = builtin / name
-        if not name or not directory.is_dir():
+        if not is_name(name) or not directory.is_dir():
             names = (
                 sorted(p.name for p in builtin.iterdir() if p.is_dir()) if builtin.is_dir() else []
             )

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from fnplan.config.names import check_name
 from fnplan.config.syntax import Block, Body
 from fnplan.errors import ConfigError, SourcePos, did_you_mean
 from fnplan.expr.values import type_name as expr_type_name
@@ -36,7 +37,8 @@ class Attr:
 
 @dataclass(frozen=True, slots=True)
 class BlockSchema:
-    """A block type: label count, attributes, nested blocks; `open` allows any attribute."""
+    """A block type: label count, attributes, nested blocks; `open` allows any attribute.
+    A label described as "... name" must be a name (fnplan.config.names)."""
 
     labels: tuple[str, ...] = ()
     attributes: Mapping[str, Attr] = field(default_factory=dict)
@@ -249,6 +251,10 @@ def check_block(block: Block, schema: BlockSchema) -> None:
             pos=block.pos,
             hint=f"write it as: {block.type} {wanted} {{ ... }}".replace("  ", " "),
         )
+    for index, (label, kind) in enumerate(zip(block.labels, schema.labels, strict=True)):
+        if kind.endswith(" name"):
+            pos = block.label_pos[index] if index < len(block.label_pos) else block.pos
+            check_name(kind, label, pos)
     missing = [
         name
         for name, attr in schema.attributes.items()
