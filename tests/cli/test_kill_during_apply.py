@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
+from tests.cli.apply_process import ApplyProcess, many_functions
 from tests.cli.conftest import Runner
 
 FUNCTIONS = 150
-
-
-def _many_functions(root: Path) -> Path:
-    parts = ['runtime "python" {\n  language = "python3.12"\n}\n']
-    for i in range(FUNCTIONS):
-        code = root / "functions" / f"f{i}"
-        code.mkdir(parents=True)
-        (code / "main.py").write_text(f"def handler(event, context):\n    return {i}\n")
-        parts.append(
-            f'function "f{i}" {{\n  runtime = runtime.python\n  source  = "./functions/f{i}"\n}}\n'
-        )
-    (root / "main.hcl").write_text("\n".join(parts))
-    return root
 
 
 def _done_addresses(journal: Path) -> set[str]:
@@ -41,24 +24,16 @@ def _done_addresses(journal: Path) -> set[str]:
 
 
 def test_kill_9_during_apply_keeps_applied_resources(fnplan: Runner, tmp_path: Path) -> None:
-    project = _many_functions(tmp_path)
+    project = many_functions(tmp_path, FUNCTIONS)
     journal = project / ".fnplan" / "state.json.journal"
-    apply = subprocess.Popen(
-        [sys.executable, "-m", "fnplan", "apply", "--auto-approve", "--parallelism", "2"],
-        cwd=project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if journal.exists() and len(_done_addresses(journal)) >= 20:
-            break
-        assert apply.poll() is None, "apply finished before it could be interrupted"
-        time.sleep(0.002)
-    os.kill(apply.pid, signal.SIGKILL)
-    apply.wait()
+    apply = ApplyProcess(project, "--parallelism", "2")
+    try:
+        reported = apply.wait_for_done(20)  # each is journaled before it is reported
+    finally:
+        apply.kill()  # SIGKILL
     applied = _done_addresses(journal)
-    assert 20 <= len(applied) < FUNCTIONS + 1, "the kill should land mid-apply"
+    assert set(reported) <= applied
+    assert len(applied) < FUNCTIONS + 1, "the kill should land mid-apply"
 
     plan = json.loads(fnplan("plan", "--json", cwd=project, check=None).stdout)
     creates = {c["address"] for c in plan["changes"] if c["action"] == "create"}

@@ -6,7 +6,8 @@ import json
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,25 +40,22 @@ _HOLDER = textwrap.dedent(
     import json, sys
     from pathlib import Path
     from fnplan.state.local import LocalBackend
-    path, lease, hold = Path(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+    path, lease = Path(sys.argv[1]), float(sys.argv[2])
     backend = LocalBackend(path, lease=lease, operation_holder="tester@ci")
     with backend.lock("apply") as info:
         print(info.model_dump_json(), flush=True)
-        if hold < 0:
-            sys.stdin.readline()
-        else:
-            import time; time.sleep(hold)
+        sys.stdin.readline()
     print("released", flush=True)
     """
 )
 
 
 class Holder:
-    """A real subprocess holding the state lock until told to go (or for a fixed time)."""
+    """A real subprocess holding the state lock until told to go."""
 
-    def __init__(self, path: Path, *, lease: float = 30.0, hold: float = -1.0) -> None:
+    def __init__(self, path: Path, *, lease: float = 30.0) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _HOLDER, str(path), str(lease), str(hold)],
+            [sys.executable, "-c", _HOLDER, str(path), str(lease)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -90,6 +88,14 @@ def holder_factory() -> Iterator[type[Holder]]:
     yield _Tracked
     for holder in started:
         holder.kill()
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+    """Poll `condition` until it holds; fail naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
 
 
 @pytest.fixture

@@ -5,16 +5,24 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from fnplan.errors import LockError, LockLostError
 from fnplan.state.local import LocalBackend
+from fnplan.state.lock import LockInfo, StateLock
 
-from .conftest import Holder
+from .conftest import Holder, wait_until
+
+
+def _current(backend: LocalBackend) -> LockInfo:
+    current = backend.current_lock()
+    assert current is not None
+    return current
 
 
 def test_lock_held_by_another_process_names_the_holder(
@@ -36,14 +44,32 @@ def test_lock_held_by_another_process_names_the_holder(
 
 
 def test_lock_timeout_waits_until_the_holder_releases(
-    state_path: Path, holder_factory: type[Holder]
+    state_path: Path, holder_factory: type[Holder], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    holder_factory(state_path, hold=0.6)
-    started = time.monotonic()
-    with LocalBackend(state_path, lock_timeout=10).lock("apply") as info:
-        waited = time.monotonic() - started
-        assert info.pid == os.getpid() and info.operation == "apply"
-    assert 0.2 < waited < 5
+    holder = holder_factory(state_path)
+    refused = threading.Event()
+    blocker = StateLock._blocker
+
+    def spied(lock: StateLock) -> LockError | None:
+        error = blocker(lock)
+        refused.set()
+        return error
+
+    monkeypatch.setattr(StateLock, "_blocker", spied)
+    acquired: list[LockInfo] = []
+
+    def wait_for_the_lock() -> None:
+        with LocalBackend(state_path, lock_timeout=30).lock("apply") as info:
+            acquired.append(info)
+
+    waiter = threading.Thread(target=wait_for_the_lock)
+    waiter.start()
+    assert refused.wait(10), "the waiter never met the holder"
+    assert not acquired
+    holder.release()
+    waiter.join(10)
+    assert len(acquired) == 1
+    assert acquired[0].pid == os.getpid() and acquired[0].operation == "apply"
 
 
 def test_lock_timeout_gives_up_with_the_holder_named(
@@ -61,8 +87,9 @@ def test_expired_lease_of_a_hung_holder_is_reported_stale(
 ) -> None:
     holder = holder_factory(state_path, lease=0.3)
     os.kill(holder.process.pid, signal.SIGSTOP)  # hung: alive, but no longer renewing
+    backend = LocalBackend(state_path)
     try:
-        time.sleep(0.5)
+        wait_until(lambda: _current(backend).is_stale(), "the lease to expire")
         with pytest.raises(LockError) as caught, LocalBackend(state_path).lock("plan"):
             pass
     finally:
@@ -75,12 +102,13 @@ def test_expired_lease_of_a_hung_holder_is_reported_stale(
 def test_live_holder_keeps_renewing_its_lease(
     state_path: Path, holder_factory: type[Holder]
 ) -> None:
-    holder = holder_factory(state_path, lease=1.0)
-    time.sleep(1.0)
-    current = LocalBackend(state_path).current_lock()
-    assert current is not None and current.id == holder.info["id"]
-    assert not current.is_stale()
-    assert current.expires > datetime.fromisoformat(holder.info["expires"])
+    holder = holder_factory(state_path, lease=0.6)
+    first_expiry = datetime.fromisoformat(holder.info["expires"])
+    backend = LocalBackend(state_path)
+    outlived = first_expiry + timedelta(seconds=0.6)  # renewed past where the first lease ended
+    wait_until(lambda: _current(backend).expires > outlived, "renewals past the first lease")
+    current = _current(backend)
+    assert current.id == holder.info["id"] and not current.is_stale()
 
 
 def test_dead_holder_on_this_host_is_broken_with_a_warning(
