@@ -1,0 +1,44 @@
+"""Every backend test runs once per backend: `local` in a temporary directory, `pg` in a schema
+of its own on one real PostgreSQL server per test session."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .harness import Child, Spec
+from .pg_server import postgres_server
+
+BACKENDS = ["local", "pg"]
+
+
+@pytest.fixture(scope="session")
+def pg_conn_str() -> Iterator[str]:
+    """One server for the whole session, stopped at its end."""
+    with postgres_server() as conn_str:
+        yield conn_str
+
+
+@pytest.fixture
+def pg_schema() -> str:
+    return f"t_{uuid.uuid4().hex[:16]}"
+
+
+@pytest.fixture(params=BACKENDS)
+def spec(request: pytest.FixtureRequest, tmp_path: Path, pg_schema: str) -> Spec:
+    if request.param == "pg":
+        conn_str: str = request.getfixturevalue("pg_conn_str")
+        return {"kind": "pg", "conn_str": conn_str, "schema": pg_schema}
+    return {"kind": "local", "root": str(tmp_path)}
+
+
+@pytest.fixture
+def children() -> Iterator[list[Child]]:
+    """Child processes started by a test; any still running at its end are killed."""
+    started: list[Child] = []
+    yield started
+    for child in started:
+        child.kill()
