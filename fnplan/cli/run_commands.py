@@ -73,6 +73,7 @@ def run(
     from fnplan.run import RunOptions
     from fnplan.run.debug import Stepper, require_step
     from fnplan.run.history import execution_input, runs_dir
+    from fnplan.run.input import parse_input
     from fnplan.workflow.model import WorkflowDocument
 
     if (from_step is None) != (from_execution is None):
@@ -85,7 +86,7 @@ def run(
         if name is not None:
             require_step(document, name, option)
     if input_text is not None:
-        payload = _parse_input(input_text)
+        payload = parse_input(input_text)
     elif from_execution is not None:
         payload = execution_input(runs_dir(workspace.data_dir), address, from_execution)
     else:
@@ -120,37 +121,6 @@ def _fire_completion(data_dir: Path, address: str, result: RunResult) -> None:
 def _workflow_address(name: str) -> str:
     """`thumbnail` is short for `workflow.thumbnail`."""
     return name if "." in name else f"workflow.{name}"
-
-
-def _parse_input(text: str) -> Any:
-    from fnplan.errors import FnplanError
-
-    source = "--input"
-    if text.startswith("@"):
-        path = Path(text[1:])
-        source = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise FnplanError(f"--input: cannot read {path}: {error.strerror}") from None
-    try:
-        return json.loads(text, parse_constant=_not_json)
-    except (json.JSONDecodeError, ValueError) as error:
-        where = (
-            f" at line {error.lineno} column {error.colno}"
-            if isinstance(error, json.JSONDecodeError)
-            else ""
-        )
-        message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
-        raise FnplanError(
-            f"{source}: not valid JSON: {message}{where}",
-            hint='pass JSON text such as \'{"url": "data/sample.txt"}\', or @file.json',
-        ) from None
-
-
-def _not_json(constant: str) -> Any:
-    """Python's JSON reader accepts NaN and Infinity; JSON (and every other runtime) does not."""
-    raise ValueError(f"{constant} is not a JSON number")
 
 
 def _deployed_workflow(workspace: Workspace, address: str) -> tuple[ResourceState, WorkflowRunner]:

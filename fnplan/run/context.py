@@ -43,6 +43,10 @@ class AttemptContext:
     stdout_path: Path
     stderr_path: Path
 
+    def open_captures(self) -> tuple[int, int]:
+        """Create this attempt's stdout and stderr capture files (0600); their open fds."""
+        return self.run.log.create_captures(self.stdout_path, self.stderr_path)
+
     def notice(self, message: str) -> None:
         """Log a notice record about this attempt (e.g. an ignored setting)."""
         self.run.log.write(

@@ -12,7 +12,7 @@ import queue
 import re
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +23,9 @@ from fnplan.errors import FnplanError
 from fnplan.run.context import RunContext
 from fnplan.run.debug import StepHooks
 from fnplan.run.failure import StepFailure
+from fnplan.run.input import check_input
 from fnplan.run.logs import ExecutionLog, RunIdentity
+from fnplan.run.masking import Masker
 from fnplan.run.processes import kill_busy
 from fnplan.run.protocols import FunctionResolver, WorkflowResolver
 from fnplan.run.records import ErrorInfo, RunEvent
@@ -79,17 +81,21 @@ def run_workflow(
     hooks: StepHooks | None = None,
     reuse: Mapping[str, Any] | None = None,
     tracer_provider: Any = None,
+    masked: Sequence[str] = (),
 ) -> RunResult:
     """Run `document` with `input`, writing its execution log; step failures never raise.
 
     `hooks` may pause, skip or stop steps before they run (step debugging); the steps named
     in `reuse` are not run but settle with the given outputs (re-running from a step).
     Spans go to `tracer_provider`, or over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
-    Raises ConfigError when the document itself is unusable (unknown step names, a cycle) or
-    the execution id is not a safe file name.
+    The document's `sensitive_values` and `masked` (a parent run's) are masked in everything
+    the run writes. Raises FnplanError when the document itself is unusable (unknown step
+    names, a cycle, names that cannot be file names), the execution id is not a safe file
+    name, or the input is beyond the limits of fnplan.run.input.
     """
     scheduler = Scheduler(document)
     run_id = _execution_id(execution_id)
+    check_input(input)
     tracer = run_tracer(tracer_provider)
     span = tracer.run_span(document, run_id, (parent.trace_id, parent.span_id) if parent else None)
     identity = RunIdentity(
@@ -102,7 +108,9 @@ def run_workflow(
         run_span_id=span.span_id,
         parent_span_id=parent.span_id if parent else None,
     )
-    log = ExecutionLog(identity, log_dir, on_event)
+    masker = Masker([*document.sensitive_values, *masked])
+    steps = [step.name for step in document.steps]
+    log = ExecutionLog(identity, log_dir, on_event, masker=masker, steps=steps)
     context = RunContext(
         log=log,
         resolver=resolver,
@@ -270,6 +278,7 @@ class _Run:
             self.context.run_span.end("succeeded")
             return RunResult("succeeded", output, None, None, self.log.path, ident.execution_id)
         step, error = failure
+        error = self.log.masker.error(error)
         message = f"step {step!r} failed" if step else None
         self.log.write("run_failed", duration_ms=duration, error=error, message=message)
         self.context.run_span.end("failed", error)

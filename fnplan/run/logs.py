@@ -3,21 +3,27 @@
 Layout: <log_dir>/<workflow>/<execution id>.jsonl, and the captured stdout/stderr of each
 attempt under <log_dir>/<workflow>/<execution id>/<step>.<attempt>.stdout|stderr. A step
 output too large for its record is kept in full in <execution id>/<step>.output.json, so
-that a later run can reuse it (`fnplan run --from`).
+that a later run can reuse it (`fnplan run --from`). Every file is created through RunFiles
+(0600, inside the log directory) and every value written is masked (fnplan.run.masking); a
+lease file (fnplan.run.lease) tells readers the run is still being written.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fnplan.errors import FnplanError
+from fnplan.run.lease import RunLease
+from fnplan.run.masking import Masker
 from fnplan.run.records import ErrorInfo, LogRecord, NodeType, RecordEvent, utc_now
+from fnplan.run.runfiles import RunFiles
 
 #: Inputs and outputs whose JSON is longer than this are truncated in records.
 MAX_VALUE_BYTES = 64 * 1024
@@ -59,34 +65,68 @@ class RunIdentity:
 
 
 class ExecutionLog:
-    """Appends records of one run to its file (thread-safe) and forwards them to a listener."""
+    """Appends records of one run to its file (thread-safe) and forwards them to a listener.
+
+    Values are masked before they are written or forwarded; `steps` are the names of the
+    run's steps, checked up front to be usable in file names (nothing is written otherwise).
+    """
 
     def __init__(
         self,
         identity: RunIdentity,
         log_dir: Path,
         on_event: Callable[[LogRecord], None] | None = None,
+        *,
+        masker: Masker | None = None,
+        steps: Iterable[str] = (),
     ) -> None:
         self.identity = identity
-        run_dir = log_dir / identity.workflow
-        self.path = run_dir / f"{identity.execution_id}.jsonl"
-        self.capture_dir = run_dir / identity.execution_id
-        self.capture_dir.mkdir(parents=True, exist_ok=True)
-        self._on_event = on_event
-        self._lock = threading.Lock()
-        try:
-            self._file = self.path.open("x", encoding="utf-8")
-        except FileExistsError:
+        self.masker = masker or Masker()
+        self.files = RunFiles(log_dir)
+        workflow, execution = identity.workflow, identity.execution_id
+        self.path = self.files.path(workflow, f"{execution}.jsonl")
+        for step in steps:
+            self.files.path(workflow, execution, f"{step}.output.json")
+        self.files.directory(workflow)
+        if self.path.exists():
             raise FnplanError(
-                f"execution {identity.execution_id!r} of {identity.workflow_address} is "
+                f"execution {execution!r} of {identity.workflow_address} is "
                 f"already recorded in {self.path}",
                 hint="give a new --execution-id, or leave it out for a generated one",
-            ) from None
+            )
+        self._lease = RunLease(self.files, workflow, execution)
+        self._file = os.fdopen(self.files.create(workflow, self.path.name), "w", encoding="utf-8")
+        self.capture_dir = self.files.directory(workflow, execution)
+        self._on_event = on_event
+        self._lock = threading.Lock()
 
     def capture_paths(self, step: str, attempt: int) -> tuple[Path, Path]:
-        """Where an attempt's stdout and stderr are captured."""
-        stem = self.capture_dir / f"{step}.{attempt}"
-        return stem.with_name(stem.name + ".stdout"), stem.with_name(stem.name + ".stderr")
+        """Where an attempt's stdout and stderr are captured (see create_captures)."""
+        ident = self.identity
+        stem = f"{step}.{attempt}"
+        return (
+            self.files.path(ident.workflow, ident.execution_id, f"{stem}.stdout"),
+            self.files.path(ident.workflow, ident.execution_id, f"{stem}.stderr"),
+        )
+
+    def create_captures(self, stdout: Path, stderr: Path) -> tuple[int, int]:
+        """Create an attempt's capture files (0600) before a process writes them; open fds."""
+        ident = self.identity
+        return (
+            self.files.create(ident.workflow, ident.execution_id, stdout.name),
+            self.files.create(ident.workflow, ident.execution_id, stderr.name),
+        )
+
+    def seal_capture(self, path: Path) -> Path | None:
+        """After an attempt: mask what it printed; None when nothing was captured."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        masked = self.masker.data(data)
+        if masked != data:
+            self.files.write(masked, self.identity.workflow, self.identity.execution_id, path.name)
+        return path
 
     def write(
         self,
@@ -107,6 +147,10 @@ class ExecutionLog:
         """Write one record; a step record gets `span_id` (or a new span) under the run's span."""
         ident = self.identity
         is_run_record = step is None
+        mask = self.masker
+        input, output = mask.value(input), mask.value(output)
+        error = None if error is None else mask.error(error)
+        message = None if message is None else mask.text(message)
         logged_output = truncate(output)
         if event in ("succeeded", "reused") and step and logged_output is not output:
             self._keep_output(step, output)
@@ -146,9 +190,11 @@ class ExecutionLog:
 
     def _keep_output(self, step: str, output: Any) -> None:
         text = json.dumps(output, default=str, ensure_ascii=False)
-        self.output_file(step).write_text(text, encoding="utf-8")
+        ident = self.identity
+        self.files.write(text.encode(), ident.workflow, ident.execution_id, f"{step}.output.json")
 
     def close(self) -> None:
-        """Close the log file; later writes are a bug."""
+        """Close the log file and give up the lease; later writes are a bug."""
         with self._lock:
             self._file.close()
+            self._lease.release()

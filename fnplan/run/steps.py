@@ -53,10 +53,13 @@ def run_step(step: Step, scope: Mapping[str, Any], run: RunContext) -> StepOutco
             return StepOutcome(step.name, "skipped")
         request, logged = node_runner(step.type).prepare(step, lambda value: resolve(value, scope))
     except StepFailure as failure:
-        return _final_failure(step, run, failure.info, attempt=None, duration_ms=None)
+        error = run.log.masker.error(failure.info)
+        return _final_failure(step, run, error, attempt=None, duration_ms=None)
     except Exception as exc:  # a bug in a node must fail its step, never the whole run's log
-        return _final_failure(step, run, _internal(exc), attempt=None, duration_ms=None)
-    decision = run.hooks.before_step(step, logged) if run.hooks else "continue"
+        error = run.log.masker.error(_internal(exc))
+        return _final_failure(step, run, error, attempt=None, duration_ms=None)
+    shown = run.log.masker.value(logged)
+    decision = run.hooks.before_step(step, shown) if run.hooks else "continue"
     if decision == "skip":
         run.log.write("skipped", step=step.name, node_type=step.type, message="skipped by the user")
         return StepOutcome(step.name, "skipped")
@@ -106,13 +109,16 @@ def _attempts(step: Step, request: Any, logged: Any, run: RunContext) -> StepOut
             input=logged,
         )
         began = time.monotonic()
+        error: ErrorInfo | None = None
         try:
             output = runner.run(request, ctx)
         except StepFailure as failure:
-            error = failure.info
+            error = run.log.masker.error(failure.info)
         except Exception as exc:  # a bug in a node fails this attempt, not the whole run
-            error = _internal(exc)
-        else:
+            error = run.log.masker.error(_internal(exc))
+        finally:
+            captured = (run.log.seal_capture(stdout), run.log.seal_capture(stderr))
+        if error is None:
             span.end("succeeded")
             run.log.write(
                 "succeeded",
@@ -122,13 +128,13 @@ def _attempts(step: Step, request: Any, logged: Any, run: RunContext) -> StepOut
                 span_id=ctx.span_id,
                 duration_ms=_since(began),
                 output=output,
-                stdout_path=_existing(stdout),
-                stderr_path=_existing(stderr),
+                stdout_path=captured[0],
+                stderr_path=captured[1],
             )
             return StepOutcome(step.name, "succeeded", output=output, attempts=attempt)
         duration = _since(began)
         if attempt >= step.retry.max_attempts or not matches(error.type, step.retry.errors):
-            outcome = _final_failure(step, run, error, attempt, duration, ctx)
+            outcome = _final_failure(step, run, error, attempt, duration, ctx.span_id, captured)
             span.end(outcome.state, error)
             return outcome
         span.end("retrying", error)
@@ -142,8 +148,8 @@ def _attempts(step: Step, request: Any, logged: Any, run: RunContext) -> StepOut
             duration_ms=duration,
             error=error,
             message=f"attempt {attempt + 1} in {delay:g} s",
-            stdout_path=_existing(stdout),
-            stderr_path=_existing(stderr),
+            stdout_path=captured[0],
+            stderr_path=captured[1],
         )
         time.sleep(delay)
         attempt += 1
@@ -155,7 +161,8 @@ def _final_failure(
     error: ErrorInfo,
     attempt: int | None,
     duration_ms: float | None,
-    ctx: AttemptContext | None = None,
+    span_id: str | None = None,
+    captured: tuple[Path | None, Path | None] = (None, None),
 ) -> StepOutcome:
     catch = next((c for c in step.catch if matches(error.type, c.errors)), None)
     event: Literal["caught", "failed"] = "failed" if catch is None else "caught"
@@ -164,12 +171,12 @@ def _final_failure(
         step=step.name,
         node_type=step.type,
         attempt=attempt,
-        span_id=ctx.span_id if ctx else None,
+        span_id=span_id,
         duration_ms=duration_ms,
         error=error,
         message=None if catch is None else f"error routed to step {catch.next!r}",
-        stdout_path=_existing(ctx.stdout_path) if ctx else None,
-        stderr_path=_existing(ctx.stderr_path) if ctx else None,
+        stdout_path=captured[0],
+        stderr_path=captured[1],
     )
     return StepOutcome(
         step.name,
@@ -195,7 +202,3 @@ def _attempt_context(step: Step, attempt: int, run: RunContext, span_id: str) ->
 
 def _since(began: float) -> float:
     return (time.monotonic() - began) * 1000.0
-
-
-def _existing(path: Path) -> Path | None:
-    return path if path.exists() else None

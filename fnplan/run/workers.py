@@ -22,14 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fnplan.run.environment import base_environment, process_environment
 from fnplan.run.failure import StepFailure
 from fnplan.run.processes import busy
 from fnplan.run.protocols import FunctionSpec
 from fnplan.run.zygote import ForkedProcess, Zygote, forkable
 
 WORKER_MAIN = str(Path(__file__).with_name("worker_main.py"))
-#: Variables a worker inherits from fnplan's environment; everything else comes from the function.
-INHERITED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ", "SYSTEMROOT")
 _PoolKey = tuple[str, str, str]
 
 
@@ -245,17 +244,9 @@ class WorkerPool:
         worker.kill()
 
 
-def base_environment() -> dict[str, str]:
-    """What every worker's environment starts from: a few variables of fnplan's own."""
-    env = {name: os.environ[name] for name in INHERITED_ENV if name in os.environ}
-    env["PYTHONDONTWRITEBYTECODE"] = "1"  # never add __pycache__ to an immutable snapshot
-    return env
-
-
 def worker_environment(spec: FunctionSpec) -> dict[str, str]:
-    """The environment of a worker: a few basics, the function's env, and fnplan's own settings."""
-    env = base_environment()
-    env.update({name: str(value) for name, value in spec.env.items()})
+    """The environment of a worker: the process base, the function's env, fnplan's settings."""
+    env = process_environment({name: str(value) for name, value in spec.env.items()})
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["FNPLAN_FUNCTION_NAME"] = spec.address
     env["FNPLAN_FUNCTION_VERSION"] = spec.version

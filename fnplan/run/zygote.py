@@ -97,7 +97,7 @@ class Zygote:
         """Fork a worker serving `handler` from `code_dir`; raises OSError if the zygote is gone."""
         stdin_read, stdin_write = os.pipe()
         stdout_read, stdout_write = os.pipe()
-        stderr_fd = os.open(stderr, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        stderr_fd = os.open(stderr, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         message = json.dumps({"code_dir": str(code_dir), "handler": handler, "env": env}).encode()
         try:
             with self._spawn_lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from fnplan.errors import FnplanError
@@ -31,6 +32,8 @@ def run(request: Any, ctx: AttemptContext) -> Any:
     timeout = spec.timeout
     if ctx.step.resources is not None and ctx.step.resources.timeout is not None:
         timeout = ctx.step.resources.timeout
+    for fd in ctx.open_captures():  # the worker appends to them
+        os.close(fd)
     invocation = Invocation(ctx.attempt_id, request, ctx.stdout_path, ctx.stderr_path, timeout)
     return invoke_checked(ctx.run.pool, spec, invocation)
 

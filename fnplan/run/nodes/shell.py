@@ -1,4 +1,8 @@
-"""Shell steps: the script runs locally with /bin/sh in a scratch directory (image ignored)."""
+"""Shell steps: the script runs locally with /bin/sh in a scratch directory (image ignored).
+
+Its environment is what function workers get (fnplan.run.environment): the minimal base plus
+the step's declared `env`, nothing else of fnplan's.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import tempfile
 from typing import Any
 
 from fnplan.run.context import AttemptContext
+from fnplan.run.environment import process_environment
 from fnplan.run.failure import StepFailure
 from fnplan.run.nodes import Resolve
 from fnplan.run.processes import busy
@@ -31,11 +36,14 @@ def run(request: Any, ctx: AttemptContext) -> Any:
     if request["image"]:
         ctx.notice(f"image {request['image']!r} ignored: shell steps run locally with /bin/sh")
     timeout = ctx.step.resources.timeout if ctx.step.resources else None
-    env = {**os.environ, **request["env"]}
+    env = process_environment(request["env"])
+    if "\0" in request["script"]:
+        raise StepFailure("ShellError", "the script contains a NUL byte, which /bin/sh cannot run")
+    out_fd, err_fd = ctx.open_captures()
     with (
         tempfile.TemporaryDirectory(prefix="fnplan-shell-") as scratch,
-        ctx.stdout_path.open("wb") as stdout,
-        ctx.stderr_path.open("wb") as stderr,
+        os.fdopen(out_fd, "wb") as stdout,
+        os.fdopen(err_fd, "wb") as stderr,
     ):
         process = subprocess.Popen(
             ["/bin/sh", "-c", request["script"]],

@@ -40,6 +40,7 @@ def run(request: Any, ctx: AttemptContext) -> Any:
         workflow_version=call.version,
         parent=RunParent(identity.execution_id, identity.trace_id, ctx.span_id),
         tracer_provider=ctx.run.tracer.provider,
+        masked=ctx.run.log.masker.values,
     )
     if result.error is not None:
         where = f" at step {result.failed_step!r}" if result.failed_step else ""
