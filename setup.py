@@ -1,5 +1,5 @@
-"""Maps the top-level providers/ and modules/ directories onto fnplan.providers and
-fnplan.builtin_modules (pyproject.toml holds everything else)."""
+"""Maps the top-level providers/, modules/ and examples/ directories onto fnplan.providers,
+fnplan.builtin_modules and fnplan.examples (pyproject.toml holds everything else)."""
 
 from setuptools import find_packages, setup
 
@@ -9,5 +9,6 @@ setup(
         "fnplan.providers",
         *(f"fnplan.providers.{name}" for name in find_packages("providers")),
         "fnplan.builtin_modules",
+        "fnplan.examples",
     ],
 )

@@ -1,0 +1,1 @@
+"""The example projects, shipped inside fnplan as `fnplan.examples`: `fnplan new` copies them."""
