@@ -16,6 +16,7 @@ from fnplan.compile.functions import (
     runtime_resource,
     version_of,
 )
+from fnplan.compile.handlers import check_handlers
 from fnplan.compile.index import Index, build_index
 from fnplan.compile.isolation import Usage, resolve_functions
 from fnplan.compile.model import BackendSpec, Desired, OutputSpec
@@ -48,6 +49,7 @@ def compile_config(
         address: runtime_attributes(entry, index) for address, entry in index.runtimes.items()
     }
     functions = _function_attributes(index, runtimes, schemas, cache_dir)
+    check_handlers(index, runtimes)
     context = _Context(
         index=index,
         schemas=schemas,
