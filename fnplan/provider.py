@@ -104,6 +104,16 @@ class WorkflowRunner(Protocol):
     def run_workflow(self, address: str, input: Any, *, options: RunOptions) -> RunResult: ...
 
 
+@runtime_checkable
+class FunctionInvoker(Protocol):
+    """Optional capability: a provider that can invoke one deployed function version for
+    `fnplan invoke` (the latest one when `version` is None); like WorkflowRunner.run_workflow."""
+
+    def invoke_function(
+        self, address: str, input: Any, *, version: str | None, options: RunOptions
+    ) -> RunResult: ...
+
+
 def keyed_by_address(provider_address: str) -> bool:
     """Whether a provider stores what it deploys under fnplan's address (the local provider
     does): such objects cannot follow `fnplan state mv`, they would be left behind."""

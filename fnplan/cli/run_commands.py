@@ -1,4 +1,5 @@
-"""run, logs and runs: executing deployed workflows and reading their logs (see docs/runs.md)."""
+"""run, invoke, logs and runs: executing deployed workflows and functions, reading their logs
+(see docs/runs.md)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import click
 from fnplan.cli.context import CliContext, pass_cli, variable_options
 
 if TYPE_CHECKING:
-    from fnplan.provider import WorkflowRunner
+    from fnplan.provider import FunctionInvoker, Provider, WorkflowRunner
     from fnplan.run import Decision, RunResult
     from fnplan.run.progress import RunProgress
     from fnplan.state.model import ResourceState
@@ -59,6 +60,7 @@ def run(
 ) -> None:
     """Run a deployed WORKFLOW (workflow.NAME) and print its output.
 
+    A function address (function.NAME) invokes that function, as `fnplan invoke` does.
     On a terminal a live table shows each step; otherwise one line per event goes to stderr.
     Exits 1 when the run fails, naming the failed step and the execution log.
     --step asks before each step: [c]ontinue, [s]kip it, show its [i]nput, or [q]uit
@@ -74,12 +76,19 @@ def run(
     from fnplan.run.debug import Stepper, require_step
     from fnplan.run.history import execution_input, runs_dir
     from fnplan.run.input import parse_input
+    from fnplan.run.invoke import is_function_address
     from fnplan.workflow.model import WorkflowDocument
 
     if (from_step is None) != (from_execution is None):
         raise click.UsageError("--from STEP and --execution ID go together")
     address = _workflow_address(workflow)
     workspace = cli.workspace(variables, var_files)
+    if is_function_address(address):
+        if stepping or break_at or from_step:
+            raise click.UsageError("--step, --break-at and --from apply to workflows only")
+        payload = {} if input_text is None else parse_input(input_text)
+        _invoke(cli, workspace, address, payload, None, execution_id, as_json)
+        return
     resource, runner = _deployed_workflow(workspace, address)
     document = WorkflowDocument.model_validate(resource.attributes["document"])
     for name, option in ((break_at, "--break-at"), (from_step, "--from")):
@@ -105,7 +114,76 @@ def run(
         result = runner.run_workflow(address, payload, options=options)
     if resource.provider == "local":
         _fire_completion(workspace.data_dir, address, result)
-    _report(address, result, as_json)
+    _report(address, result, as_json, document.sensitive_values)
+
+
+@click.command()
+@click.argument("function")
+@click.option(
+    "--input",
+    "input_text",
+    metavar="JSON|@FILE",
+    help="The event: JSON text, or @path to a JSON file. Default: {}.",
+)
+@click.option("--version", metavar="HASH", help="This deployed version (default: the latest).")
+@click.option("--execution-id", metavar="ID", help="Id of the new execution (default: generated).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@variable_options
+@pass_cli
+def invoke(
+    cli: CliContext,
+    function: str,
+    input_text: str | None,
+    version: str | None,
+    execution_id: str | None,
+    as_json: bool,
+    variables: Sequence[str],
+    var_files: Sequence[Path],
+) -> None:
+    """Invoke a deployed FUNCTION (function.NAME) once with an event and print its result.
+
+    Like `sam local invoke`: the handler runs in a worker as in a workflow step, its input and
+    output are checked against the function's schemas, and the invocation is recorded, so
+    `fnplan runs function.NAME` and `fnplan logs function.NAME` show it. Exits 1 when the
+    handler fails.
+
+    \b
+    Example:
+      fnplan invoke function.resize --input '{"path": "data/sample.txt"}'
+      fnplan invoke function.resize --version 3f2a... --input @event.json --json
+    """
+    from fnplan.run.input import parse_input
+
+    address = function if "." in function else f"function.{function}"
+    workspace = cli.workspace(variables, var_files)
+    payload = {} if input_text is None else parse_input(input_text)
+    _invoke(cli, workspace, address, payload, version, execution_id, as_json)
+
+
+def _invoke(
+    cli: CliContext,
+    workspace: Workspace,
+    address: str,
+    payload: Any,
+    version: str | None,
+    execution_id: str | None,
+    as_json: bool,
+) -> None:
+    """Invoke a deployed function through its provider and report the result."""
+    from fnplan.run import RunOptions
+    from fnplan.run.history import runs_dir
+    from fnplan.run.invoke import function_document
+
+    provider = _deployed_function(workspace, address)
+    progress = None
+    if not as_json:
+        progress = _progress(function_document(address, version or "latest"), cli.color, True)
+    options = RunOptions(
+        execution_id=execution_id, on_event=progress, log_dir=runs_dir(workspace.data_dir)
+    )
+    with progress or nullcontext():
+        result = provider.invoke_function(address, payload, version=version, options=options)
+    _report(address, result, as_json, ())
 
 
 def _fire_completion(data_dir: Path, address: str, result: RunResult) -> None:
@@ -125,23 +203,43 @@ def _workflow_address(name: str) -> str:
 
 def _deployed_workflow(workspace: Workspace, address: str) -> tuple[ResourceState, WorkflowRunner]:
     """The workflow's state record and its provider, which must be able to run workflows."""
+    from fnplan.errors import FnplanError
+    from fnplan.provider import WorkflowRunner
+
+    resource, provider = _deployed(workspace, address, "workflow")
+    if not isinstance(provider, WorkflowRunner):
+        raise FnplanError(f"provider {resource.provider} cannot run workflows from the CLI yet")
+    return resource, provider
+
+
+def _deployed_function(workspace: Workspace, address: str) -> FunctionInvoker:
+    """The provider of a deployed function, which must be able to invoke functions."""
+    from fnplan.errors import FnplanError
+    from fnplan.provider import FunctionInvoker
+
+    resource, provider = _deployed(workspace, address, "function")
+    if not isinstance(provider, FunctionInvoker):
+        raise FnplanError(f"provider {resource.provider} cannot invoke functions from the CLI yet")
+    return provider
+
+
+def _deployed(workspace: Workspace, address: str, kind: str) -> tuple[ResourceState, Provider]:
+    """The state record of a deployed `kind` (workflow or function) and its provider."""
     from fnplan.errors import FnplanError, did_you_mean
-    from fnplan.provider import WorkflowRunner, open_providers
+    from fnplan.provider import open_providers
 
     config = workspace.load()
     state = workspace.backend(config.backend).read()
     resource = state.resources.get(address)
-    if resource is None or resource.type != "workflow":
-        deployed = [r.address for r in state.resources.values() if r.type == "workflow"]
+    if resource is None or resource.type != kind:
+        deployed = [r.address for r in state.resources.values() if r.type == kind]
         raise FnplanError(
-            f"{address} is not deployed: the state has no such workflow",
+            f"{address} is not deployed: the state has no such {kind}",
             allowed=deployed,
             hint=did_you_mean(address, deployed) or "apply the configuration first: fnplan apply",
         )
     configs = {address: block.config for address, block in config.providers.items()}
     provider = open_providers(configs, {resource.provider}, workspace.directory)[resource.provider]
-    if not isinstance(provider, WorkflowRunner):
-        raise FnplanError(f"provider {resource.provider} cannot run workflows from the CLI yet")
     return resource, provider
 
 
@@ -177,16 +275,19 @@ def _ask(step: Step, resolved_input: Any) -> Decision:
             click.echo("answer c, s, i or q", err=True)
 
 
-def _report(address: str, result: RunResult, as_json: bool) -> None:
+def _report(address: str, result: RunResult, as_json: bool, sensitive: Sequence[str]) -> None:
+    """Print the output (sensitive values masked, as in the log) or fail naming the log."""
     from fnplan.errors import FnplanError
+    from fnplan.run.masking import Masker
 
+    output = Masker(sensitive).value(result.output)
     if as_json:
-        click.echo(json.dumps(_result_json(result), indent=2, default=str))
+        click.echo(json.dumps(_result_json(result, output), indent=2, default=str))
         if result.status != "succeeded":
             sys.exit(1)
         return
     if result.status == "succeeded":
-        click.echo(json.dumps(result.output, indent=2, default=str, ensure_ascii=False))
+        click.echo(json.dumps(output, indent=2, default=str, ensure_ascii=False))
         return
     where = f" at step {result.failed_step!r}" if result.failed_step else ""
     error = f": {result.error.type}: {result.error.message}" if result.error else ""
@@ -197,11 +298,11 @@ def _report(address: str, result: RunResult, as_json: bool) -> None:
     )
 
 
-def _result_json(result: RunResult) -> dict[str, Any]:
+def _result_json(result: RunResult, output: Any) -> dict[str, Any]:
     return {
         "execution_id": result.execution_id,
         "status": result.status,
-        "output": result.output,
+        "output": output,
         "error": result.error.model_dump() if result.error else None,
         "failed_step": result.failed_step,
         "log_path": str(result.log_path),
@@ -300,7 +401,7 @@ def runs(cli: CliContext, workflow: str, limit: int, as_json: bool) -> None:
         rows.append(
             (
                 execution.execution_id,
-                execution.status,
+                execution.summary,
                 started,
                 duration,
                 execution.failed_step or "",
@@ -313,4 +414,4 @@ def runs(cli: CliContext, workflow: str, limit: int, as_json: bool) -> None:
         )
 
 
-COMMANDS: list[click.Command] = [run, logs, runs]
+COMMANDS: list[click.Command] = [run, invoke, logs, runs]

@@ -3,6 +3,10 @@
 Layout (fnplan.run.logs): <log_dir>/<workflow name>/<execution id>.jsonl. Two workflows of
 one name (from different modules) share a directory, so files are matched on the
 `workflow_address` of their first record.
+
+A log without a final record whose writer is gone (fnplan run or serve was killed: see
+fnplan.run.lease) is marked when it is read: a `run_failed` record with error type
+`Abandoned` and the reason is appended, so it is never shown as running forever.
 """
 
 from __future__ import annotations
@@ -16,11 +20,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fnplan.errors import FnplanError, did_you_mean
-from fnplan.run.records import ErrorInfo, LogRecord
+from fnplan.run.lease import claim_if_abandoned
+from fnplan.run.records import ErrorInfo, LogRecord, utc_now
 
 _RUN_END = frozenset({"run_succeeded", "run_failed"})
 #: Execution logs of `fnplan run` live in <project>/.fnplan/RUNS_DIR.
 RUNS_DIR = "runs"
+#: The error type of a run whose process ended before the run did.
+ABANDONED = "Abandoned"
+#: How a `caught` record starts in the compact JSON of a log line (never inside a value,
+#: where quotes are escaped).
+_CAUGHT = b'"event":"caught"'
+Status = Literal["succeeded", "failed", "running", "abandoned"]
 
 
 def runs_dir(data_dir: Path) -> Path:
@@ -34,13 +45,19 @@ class Execution:
 
     execution_id: str
     workflow_address: str
-    status: Literal["succeeded", "failed", "running"]
+    status: Status
     started: datetime
     duration_ms: float | None
     failed_step: str | None
     error: ErrorInfo | None
     parent_execution_id: str | None
     path: Path
+    caught: int = 0  # failures a catch routed (the run may still have succeeded)
+
+    @property
+    def summary(self) -> str:
+        """The status as `fnplan runs` shows it, e.g. "succeeded, 1 caught"."""
+        return f"{self.status}, {self.caught} caught" if self.caught else self.status
 
     def to_json(self) -> dict[str, Any]:
         """The execution as plain JSON data (`fnplan runs --json`)."""
@@ -53,6 +70,7 @@ class Execution:
             "failed_step": self.failed_step,
             "error": self.error.model_dump() if self.error else None,
             "parent_execution_id": self.parent_execution_id,
+            "caught": self.caught,
             "log_path": str(self.path),
         }
 
@@ -99,13 +117,16 @@ def read_records(path: Path) -> list[LogRecord]:
 
 
 def follow_records(path: Path, poll_seconds: float = 0.2) -> Iterator[LogRecord]:
-    """Records of a log as they are appended, until the run's last record (run_succeeded/failed)."""
+    """Records of a log as they are appended, until the run's last record (run_succeeded/failed,
+    which is appended here when the run's writer is gone)."""
     pending = ""
     with path.open(encoding="utf-8") as handle:
         while True:
             chunk = handle.readline()
             if not chunk:
                 time.sleep(poll_seconds)
+                if not pending:
+                    _last_or_abandoned(path)
                 continue
             pending += chunk
             if not pending.endswith("\n"):
@@ -155,11 +176,13 @@ def _execution(path: Path) -> Execution | None:
     first = _first_record(path)
     if first is None:
         return None
-    last = _last_record(path)
+    last = _last_or_abandoned(path, first)
     ended = last is not None and last.event in _RUN_END and last.step is None
-    status: Literal["succeeded", "failed", "running"] = "running"
+    status: Status = "running"
     if ended and last is not None:
         status = "succeeded" if last.event == "run_succeeded" else "failed"
+        if last.error is not None and last.error.type == ABANDONED:
+            status = "abandoned"
     return Execution(
         execution_id=first.execution_id,
         workflow_address=first.workflow_address,
@@ -167,10 +190,67 @@ def _execution(path: Path) -> Execution | None:
         started=first.timestamp,
         duration_ms=last.duration_ms if ended and last else None,
         failed_step=_failed_step(last) if status == "failed" and last else None,
-        error=last.error if status == "failed" and last else None,
+        error=last.error if status in ("failed", "abandoned") and last else None,
         parent_execution_id=first.parent_execution_id,
         path=path,
+        caught=_count_caught(path),
     )
+
+
+def _last_or_abandoned(path: Path, first: LogRecord | None = None) -> LogRecord | None:
+    """The last record; for a run without a final record whose writer is gone, the `Abandoned`
+    record this appends."""
+    last = _last_record(path)
+    if last is not None and last.event in _RUN_END and last.step is None:
+        return last
+    with claim_if_abandoned(path) as reason:
+        if reason is None:
+            return last
+        last = _last_record(path)  # the writer may have finished meanwhile
+        if last is not None and last.event in _RUN_END and last.step is None:
+            return last
+        first = first or _first_record(path)
+        if first is None:
+            return last
+        return _append_abandoned(path, first, last, reason)
+
+
+def _append_abandoned(
+    path: Path, first: LogRecord, last: LogRecord | None, reason: str
+) -> LogRecord:
+    """Append the final record of an abandoned run (dropping a half-written last line)."""
+    ended = last.timestamp if last is not None else first.timestamp
+    record = LogRecord(
+        timestamp=utc_now(),
+        workflow=first.workflow,
+        workflow_address=first.workflow_address,
+        workflow_version=first.workflow_version,
+        execution_id=first.execution_id,
+        parent_execution_id=first.parent_execution_id,
+        event="run_failed",
+        duration_ms=max(0.0, (ended - first.timestamp).total_seconds() * 1000.0),
+        error=ErrorInfo(type=ABANDONED, message=reason),
+        message="abandoned",
+        trace_id=first.trace_id,
+        span_id=first.span_id,
+        parent_span_id=first.parent_span_id,
+    )
+    try:
+        with path.open("r+b") as handle:
+            data = handle.read()
+            handle.seek(data.rfind(b"\n") + 1)
+            handle.truncate()
+            handle.write(record.model_dump_json().encode() + b"\n")
+    except OSError:  # a log fnplan may not write: report it abandoned all the same
+        pass
+    return record
+
+
+def _count_caught(path: Path) -> int:
+    try:
+        return path.read_bytes().count(_CAUGHT)
+    except FileNotFoundError:
+        return 0
 
 
 def _failed_step(last: LogRecord) -> str | None:

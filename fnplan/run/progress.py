@@ -147,7 +147,9 @@ def _interesting(row: _Row) -> bool:
 def _detail(record: LogRecord) -> str:
     if record.error is not None:
         first_line = (record.error.message.splitlines() or [""])[0]
-        return f"{record.error.type}: {first_line}"
+        error = f"{record.error.type}: {first_line}"
+        # a retrying record's message is the wait before the next attempt
+        return f"{record.message}: {error}" if record.event == "retrying" else error
     return record.message or ""
 
 
@@ -161,6 +163,8 @@ def _plain_line(record: LogRecord) -> str:
     where = record.workflow if record.step is None else f"{record.workflow}.{record.step}"
     if record.event == "run_started":
         return f"{where}: run {record.execution_id} started"
+    if record.event == "retrying":
+        return _retry_line(where, record)
     parts = [f"{where}: {record.event.removeprefix('run_')}"]
     if record.attempt and record.attempt > 1:
         parts.append(f"(attempt {record.attempt})")
@@ -170,3 +174,14 @@ def _plain_line(record: LogRecord) -> str:
     if detail:
         parts.append(f"- {detail}")
     return " ".join(parts)
+
+
+def _retry_line(where: str, record: LogRecord) -> str:
+    """E.g. "wf.step: attempt 1 failed after 12 ms - ValueError: bad; attempt 2 in 1 s": the
+    duration is the failed attempt's, the wait before the next attempt comes last."""
+    line = f"{where}: attempt {record.attempt} failed"
+    if record.duration_ms is not None:
+        line += f" after {_duration(record.duration_ms)}"
+    if record.error is not None:
+        line += f" - {record.error.type}: {(record.error.message.splitlines() or [''])[0]}"
+    return f"{line}; {record.message}" if record.message else line

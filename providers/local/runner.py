@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 
 class LocalRunner:
-    """The WorkflowRunner capability (fnplan.provider.WorkflowRunner) of the local provider."""
+    """The WorkflowRunner and FunctionInvoker capabilities (fnplan.provider) of the local
+    provider."""
 
     context: ProviderContext
 
@@ -38,5 +39,30 @@ class LocalRunner:
             on_event=options.on_event,
             hooks=options.hooks,
             reuse=reuse,
+            tracer_provider=options.tracer_provider,
+        )
+
+    def invoke_function(
+        self, address: str, input: Any, *, version: str | None, options: RunOptions
+    ) -> RunResult:
+        """Invoke one deployed version of function `address` (the latest when None) once."""
+        from fnplan.run import run_workflow
+        from fnplan.run.history import runs_dir
+        from fnplan.run.invoke import function_document
+
+        store = LocalStore(self.context.data_dir)
+        if version is None:
+            version = store.latest_function_version(address).version
+        else:
+            store.function_version(address, version)  # an unknown version is an error here
+        return run_workflow(
+            function_document(address, version),
+            input,
+            resolver=store,
+            workflows=store,
+            log_dir=options.log_dir or runs_dir(self.context.data_dir),
+            execution_id=options.execution_id,
+            on_event=options.on_event,
+            workflow_version=version,
             tracer_provider=options.tracer_provider,
         )

@@ -1,0 +1,74 @@
+"""A run whose process is killed is marked `abandoned` (with the reason) when the history is
+next read, never shown as running forever."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from fnplan.run.history import follow_records, list_executions, read_records
+
+_RUNNER = """
+import sys
+from pathlib import Path
+from fnplan.run import run_workflow
+from fnplan.workflow.model import WorkflowDocument
+
+marker = sys.argv[2]
+script = f"echo $$ > {marker}.tmp && mv {marker}.tmp {marker}; sleep 60"
+document = WorkflowDocument.model_validate({
+    "name": "slow", "address": "workflow.slow",
+    "steps": [{"name": "wait", "type": "shell",
+               "shell": {"script": script}}],
+})
+run_workflow(document, {}, resolver=None, workflows=None, log_dir=Path(sys.argv[1]),
+             execution_id="killed-1")
+"""
+
+
+def _wait_for(path: Path, deadline_seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + deadline_seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} did not appear"
+        time.sleep(0.01)
+
+
+def test_a_killed_runs_log_is_marked_abandoned_when_read(tmp_path: Path) -> None:
+    log_dir, marker = tmp_path / "runs", tmp_path / "started"
+    process = subprocess.Popen([sys.executable, "-c", _RUNNER, str(log_dir), str(marker)])
+    try:
+        _wait_for(marker)
+        [running] = list_executions(log_dir, "workflow.slow")
+        assert running.status == "running"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if marker.exists():
+            os.killpg(int(marker.read_text()), signal.SIGKILL)
+
+    [abandoned] = list_executions(log_dir, "workflow.slow")
+    assert abandoned.status == "abandoned" and abandoned.error is not None
+    assert abandoned.error.type == "Abandoned"
+    assert f"pid {process.pid}" in abandoned.error.message
+    assert "ended before the run finished" in abandoned.error.message
+    records = read_records(abandoned.path)
+    assert [r.event for r in records] == ["run_started", "started", "run_failed"]
+    assert not abandoned.path.with_suffix(".lock").exists()
+    # read again: marked once, and following the log ends at once
+    assert list_executions(log_dir, "workflow.slow")[0].status == "abandoned"
+    assert len(read_records(abandoned.path)) == 3
+    assert [r.event for r in follow_records(abandoned.path)][-1] == "run_failed"
+
+
+def test_a_finished_run_leaves_no_lease_and_is_not_abandoned(tmp_path: Path) -> None:
+    from fnplan.run import run_workflow
+    from fnplan.workflow.model import WorkflowDocument
+
+    document = WorkflowDocument(name="quick", address="workflow.quick")
+    result = run_workflow(document, {}, resolver=None, workflows=None, log_dir=tmp_path)  # type: ignore[arg-type]
+    assert not result.log_path.with_suffix(".lock").exists()
+    assert list_executions(tmp_path, "workflow.quick")[0].status == "succeeded"
