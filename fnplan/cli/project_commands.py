@@ -50,6 +50,8 @@ def validate(cli: CliContext, variables: Sequence[str], var_files: Sequence[Path
     workspace = cli.workspace(variables, var_files)
     config = workspace.load()
     desired = workspace.compile(config, workspace.backend(config.backend).read())
+    for warning in desired.warnings:
+        click.echo(warning.render(), err=True)
     cli.console.print(f"Success! The configuration is valid ({len(desired.resources)} resources).")
 
 

@@ -18,6 +18,7 @@ from fnplan.compile.functions import (
 )
 from fnplan.compile.handlers import check_handlers
 from fnplan.compile.index import Index, build_index
+from fnplan.compile.input_fields import input_field_warnings
 from fnplan.compile.isolation import Usage, resolve_functions
 from fnplan.compile.model import BackendSpec, Desired, OutputSpec
 from fnplan.compile.nesting import Nesting
@@ -73,7 +74,9 @@ def compile_config(
         )
         resources[address] = trigger_resource(trigger, index, resources[target].provider)
     check_http_routes(index.triggers.values(), resources)
-    return _desired(config, resources)
+    desired = _desired(config, resources)
+    desired.warnings = input_field_warnings(index, schemas)
+    return desired
 
 
 @dataclass(slots=True)

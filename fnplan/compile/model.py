@@ -35,6 +35,32 @@ class BackendSpec(BaseModel):
     pos: str | None = None
 
 
+class CompileWarning(BaseModel):
+    """Something that compiles but probably is not what the author meant: shown by validate,
+    never stopping anything."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    message: str
+    pos: str | None = None  # "file:line:column"
+    hint: str | None = None
+
+    def render(self) -> str:
+        """ "file:line:column: warning: message" (the file relative to the working directory
+        when it lies below it), then the hint."""
+        import os
+
+        from fnplan.errors import SourcePos
+
+        text = f"warning: {self.message}"
+        pos = SourcePos.parse(self.pos)
+        if pos is not None:
+            relative = os.path.relpath(pos.file) if os.path.isabs(pos.file) else pos.file
+            file = pos.file if relative.startswith("..") else relative
+            text = f"{file}:{pos.line}:{pos.column}: {text}"
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
 class Desired(BaseModel):
     """What the configuration asks for: the compiled resources and outputs the planner diffs."""
 
@@ -49,6 +75,8 @@ class Desired(BaseModel):
     config_hash: str = ""
     #: the string values of `sensitive` variables, which human output must not show
     redact: list[str] = Field(default_factory=list)
+    #: what validate reports without failing (see CompileWarning)
+    warnings: list[CompileWarning] = Field(default_factory=list)
 
     def providers_used(self) -> set[str]:
         """The provider addresses the desired resources are deployed with."""
