@@ -1,0 +1,70 @@
+"""A sensitive variable used in shell steps' env stays out of everything a run writes and
+prints (masked `***`), and shell steps see only their declared env, end to end."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+from tests.cli.conftest import assert_clean_error, run_fnplan
+
+SECRET = "SuperSecretKey123"
+CALLER_SECRET = "unrelated-secret-value"
+CONFIG = """
+variable "api_key" {
+  type      = string
+  sensitive = true
+}
+
+workflow "show" {
+  step "show" {
+    shell {
+      script = "echo \\"key=$TOKEN upper=$UPPER\\"; echo \\"bearer $TOKEN\\" >&2; env"
+      env = {
+        TOKEN = var.api_key
+        UPPER = upper(var.api_key)
+      }
+    }
+  }
+  output = step.show.output.stdout
+}
+
+workflow "fail" {
+  step "fail" {
+    shell {
+      script = "echo \\"failing with $TOKEN\\" >&2; exit 3"
+      env = {
+        TOKEN = "Bearer ${var.api_key}"
+      }
+    }
+  }
+}
+"""
+
+
+def test_sensitive_values_are_masked_in_run_output_logs_and_captures(tmp_path: Path) -> None:
+    (tmp_path / "main.hcl").write_text(CONFIG)
+    env = {"FNPLAN_VAR_api_key": SECRET, "SECRET_X": CALLER_SECRET}
+    run_fnplan("apply", "--auto-approve", cwd=tmp_path, env=env)
+
+    shown = run_fnplan("run", "show", cwd=tmp_path, env=env)
+    stdout = json.loads(shown.stdout)
+    assert stdout.startswith("key=*** upper=***\n")
+    names = {line.partition("=")[0] for line in stdout.splitlines()}
+    assert "TOKEN" in names and "UPPER" in names
+    assert not names & {"FNPLAN_VAR_api_key", "SECRET_X"}  # only what the step declares
+    failed = run_fnplan("run", "fail", cwd=tmp_path, env=env, check=None)
+    assert_clean_error(failed, "failed at step 'fail'", "failing with ***")
+    logs = run_fnplan("logs", "show", "--json", cwd=tmp_path, env=env)
+    assert "***" in logs.stdout
+
+    printed = shown.stdout + shown.stderr + failed.stdout + failed.stderr + logs.stdout
+    runs = tmp_path / ".fnplan" / "runs"
+    written = b"".join(path.read_bytes() for path in runs.rglob("*") if path.is_file())
+    for value in (SECRET, SECRET.upper(), CALLER_SECRET):
+        assert value not in printed
+        assert value.encode() not in written
+    for path in [runs, *runs.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
