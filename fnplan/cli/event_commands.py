@@ -14,6 +14,7 @@ from fnplan.events.cloudevent import DEFAULT_SOURCE
 
 if TYPE_CHECKING:
     from fnplan.events.dispatch import Dispatcher, TargetResult
+    from fnplan.events.security import Policy
     from fnplan.events.server import ServeApp
 
 
@@ -64,6 +65,37 @@ def emit(cli: CliContext, event_type: str, data_text: str, source: str, as_json:
 @click.command()
 @click.option("--port", type=int, default=8080, show_default=True, help="Port (0: a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME[:PORT]",
+    help="Also accept requests whose Host header is NAME (repeatable).",
+)
+@click.option(
+    "--token",
+    envvar="FNPLAN_SERVE_TOKEN",
+    show_envvar=True,
+    metavar="TOKEN",
+    help="Require 'Authorization: Bearer TOKEN' on every path but /healthz "
+    "(required with a --host other than loopback).",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=1),
+    default=1024 * 1024,
+    show_default=True,
+    metavar="BYTES",
+    help="Largest request body; larger ones are answered 413.",
+)
+@click.option(
+    "--dedup-window",
+    type=click.FloatRange(min=0),
+    default=600.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="A CloudEvent whose (source, id) arrived within this time runs only once (0: off).",
+)
 @click.option("--once", is_flag=True, help="Fire every schedule trigger once now, then exit.")
 @click.option(
     "--wait",
@@ -74,21 +106,37 @@ def emit(cli: CliContext, event_type: str, data_text: str, source: str, as_json:
     help="How long a request waits for its runs before answering 202 with the execution ids.",
 )
 @pass_cli
-def serve(cli: CliContext, port: int, host: str, once: bool, wait: float) -> None:
+def serve(
+    cli: CliContext,
+    port: int,
+    host: str,
+    allow_hosts: tuple[str, ...],
+    token: str | None,
+    max_body: int,
+    dedup_window: float,
+    once: bool,
+    wait: float,
+) -> None:
     """Run the project's triggers: schedules, http triggers and events, until Ctrl-C.
 
-    Serves each http trigger's path, POST /events (a CloudEvent), GET /metrics
-    (Prometheus) and GET /healthz. SIGINT/SIGTERM stop it after running runs finish.
+    Serves each http trigger's path, POST /events (CloudEvents: structured, batch or
+    binary mode), GET /metrics (Prometheus) and GET /healthz. Requests must name this
+    server in Host (and Origin, from a browser). SIGINT/SIGTERM stop it after running
+    runs finish.
 
     \b
     Example:
       fnplan serve --port 8080
       curl -X POST localhost:8080/hooks/thumbnail -d '{"url": "data/sample.txt"}'
+      FNPLAN_SERVE_TOKEN=... fnplan serve --host 0.0.0.0 --allow-host my-box.lan
       fnplan serve --once
     """
+    from fnplan.events.security import Policy, check_exposure
     from fnplan.events.server import ServeApp
 
-    app = ServeApp(_data_dir(cli), report=click.echo, wait=wait)
+    if not once:
+        check_exposure(host, token)
+    app = ServeApp(_data_dir(cli), report=click.echo, wait=wait, dedup_window=dedup_window)
     try:
         _print_schedules(app)
         if once:
@@ -97,13 +145,13 @@ def serve(cli: CliContext, port: int, host: str, once: bool, wait: float) -> Non
             if any(result.status == "failed" for result in results):
                 sys.exit(1)
             return
-        _serve(app, host, port)
+        _serve(app, host, port, Policy(allow_hosts, token or None, max_body))
     finally:
         app.close()
 
 
-def _serve(app: ServeApp, host: str, port: int) -> None:
-    from fnplan.events.server import serve
+def _serve(app: ServeApp, host: str, port: int, policy: Policy) -> None:
+    from fnplan.events.runner import serve
 
     def ready(bound_host: str, bound_port: int) -> None:
         base = f"http://{bound_host}:{bound_port}"
@@ -114,11 +162,11 @@ def _serve(app: ServeApp, host: str, port: int) -> None:
             if trigger.get("event_type"):
                 route = f"{trigger['address']} -> {trigger['target']}"
                 click.echo(f"  event {trigger['event_type']} -> {route}")
+        if policy.token:
+            click.echo("  every path but /healthz needs 'Authorization: Bearer <token>'")
         click.echo(f"Listening on {base} (Ctrl-C to stop)")
 
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        _notice(f"listening on {host}: anyone who can reach it can start your workflows")
-    serve(app, host, port, ready=ready)
+    serve(app, host, port, policy, ready=ready)
     click.echo("Stopped: every running run finished.")
 
 

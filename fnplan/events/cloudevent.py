@@ -1,7 +1,9 @@
 """CloudEvents on the local bus: built by `fnplan emit`, parsed from `POST /events`.
 
-Uses the CloudEvents SDK (v1.0 events, JSON format); an event's `data` is checked against
-the schema its `event` block declared before any trigger sees it.
+Uses the CloudEvents SDK (v1.0 events, JSON format) in the three HTTP content modes:
+structured (one JSON envelope), batch (a JSON array of envelopes) and binary (`ce-*`
+headers, the body is the data). An event's `data` is checked against the schema its `event`
+block declared before any trigger sees it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,12 @@ if TYPE_CHECKING:
 
 DEFAULT_SOURCE = "fnplan://cli"
 JSON_CONTENT_TYPE = "application/json"
+BATCH_CONTENT_TYPE = "application/cloudevents-batch+json"
+_STRUCTURED_HINT = (
+    'send one event as a JSON object {"specversion": "1.0", "id": ..., "source": ..., '
+    '"type": ..., "data": ...}, or several as a JSON array with '
+    f"Content-Type: {BATCH_CONTENT_TYPE}"
+)
 
 
 class EventError(FnplanError):
@@ -51,6 +59,57 @@ def parse_http(body: bytes, headers: Mapping[str, str]) -> BaseCloudEvent:
             hint='send a structured-mode event: {"specversion": "1.0", "id": ..., '
             '"source": ..., "type": ..., "data": {...}}',
         ) from None
+
+
+def parse_request(body: bytes, headers: Mapping[str, str]) -> list[BaseCloudEvent]:
+    """The CloudEvents of a `POST /events`: binary mode when there are `ce-*` headers, batch
+    mode for the batch content type, and otherwise structured mode (one JSON object)."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    if any(name.startswith("ce-") for name in lowered):
+        return [parse_http(body, lowered)]
+    try:
+        document = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise EventError(
+            f"the request does not hold a valid CloudEvent: the body is not JSON ({error})",
+            hint=_STRUCTURED_HINT,
+        ) from None
+    media_type = lowered.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == BATCH_CONTENT_TYPE:
+        if not isinstance(document, list):
+            raise EventError(
+                f"a {BATCH_CONTENT_TYPE} body is a JSON array of events, not {_kind(document)}",
+                hint=_STRUCTURED_HINT,
+            )
+        return [
+            _from_envelope(item, f"event {index} of the batch")
+            for index, item in enumerate(document)
+        ]
+    return [_from_envelope(document, "the request body")]
+
+
+def _from_envelope(document: Any, where: str) -> BaseCloudEvent:
+    """One structured-mode event from its parsed JSON envelope."""
+    from cloudevents.core.exceptions import BaseCloudEventException
+    from cloudevents.core.formats.json import JSONFormat
+
+    if not isinstance(document, dict):
+        raise EventError(
+            f"{where} is {_kind(document)}, not a CloudEvent (a JSON object)",
+            hint=_STRUCTURED_HINT,
+        )
+    try:
+        return JSONFormat().read(None, json.dumps(document))
+    except (BaseCloudEventException, ValueError, TypeError, KeyError, AttributeError) as error:
+        raise EventError(
+            f"{where} is not a valid CloudEvent: {error}", hint=_STRUCTURED_HINT
+        ) from None
+
+
+def _kind(value: Any) -> str:
+    """'a JSON array', 'a JSON string', ... for messages about a body's shape."""
+    names = {list: "array", dict: "object", str: "string", bool: "boolean", type(None): "null"}
+    return f"a JSON {names.get(type(value), 'number')}"
 
 
 def envelope(event: BaseCloudEvent) -> dict[str, Any]:

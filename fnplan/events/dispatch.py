@@ -205,6 +205,22 @@ class Dispatcher:
             depth=depth,
         )
 
+    def input_problem(self, firing: Firing) -> str | None:
+        """Why the firing's target would refuse its input (its input schema), or None.
+
+        Lets `serve` answer 422 before anything runs; other failures (an undeployed target,
+        a failing `input` expression) are left to the run, which reports them.
+        """
+        from fnplan.run.validation import schema_problem
+
+        try:
+            value = _target_input(firing)
+            schema = self._input_schema(firing)
+        except (StepFailure, FnplanError):
+            return None
+        problem = schema_problem(schema, value)
+        return None if problem is None else f"the input of {firing.target} {problem}"
+
     def run(self, firing: Firing) -> list[TargetResult]:
         """Run the firing's target, then the completion triggers it fires (all of the chain)."""
         result = self.start(firing)
@@ -291,6 +307,13 @@ class Dispatcher:
         invocation = Invocation(firing.execution_id, value, stdout, stderr, spec.timeout)
         output = invoke_checked(self.pool, spec, invocation)
         return firing.ended("succeeded", output, None, stdout)
+
+    def _input_schema(self, firing: Firing) -> dict[str, Any] | None:
+        if firing.target_type == "workflow":
+            return self.store.workflow_document(firing.target).input_schema
+        if firing.target_type == "function":
+            return self.store.latest_function_version(firing.target).input_schema
+        return None
 
     @staticmethod
     def _deployed(lookup: Callable[[], Any]) -> Any:

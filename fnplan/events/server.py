@@ -1,60 +1,63 @@
-"""`fnplan serve`: http triggers, `POST /events`, `/metrics` and schedules, until a signal.
+"""The runtime behind `fnplan serve`: a project's triggers and the runs they start.
 
-`ServeApp` decides what each request starts and answers (no sockets, so it is testable on
-its own); `serve` binds it to host:port (127.0.0.1 by default), runs the cron loop beside
-it and, on SIGINT/SIGTERM, stops accepting work, lets running runs finish and returns.
+`ServeApp` turns what arrives (an http trigger's body, the CloudEvents of `POST /events`,
+a cron tick) into firings and starts them on a thread pool. It knows nothing of HTTP
+(fnplan.events.routes does), so what a request starts is decided and tested in one place.
 """
 
 from __future__ import annotations
 
 import json
-import signal
-import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from fnplan.errors import FnplanError
+from fnplan.events.dedup import DEFAULT_WINDOW, SeenEvents
 from fnplan.events.dispatch import Dispatcher, Firing, TargetResult, describe
 from fnplan.events.metrics import RunMetrics
-from fnplan.events.schedule import Scheduled, run_schedule, scheduled
+from fnplan.events.schedule import Scheduled, scheduled
 from fnplan.resources import SERVE_PATHS, http_route
 
 #: How long an http trigger or an event waits for its runs before answering 202.
 DEFAULT_WAIT = 25.0
-_JSON = "application/json"
-_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
-    """What to send back for one request."""
+class Refused(FnplanError):
+    """A request that starts nothing; `status` is its HTTP answer (400 malformed, 422 invalid)."""
 
-    status: int
-    body: bytes
-    content_type: str = _JSON
-    headers: tuple[tuple[str, str], ...] = ()
+    def __init__(self, status: int, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
 
-    @classmethod
-    def json(cls, status: int, value: Any, headers: tuple[tuple[str, str], ...] = ()) -> Response:
-        """A JSON response."""
-        return cls(status, json.dumps(value, default=str).encode() + b"\n", _JSON, headers)
+
+@dataclass(slots=True)
+class Delivery:
+    """What a `POST /events` starts: firings of new events, and the repeats it skipped."""
+
+    firings: list[Firing] = field(default_factory=list)
+    duplicates: list[dict[str, str]] = field(default_factory=list)
+    unheard: list[str] = field(default_factory=list)  # event types no trigger listens for
 
 
 class ServeApp:
     """The triggers of one project and the runs they start, shared by requests and schedules."""
 
     def __init__(
-        self, data_dir: Path, *, report: Callable[[str], None], wait: float = DEFAULT_WAIT
+        self,
+        data_dir: Path,
+        *,
+        report: Callable[[str], None],
+        wait: float = DEFAULT_WAIT,
+        dedup_window: float = DEFAULT_WINDOW,
     ) -> None:
         self.metrics = RunMetrics()
         self.report = report
         self.wait = wait
+        self.seen = SeenEvents(dedup_window)
         self.dispatcher = Dispatcher(
             data_dir,
             on_event=self.metrics.observe,
@@ -84,25 +87,53 @@ class ServeApp:
         ]
         return self.dispatcher.run_all(firings)
 
-    def respond(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Response:
-        """Answer one request: health, metrics, an event, an http trigger, or 404/405."""
-        if path == "/healthz":
-            return Response.json(200, {"status": "ok"})
-        if path == "/metrics":
-            return self._metrics() if method in ("GET", "HEAD") else _not_allowed("GET")
-        if path == "/events":
-            return self._event(headers, body) if method == "POST" else _not_allowed("POST")
-        trigger = self.routes.get((method, path))
-        if trigger is not None:
-            return self._http_trigger(trigger, body)
-        methods = sorted(m for (m, p) in self.routes if p == path)
-        if methods:
-            return _not_allowed(*methods)
-        return Response.json(404, {"error": f"no http trigger serves {path}"})
+    def http_firing(self, trigger: dict[str, Any], body: bytes) -> Firing:
+        """The firing of an http trigger by a request body (JSON; empty means null)."""
+        try:
+            payload = json.loads(body) if body.strip() else None
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise Refused(400, f"the request body is not JSON: {error}") from None
+        firing = self.dispatcher.firing(trigger, payload)
+        self._check_input([firing])
+        return firing
+
+    def deliver(self, body: bytes, headers: Mapping[str, str]) -> Delivery:
+        """The firings of the CloudEvents in a `POST /events`; a (source, id) already seen
+        within the de-duplication window is acknowledged and not run again."""
+        from fnplan.events.cloudevent import EventError, check_data, parse_request
+
+        try:
+            events = parse_request(body, headers)
+        except EventError as error:
+            raise Refused(400, error.message, hint=error.hint) from None
+        registered = self.dispatcher.event_types()
+        for event in events:
+            try:
+                check_data(event, registered)
+            except EventError as error:
+                raise Refused(422, error.message, hint=error.hint) from None
+        per_event = [self.dispatcher.event_firings(event) for event in events]
+        self._check_input([firing for firings in per_event for firing in firings])
+        delivery = Delivery()
+        keys = [(str(event.get_source()), str(event.get_id())) for event in events]
+        for event, key, new, firings in zip(
+            events, keys, self.seen.claim(keys), per_event, strict=True
+        ):
+            if not new:
+                delivery.duplicates.append({"source": key[0], "id": key[1]})
+            elif not firings:
+                delivery.unheard.append(str(event.get_type()))
+            delivery.firings.extend(firings if new else [])
+        return delivery
 
     def close(self) -> None:
         """Wait for every started run (and its completion chain) to finish."""
         self._runs.shutdown(wait=True)
+
+    def _check_input(self, firings: list[Firing]) -> None:
+        problems = [p for p in map(self.dispatcher.input_problem, firings) if p is not None]
+        if problems:
+            raise Refused(422, "; ".join(problems), hint="nothing ran: fix the input and retry")
 
     def _run(self, firing: Firing, done: Future[TargetResult]) -> None:
         try:
@@ -115,41 +146,6 @@ class ServeApp:
         self.report(describe(result))
         for later in self.dispatcher.fire_completion(firing.target, result, depth=firing.depth):
             self.report(describe(later))
-
-    def _metrics(self) -> Response:
-        body, content_type = self.metrics.exposition()
-        return Response(200, body, content_type)
-
-    def _event(self, headers: Mapping[str, str], body: bytes) -> Response:
-        from fnplan.events.cloudevent import check_data, parse_http
-
-        try:
-            event = parse_http(body, headers)
-            check_data(event, self.dispatcher.event_types())
-        except FnplanError as error:
-            return Response.json(400, {"error": error.message, "hint": error.hint})
-        firings = self.dispatcher.event_firings(event)
-        if not firings:
-            message = f"no trigger listens for events of type {event.get_type()!r}"
-            return Response.json(200, {"results": [], "message": message})
-        futures = [self.launch(firing) for firing in firings]
-        finished, _ = wait(futures, timeout=self.wait)
-        if len(finished) < len(futures):
-            return Response.json(202, {"accepted": [_accepted(f) for f in firings]})
-        return Response.json(200, {"results": [f.result().to_json() for f in futures]})
-
-    def _http_trigger(self, trigger: dict[str, Any], body: bytes) -> Response:
-        try:
-            payload = json.loads(body) if body.strip() else None
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            return Response.json(400, {"error": f"the request body is not JSON: {error}"})
-        firing = self.dispatcher.firing(trigger, payload)
-        future = self.launch(firing)
-        finished, _ = wait([future], timeout=self.wait)
-        if not finished:
-            return Response.json(202, _accepted(firing))
-        result = future.result()
-        return Response.json(200 if result.status == "succeeded" else 500, result.to_json())
 
 
 def http_routes(
@@ -174,108 +170,3 @@ def schedule_payload(entry: Scheduled, at: datetime | None = None) -> dict[str, 
     """What a schedule trigger hands its target (when it has no `input`): time and trigger."""
     when = at or entry.next_at
     return {"time": when.isoformat().replace("+00:00", "Z"), "trigger": entry.address}
-
-
-def serve(app: ServeApp, host: str, port: int, *, ready: Callable[[str, int], None]) -> None:
-    """Serve until SIGINT/SIGTERM, then finish running runs and return."""
-    try:
-        server = _Server((host, port), _Handler)
-    except OSError as error:
-        raise FnplanError(
-            f"cannot listen on {host}:{port}: {error.strerror}",
-            hint="choose another --port (0 picks a free one)",
-        ) from None
-    server.app = app
-    stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in _STOP_SIGNALS}
-    threads = [
-        threading.Thread(target=server.serve_forever, name="fnplan-http"),
-        threading.Thread(
-            target=run_schedule, args=(app.schedule, app.fire_scheduled, stop), name="fnplan-cron"
-        ),
-    ]
-    try:
-        for thread in threads:
-            thread.start()
-        bound_host, bound_port = server.server_address[:2]
-        ready(str(bound_host), int(bound_port))
-        while not stop.wait(0.5):
-            pass
-    finally:
-        stop.set()
-        server.shutdown()
-        for thread in threads:
-            thread.join()
-        server.server_close()  # joins request threads: they may still start runs
-        app.close()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-class _Server(ThreadingHTTPServer):
-    """Request threads are joined on close, so answers to running requests are not cut off."""
-
-    daemon_threads = False
-    block_on_close = True
-    app: ServeApp
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    timeout = 60  # seconds a client may take to send its request
-    server_version = "fnplan-serve"
-
-    def do_GET(self) -> None:
-        self._handle()
-
-    def do_HEAD(self) -> None:
-        self._handle()
-
-    def do_POST(self) -> None:
-        self._handle()
-
-    def do_PUT(self) -> None:
-        self._handle()
-
-    def do_PATCH(self) -> None:
-        self._handle()
-
-    def do_DELETE(self) -> None:
-        self._handle()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Requests are not logged one by one; the runs they start are reported instead."""
-
-    def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
-        path = urlsplit(self.path).path
-        headers = {key: value for key, value in self.headers.items()}
-        try:
-            response = self.server.app.respond(self.command, path, headers, body)
-        except Exception as bug:  # the client gets a 500 and the server keeps serving
-            response = Response.json(500, {"error": f"internal error: {type(bug).__name__}: {bug}"})
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        for name, value in response.headers:
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
-
-
-def _not_allowed(*methods: str) -> Response:
-    allow = ", ".join(methods)
-    return Response.json(
-        405, {"error": f"method not allowed (allowed: {allow})"}, (("Allow", allow),)
-    )
-
-
-def _accepted(firing: Firing) -> dict[str, Any]:
-    return {
-        "status": "running",
-        "trigger": firing.trigger,
-        "target": firing.target,
-        "execution_id": firing.execution_id,
-    }

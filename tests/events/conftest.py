@@ -104,6 +104,25 @@ workflow "flaky" {
   }
 }
 
+workflow "strict" {
+  input {
+    schema = "./schemas/order.json"
+  }
+  step "total" {
+    function = function.echo
+    input    = { order = input.id }
+  }
+}
+
+trigger "strict_hook" {
+  source {
+    http {
+      path = "/hooks/strict"
+    }
+  }
+  target = workflow.strict
+}
+
 trigger "on_order" {
   event  = event.order_placed
   target = workflow.process
@@ -184,22 +203,24 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Server:
     """A running `fnplan serve` process and the base URL it listens on."""
 
-    def __init__(self, directory: Path, *args: str) -> None:
+    def __init__(self, directory: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "fnplan", "serve", "--port", "0", *args],
             cwd=directory,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=user_environment(),
+            env=user_environment(env),
         )
         self.banner: list[str] = []
+        self.errors: str | None = None
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.banner.append(line)
             found = re.search(r"Listening on (http://127\.0\.0\.1:\d+)", line)
             if found:
                 self.url = found.group(1)
+                self.port = int(self.url.rsplit(":", 1)[1])
                 return
         self.process.wait()
         raise AssertionError(f"serve did not start:\n{''.join(self.banner)}{self.stderr()}")
@@ -207,10 +228,13 @@ class Server:
     def stop(self, timeout: float = 30.0) -> tuple[int, str]:
         """SIGTERM, wait; the exit code and the rest of stdout."""
         self.process.send_signal(signal.SIGTERM)
-        out, _ = self.process.communicate(timeout=timeout)
+        out, self.errors = self.process.communicate(timeout=timeout)
         return self.process.returncode, out
 
     def stderr(self) -> str:
+        """What the server wrote to stderr, once it has stopped."""
+        if self.errors is not None:
+            return self.errors
         assert self.process.stderr is not None
         return self.process.stderr.read() if self.process.poll() is not None else ""
 

@@ -8,6 +8,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,20 +21,24 @@ from tests.events.conftest import Server
 def request(
     url: str, body: Any = None, *, method: str = "POST", headers: dict[str, str] | None = None
 ) -> tuple[int, dict[str, str], bytes]:
-    """(status, headers, body) of one HTTP request; JSON-encodes a non-bytes body."""
+    """(status, lower-cased headers, body) of one HTTP request; JSON-encodes a non-bytes body."""
     data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
     req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(req, timeout=60) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, _lower(response.headers.items()), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, _lower(error.headers.items()), error.read()
+
+
+def _lower(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers}
 
 
 def samples(url: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
     """Every sample of a /metrics scrape by (name, labels)."""
     status, headers, body = request(f"{url}/metrics", method="GET")
-    assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    assert status == 200 and headers["content-type"].startswith("text/plain")
     return {
         (sample.name, frozenset(sample.labels.items())): sample.value
         for family in text_string_to_metric_families(body.decode())
@@ -106,12 +111,12 @@ def test_events_endpoint_dispatches_a_structured_cloudevent(serve: Server) -> No
 
     bad = {**event, "data": {"id": "e-2", "qty": 0}}
     status, _, body = request(f"{serve.url}/events", bad, headers=headers)
-    assert status == 400 and "does not match its schema" in json.loads(body)["error"]
+    assert status == 422 and "does not match its schema" in json.loads(body)["error"]
 
     status, _, body = request(f"{serve.url}/events", b"{not json", headers=headers)
     assert status == 400 and "valid CloudEvent" in json.loads(body)["error"]
 
-    nobody = {**event, "type": "com.example.nobody"}
+    nobody = {**event, "id": "e-3", "type": "com.example.nobody"}  # a new id: not a repeat
     status, _, body = request(f"{serve.url}/events", nobody, headers=headers)
     assert status == 200 and json.loads(body) == {
         "results": [],
@@ -125,7 +130,7 @@ def test_health_unknown_paths_and_methods(serve: Server) -> None:
     status, _, body = request(f"{serve.url}/nowhere", {})
     assert status == 404 and "/nowhere" in json.loads(body)["error"]
     status, headers, _ = request(f"{serve.url}/hooks/process", method="GET")
-    assert status == 405 and headers["Allow"] == "POST"
+    assert status == 405 and headers["allow"] == "POST"
     status, _, body = request(f"{serve.url}/hooks/process", b"{oops")
     assert status == 400 and "not JSON" in json.loads(body)["error"]
     assert serve.stop()[0] == 0
