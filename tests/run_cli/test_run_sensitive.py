@@ -1,11 +1,14 @@
 """A sensitive variable used in shell steps' env stays out of everything a run writes and
-prints (masked `***`), and shell steps see only their declared env, end to end."""
+prints (masked `***`), shell steps see only their declared env, and a value no process
+environment can hold fails its step clearly, end to end."""
 
 from __future__ import annotations
 
 import json
 import stat
 from pathlib import Path
+
+import pytest
 
 from tests.cli.conftest import assert_clean_error, run_fnplan
 
@@ -30,6 +33,15 @@ workflow "show" {
   output = step.show.output.stdout
 }
 
+workflow "echo" {
+  step "echo" {
+    shell {
+      script = "printf %s \\"$V\\""
+      env    = { V = input.v }
+    }
+  }
+}
+
 workflow "fail" {
   step "fail" {
     shell {
@@ -43,10 +55,19 @@ workflow "fail" {
 """
 
 
-def test_sensitive_values_are_masked_in_run_output_logs_and_captures(tmp_path: Path) -> None:
-    (tmp_path / "main.hcl").write_text(CONFIG)
-    env = {"FNPLAN_VAR_api_key": SECRET, "SECRET_X": CALLER_SECRET}
-    run_fnplan("apply", "--auto-approve", cwd=tmp_path, env=env)
+ENV = {"FNPLAN_VAR_api_key": SECRET, "SECRET_X": CALLER_SECRET}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("sensitive")
+    (root / "main.hcl").write_text(CONFIG)
+    run_fnplan("apply", "--auto-approve", cwd=root, env=ENV)
+    return root
+
+
+def test_sensitive_values_are_masked_in_run_output_logs_and_captures(project: Path) -> None:
+    tmp_path, env = project, ENV
 
     shown = run_fnplan("run", "show", cwd=tmp_path, env=env)
     stdout = json.loads(shown.stdout)
@@ -68,3 +89,10 @@ def test_sensitive_values_are_masked_in_run_output_logs_and_captures(tmp_path: P
     for path in [runs, *runs.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+
+
+def test_a_nul_byte_for_a_process_environment_fails_the_step_clearly(project: Path) -> None:
+    value = json.dumps({"v": "a\u0000b"})
+    result = run_fnplan("run", "echo", "--input", value, cwd=project, env=ENV, check=None)
+    assert_clean_error(result, "failed at step 'echo': InvalidEnvironment", "NUL byte")
+    assert "bug in fnplan" not in result.stderr
