@@ -45,15 +45,18 @@ def state_list(cli: CliContext, patterns: Sequence[str]) -> None:
 @click.argument("address")
 @pass_cli
 def state_show(cli: CliContext, address: str) -> None:
-    """Show one recorded resource as JSON.
+    """Show one recorded resource as JSON (sensitive values hidden).
 
     \b
     Example:
       fnplan state show function.resize
     """
+    from fnplan.plan.redact import hidden_resource
     from fnplan.state.ops import show_resource
 
-    click.echo(show_resource(_read(cli), address).model_dump_json(indent=2))
+    state = _read(cli)
+    resource = hidden_resource(show_resource(state, address), state.redact)
+    click.echo(resource.model_dump_json(indent=2))
 
 
 @state.command("rm")
@@ -144,25 +147,35 @@ def force_unlock(cli: CliContext, lock_id: str) -> None:
 
 @click.command()
 @click.argument("name", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print values as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print values as JSON (sensitive too).")
+@click.option(
+    "--raw", is_flag=True, help="Print the value of output NAME as is, even when sensitive."
+)
 @pass_cli
-def output(cli: CliContext, name: str | None, as_json: bool) -> None:
-    """Print root outputs recorded by the last apply.
+def output(cli: CliContext, name: str | None, as_json: bool, raw: bool) -> None:
+    """Print root outputs recorded by the last apply; sensitive ones show as (sensitive).
 
     \b
     Example:
       fnplan output endpoint
+      fnplan output --raw api_token
       fnplan output --json
     """
     from fnplan.errors import FnplanError, did_you_mean
 
     outputs = _read(cli).outputs
+    if raw and name is None:
+        raise FnplanError("--raw prints one output", hint="write fnplan output --raw NAME")
     if name is not None:
         if name not in outputs:
             raise FnplanError(
                 f"no output named {name!r}", allowed=outputs, hint=did_you_mean(name, outputs)
             )
-        value = outputs[name].value
+        out = outputs[name]
+        if out.sensitive and not (raw or as_json):
+            click.echo("(sensitive)")
+            return
+        value = out.value
         click.echo(json.dumps(value) if as_json or not isinstance(value, str) else value)
         return
     if as_json:

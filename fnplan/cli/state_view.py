@@ -13,9 +13,12 @@ if TYPE_CHECKING:
 
 
 def print_state(state: State, console: Console, *, as_json: bool) -> None:
-    """Resources grouped by the block that declared them, then the outputs."""
+    """Resources grouped by the block that declared them, then the outputs; sensitive values
+    are hidden in both forms (the state file keeps them)."""
     if as_json:
-        console.print_json(state.model_dump_json())
+        from fnplan.plan.redact import hidden_state
+
+        console.print_json(hidden_state(state).model_dump_json())
         return
     if not state.resources:
         console.print("The state is empty: nothing is deployed.")

@@ -16,14 +16,13 @@ from fnplan.compile.functions import (
     runtime_resource,
     version_of,
 )
-from fnplan.compile.handlers import check_handlers
 from fnplan.compile.index import Index, build_index
-from fnplan.compile.input_fields import input_field_warnings
 from fnplan.compile.isolation import Usage, resolve_functions
 from fnplan.compile.model import BackendSpec, Desired, OutputSpec
 from fnplan.compile.nesting import Nesting
 from fnplan.compile.providers import agreed, default_provider, function_provider, workflow_provider
 from fnplan.compile.schemas import SchemaFiles
+from fnplan.compile.sensitive import add_workflow_secrets, sensitive_values
 from fnplan.compile.sources import SourceHasher
 from fnplan.compile.triggers import check_http_routes, event_resource, trigger_resource
 from fnplan.compile.validate import validate
@@ -50,7 +49,6 @@ def compile_config(
         address: runtime_attributes(entry, index) for address, entry in index.runtimes.items()
     }
     functions = _function_attributes(index, runtimes, schemas, cache_dir)
-    check_handlers(index, runtimes)
     context = _Context(
         index=index,
         schemas=schemas,
@@ -74,9 +72,8 @@ def compile_config(
         )
         resources[address] = trigger_resource(trigger, index, resources[target].provider)
     check_http_routes(index.triggers.values(), resources)
-    desired = _desired(config, resources)
-    desired.warnings = input_field_warnings(index, schemas)
-    return desired
+    add_workflow_secrets(resources, sensitive_values(config))
+    return _desired(config, resources)
 
 
 @dataclass(slots=True)
@@ -210,31 +207,8 @@ def _desired(config: Config, resources: dict[str, Resource]) -> Desired:
             type=config.backend.type, config=config.backend.config, pos=config.backend.pos
         ),
         config_hash=config_hash,
-        redact=sorted(_sensitive_strings(config)),
+        redact=sorted(sensitive_values(config)),
     )
-
-
-#: sensitive strings shorter than this are not redacted: hiding "dev" everywhere would garble
-#: the plan more than it protects
-_MIN_REDACTED = 4
-
-
-def _sensitive_strings(config: Config) -> set[str]:
-    """Every string (of a useful length) inside the values of sensitive variables, in the
-    configuration and all its modules."""
-    found: set[str] = set()
-    pending: list[Any] = [v.value for v in config.variables.values() if v.sensitive]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, str) and len(value) >= _MIN_REDACTED:
-            found.add(value)
-        elif isinstance(value, dict):
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-    for module in config.modules.values():
-        found |= _sensitive_strings(module.config)
-    return found
 
 
 #: per type, the attributes that with `version` (a hash of all the others) identify a resource

@@ -150,6 +150,7 @@ def _trigger_source(ev: Evaluator, block: Block) -> TriggerSource:
 def build_output(ev: Evaluator, name: str, block: Block) -> Output:
     """One output block."""
     fields = ev.body(block.body, TOP_LEVEL["output"].attributes)
+    ev.check_output(block, declared_sensitive=fields.get("sensitive") is True)
     return make(Output, block, name=name, **fields)
 
 

@@ -23,6 +23,7 @@ from fnplan.config.syntax import Attribute, Block, Body
 from fnplan.config.values import check_value
 from fnplan.errors import ConfigError, SourcePos
 from fnplan.expr import evaluate, references
+from fnplan.expr.marks import HIDDEN, redact_error, sensitive_texts, unmark_deep
 from fnplan.expr.values import NamedValues
 
 _STATIC: frozenset[str] = frozenset()
@@ -51,6 +52,9 @@ class Evaluator:
         self.prefix = prefix
         self.local_values: dict[str, Any] = {}
         self._evaluating: set[str] = set()
+        #: texts of marked values that left the evaluator into the Config
+        self.sensitive_values: set[str] = set()
+        self._marks: dict[int, Any] = {}  # id of an attribute -> its marked value
         self.scope: dict[str, Any] = {
             "var": NamedValues("variable", variables),
             "local": _Locals(self),
@@ -96,7 +100,18 @@ class Evaluator:
         elif spec.scope == "steps":
             roots = _INPUT
             scope = {**self.scope, "step": steps}
-        value = evaluate(attribute.expr, scope, runtime_roots=roots)
+        value = self._unmarked(attribute, evaluate(attribute.expr, scope, runtime_roots=roots))
+        try:
+            return self._checked(value, attribute, spec, steps)
+        except ConfigError as error:
+            if id(attribute) not in self._marks:
+                raise
+            raise redact_error(error, [self._marks[id(attribute)]]) from None
+
+    def _checked(
+        self, value: Any, attribute: Attribute, spec: Attr, steps: Namespace | None
+    ) -> Any:
+        """A plain value type-checked, with its paths and references resolved."""
         if spec.kind not in ("ref", "refs"):
             value = finalize(value, attribute.expr.pos)
         value = check_value(value, spec, attribute.name, attribute.expr.pos)
@@ -105,6 +120,27 @@ class Evaluator:
         if steps is not None and spec.scope == "runtime":
             _check_step_references(attribute, steps)
         return value
+
+    def _unmarked(self, attribute: Attribute, value: Any) -> Any:
+        """The plain value, recording what of it was marked: values leave the evaluator
+        unmarked, their sensitive texts go to `sensitive_values`."""
+        plain, marked = unmark_deep(value)
+        if marked:
+            self.sensitive_values |= sensitive_texts(value)
+            self._marks[id(attribute)] = value
+        return plain
+
+    def check_output(self, block: Block, *, declared_sensitive: bool) -> None:
+        """An output whose value derives from a sensitive value must say so, as in Terraform."""
+        attribute = block.body.attributes.get("value")
+        if attribute is None or declared_sensitive or id(attribute) not in self._marks:
+            return
+        raise ConfigError(
+            f'Output refers to sensitive values: output "{block.labels[0]}"',
+            pos=attribute.expr.pos,
+            hint="declare it with `sensitive = true`: its value is then shown only by "
+            "`fnplan output --raw NAME` or `--json`",
+        )
 
     def path(self, text: str, attribute: Attribute) -> str:
         """A path relative to the module directory, made absolute; it must exist."""
@@ -129,7 +165,7 @@ class Evaluator:
     def open_body(self, body: Body) -> dict[str, Any]:
         """Every attribute of a schema-less body (provider, backend) as a plain value."""
         return {
-            name: finalize(self.raw(attribute), attribute.expr.pos)
+            name: finalize(self._unmarked(attribute, self.raw(attribute)), attribute.expr.pos)
             for name, attribute in body.attributes.items()
         }
 
@@ -141,7 +177,7 @@ class Evaluator:
 
     def _validate(self, name: str, validation: Block) -> None:
         condition = validation.body.attributes["condition"]
-        result = self.raw(condition)
+        result = unmark_deep(self.raw(condition))[0]
         if not isinstance(result, bool):
             raise ConfigError(
                 f"validation condition of variable {name!r} must be a bool, "
@@ -151,12 +187,14 @@ class Evaluator:
         if result:
             return
         message_attribute = validation.body.attributes["error_message"]
-        message = self.raw(message_attribute)
-        value = self.scope["var"][name]
+        message, message_marked = unmark_deep(self.raw(message_attribute))
+        if message_marked:  # Terraform's rule: an error message with a secret is not shown
+            message = f"{HIDDEN} (the error message refers to sensitive values)"
+        value, value_marked = unmark_deep(self.scope["var"][name])
         raise ConfigError(
             f"invalid value for variable {name!r}: {message}",
             pos=condition.expr.pos,
-            notes=[f"value: {value!r}"] if not _is_sensitive(self.files.variables[name]) else [],
+            notes=[] if value_marked else [f"value: {value!r}"],
         )
 
 
@@ -184,8 +222,3 @@ def _check_step_references(attribute: Attribute, steps: Namespace) -> None:
                 raise ConfigError("write step.NAME.output...", pos=reference.pos)
             if reference.path[0] not in steps.names:
                 unknown_name("step", reference.path[0], steps.names, reference.pos, steps.where)
-
-
-def _is_sensitive(block: Block) -> bool:
-    attribute = block.body.attributes.get("sensitive")
-    return attribute is not None and evaluate(attribute.expr, {}, runtime_roots=_STATIC) is True

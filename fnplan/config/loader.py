@@ -29,6 +29,7 @@ from fnplan.config.scope import finalize
 from fnplan.config.variables import Sources, resolve_variables
 from fnplan.config.workflows import build_workflow
 from fnplan.errors import SourcePos
+from fnplan.expr.marks import mark_if, unmark_deep
 
 
 def load_config(
@@ -125,9 +126,10 @@ def _load_module(
         modules={name: calls.module(name) for name in files.modules},
     )
     config.locals = {
-        name: finalize(ev.local(name, attribute.pos), attribute.pos)
+        name: unmark_deep(finalize(ev.local(name, attribute.pos), attribute.pos))[0]
         for name, attribute in files.locals.items()
     }
+    config.sensitive_values = sorted(ev.sensitive_values)
     return config
 
 
@@ -143,7 +145,7 @@ def _evaluator(
     calls = ModuleCalls(files, context, _load_child)
     ev = Evaluator(
         files,
-        {name: variable.value for name, variable in variables.items()},
+        {name: mark_if(variable.value, variable.sensitive) for name, variable in variables.items()},
         prefix=context.prefix,
         root=context.root,
         providers=context.providers | frozenset(files.providers),

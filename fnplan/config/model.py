@@ -258,6 +258,8 @@ class Config(BaseModel):
     triggers: dict[str, Trigger] = Field(default_factory=dict)
     outputs: dict[str, Output] = Field(default_factory=dict)
     modules: dict[str, Module] = Field(default_factory=dict)
+    #: every text of a value marked sensitive that this module's blocks hold (fnplan.expr.marks)
+    sensitive_values: list[str] = Field(default_factory=list)
 
     @property
     def prefix(self) -> str:

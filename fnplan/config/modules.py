@@ -20,6 +20,7 @@ from fnplan.config.syntax import Attribute, Block
 from fnplan.config.versions import parse_constraint, parse_version
 from fnplan.errors import ConfigError, SourcePos, did_you_mean
 from fnplan.expr import evaluate
+from fnplan.expr.marks import mark_if, unmark_deep
 
 _BUILTIN_PREFIX = "fnplan/"
 _SETTINGS = ("source", "version")
@@ -77,7 +78,10 @@ class ModuleCalls:
         if name not in self.views:
             config = self.module(name).config
             blocks = {kind: getattr(config, field).keys() for kind, field in _KINDS.items()}
-            outputs = {key: output.value for key, output in config.outputs.items()}
+            outputs = {
+                key: mark_if(output.value, output.sensitive)
+                for key, output in config.outputs.items()
+            }
             self.views[name] = ChildView(f"{self.context.prefix}module.{name}", blocks, outputs)
         return self.views[name]
 
@@ -117,7 +121,7 @@ class ModuleCalls:
             name=name,
             source=source,
             version=constraint,
-            inputs={key: value for key, (value, _) in inputs.items()},
+            inputs={key: unmark_deep(value)[0] for key, (value, _) in inputs.items()},
             config=config,
             pos=str(block.pos),
             positions={key: str(attribute.expr.pos) for key, attribute in attributes.items()},

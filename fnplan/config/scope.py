@@ -9,6 +9,7 @@ from typing import Any
 
 from fnplan.config.model import Ref
 from fnplan.errors import ConfigError, SourcePos, did_you_mean
+from fnplan.expr.marks import Marked
 from fnplan.expr.values import Traversable
 
 #: attributes of each block kind that are known only after apply
@@ -208,9 +209,12 @@ def unknown_name(
 
 
 def finalize(value: Any, pos: SourcePos | None = None) -> Any:
-    """Replace BlockRefs by Refs throughout a value; other traversables are errors at `pos`."""
+    """Replace BlockRefs by Refs throughout a value; other traversables are errors at `pos`.
+    Sensitivity marks stay (module inputs carry them into the child module)."""
     if value is None or isinstance(value, str | int | float):
         return value
+    if isinstance(value, Marked):
+        return Marked(finalize(value.value, pos))
     if isinstance(value, BlockRef):
         return value.to_ref()
     if isinstance(value, dict):

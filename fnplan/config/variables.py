@@ -19,6 +19,7 @@ from fnplan.config.schema import type_name
 from fnplan.config.syntax import Block
 from fnplan.errors import ConfigError, SourcePos, did_you_mean
 from fnplan.expr import ast, evaluate, parse_expression
+from fnplan.expr.marks import unmark_deep
 from fnplan.expr.values import parse_number_text
 from fnplan.inputs import record_file
 
@@ -173,7 +174,8 @@ def resolve_variables(
     caller: str | None,
 ) -> dict[str, Variable]:
     """Each declared variable with its type and resolved value. `sources` apply to the root
-    module; a child module (`caller` is its module block's description) gets `inputs`."""
+    module; a child module (`caller` is its module block's description) gets `inputs`, and a
+    variable given a sensitive value is sensitive in the child too."""
     types = {name: _declared_type(block) for name, block in blocks.items()}
     raw: dict[str, tuple[Any, SourcePos | None, bool]] = {}  # value, position, is-text
     if sources is not None:
@@ -181,12 +183,16 @@ def resolve_variables(
         for path in sources.var_files:
             raw.update(_var_file(path, types))
         raw.update(_cli(types, sources.cli))
+    marked: set[str] = set()
     for name, (value, pos) in inputs.items():
         if name not in blocks:
             _undeclared(name, blocks, pos, caller)
-        raw[name] = (value, pos, False)
+        plain, was_marked = unmark_deep(value)
+        if was_marked:
+            marked.add(name)
+        raw[name] = (plain, pos, False)
     return {
-        name: _variable(name, block, types[name], raw.get(name), caller)
+        name: _variable(name, block, types[name], raw.get(name), caller, name in marked)
         for name, block in blocks.items()
     }
 
@@ -263,6 +269,7 @@ def _variable(
     vtype: VarType,
     given: tuple[Any, SourcePos | None, bool] | None,
     caller: str | None,
+    given_sensitive: bool,
 ) -> Variable:
     attributes = block.body.attributes
     default_attr = attributes.get("default")
@@ -285,7 +292,7 @@ def _variable(
         default=default,
         has_default=default_attr is not None,
         description=_literal(block, "description", str, "string"),
-        sensitive=_literal(block, "sensitive", bool, "bool") or False,
+        sensitive=_literal(block, "sensitive", bool, "bool") or given_sensitive,
         value=value,
         pos=str(block.pos),
         positions=positions,

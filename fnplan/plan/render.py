@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from fnplan.plan.diff import changed_top_level
 from fnplan.plan.model import AttrChange, OutputChange, Plan, ResourceChange
+from fnplan.plan.redact import hide as hide_value
 from fnplan.plan.refresh import DELETED_PATH
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ _MAX_INLINE = 80
 _MAX_LINES = 12
 _MAX_STRING = 200
 _INDENT = "      "
-_SENSITIVE = "(sensitive)"
 
 
 def render_plan(
@@ -67,19 +67,11 @@ def _emit(console: Console, text: Text, end: str = "\n") -> None:
 def _redacted(
     plan: Plan, drift: Mapping[str, list[AttrChange]]
 ) -> tuple[Plan, dict[str, list[AttrChange]]]:
-    """The plan and drift with every value of a sensitive variable shown as "(sensitive)"."""
-    secrets = sorted(plan.redact, key=len, reverse=True)
+    """The plan and drift with every sensitive value (fnplan.plan.redact) hidden."""
+    secrets = frozenset(plan.redact)
 
     def hide(value: Any) -> Any:
-        if isinstance(value, str):
-            for secret in secrets:
-                value = value.replace(secret, _SENSITIVE)
-            return value
-        if isinstance(value, dict):
-            return {key: hide(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [hide(item) for item in value]
-        return value
+        return hide_value(value, secrets)
 
     def attrs(changes: list[AttrChange]) -> list[AttrChange]:
         return [
