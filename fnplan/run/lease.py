@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from fnplan.errors import FnplanError
 from fnplan.run.runfiles import RunFiles
 
 
@@ -22,7 +23,14 @@ class RunLease:
 
     def __init__(self, files: RunFiles, workflow: str, execution_id: str) -> None:
         self.path = files.path(workflow, f"{execution_id}.lock")
-        self._fd = files.create(workflow, self.path.name)
+        try:
+            self._fd = files.create(workflow, self.path.name)
+        except FileExistsError:
+            raise FnplanError(
+                f"execution {execution_id!r} of workflow {workflow!r} is already being recorded "
+                f"({self.path} exists)",
+                hint="give a new --execution-id, or leave it out for a generated one",
+            ) from None
         fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         os.write(self._fd, f"pid {os.getpid()}, {_process_name()}".encode())
 

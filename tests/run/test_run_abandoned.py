@@ -9,8 +9,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any, cast
 
+import pytest
+
+from fnplan.errors import FnplanError
+from fnplan.run import RunResult, run_workflow
 from fnplan.run.history import follow_records, list_executions, read_records
+from fnplan.workflow.model import WorkflowDocument
 
 _RUNNER = """
 import sys
@@ -64,11 +70,28 @@ def test_a_killed_runs_log_is_marked_abandoned_when_read(tmp_path: Path) -> None
     assert [r.event for r in follow_records(abandoned.path)][-1] == "run_failed"
 
 
-def test_a_finished_run_leaves_no_lease_and_is_not_abandoned(tmp_path: Path) -> None:
-    from fnplan.run import run_workflow
-    from fnplan.workflow.model import WorkflowDocument
+def _run(document: WorkflowDocument, log_dir: Path, execution_id: str | None = None) -> RunResult:
+    """Run a document without function or workflow steps (nothing to resolve)."""
+    nothing = cast(Any, None)
+    return run_workflow(
+        document,
+        {},
+        resolver=nothing,
+        workflows=nothing,
+        log_dir=log_dir,
+        execution_id=execution_id,
+    )
 
-    document = WorkflowDocument(name="quick", address="workflow.quick")
-    result = run_workflow(document, {}, resolver=None, workflows=None, log_dir=tmp_path)  # type: ignore[arg-type]
+
+def test_a_finished_run_leaves_no_lease_and_is_not_abandoned(tmp_path: Path) -> None:
+    result = _run(WorkflowDocument(name="quick", address="workflow.quick"), tmp_path)
     assert not result.log_path.with_suffix(".lock").exists()
     assert list_executions(tmp_path, "workflow.quick")[0].status == "succeeded"
+
+
+def test_an_execution_id_being_recorded_cannot_start_again(tmp_path: Path) -> None:
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "same.lock").write_text("pid 1, fnplan serve")
+    document = WorkflowDocument(name="taken", address="workflow.taken")
+    with pytest.raises(FnplanError, match="already being recorded"):
+        _run(document, tmp_path, execution_id="same")
