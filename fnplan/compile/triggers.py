@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 
 from fnplan.compile.canonical import plain
 from fnplan.compile.index import Entry, Index, to_pos
@@ -94,6 +95,24 @@ def trigger_kind(entry: Entry[Trigger]) -> str:
     if trigger.source is not None:
         return trigger.source.kind
     return {"schedule": "schedule", "event": "event", "on_completion": "completion"}[fired_by[0]]
+
+
+def check_schedule(entry: Entry[Trigger]) -> None:
+    """A schedule trigger's cron expression must be one `fnplan serve` can evaluate: checked
+    at validate time, where its position is known, not when serve first computes a time."""
+    schedule = entry.block.schedule
+    if schedule is None:
+        return
+    from fnplan.events.schedule import ScheduleError, next_fire
+
+    try:
+        next_fire(schedule, datetime.now(UTC))
+    except ScheduleError as error:
+        raise ConfigError(
+            f"{entry.address}: {error.message}",
+            pos=to_pos(entry.block.pos_of("schedule")),
+            allowed=error.allowed,
+        ) from None
 
 
 def check_http_routes(

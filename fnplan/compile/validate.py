@@ -11,7 +11,7 @@ from typing import Any
 
 from fnplan.compile.exprs import step_references
 from fnplan.compile.index import Entry, Index, to_pos
-from fnplan.compile.triggers import trigger_kind
+from fnplan.compile.triggers import check_schedule, trigger_kind
 from fnplan.config.model import Config, Ref, Step, Workflow
 from fnplan.errors import ConfigError, ErrorList, FnplanError, did_you_mean
 
@@ -32,10 +32,11 @@ def validate(index: Index) -> None:
         for ref, kinds, what in checks:
             if ref is not None:
                 errors.extend(_capture(index, trigger.config, ref, kinds, what))
-        try:
-            trigger_kind(trigger)
-        except FnplanError as error:
-            errors.append(error)
+        for check in (trigger_kind, check_schedule):
+            try:
+                check(trigger)
+            except FnplanError as error:
+                errors.append(error)
     if len(errors) == 1:
         raise errors[0]
     if errors:

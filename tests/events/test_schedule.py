@@ -97,7 +97,8 @@ def test_serve_once_hands_the_time_to_the_trigger_input(project: Path) -> None:
     assert '{"echo": {"tick": "20' in line and 'Z"}}' in line
 
 
-def test_bad_cron_expression_fails_serve_clearly(tmp_path: Path) -> None:
+def test_bad_cron_expression_fails_apply_at_its_position(tmp_path: Path) -> None:
+    """Checked at validate time (tests/hostile/test_limits.py), so serve never sees one."""
     (tmp_path / "main.hcl").write_text(
         'provider "local" {}\n'
         'runtime "python" {\n  language = "python3.12"\n}\n'
@@ -107,6 +108,7 @@ def test_bad_cron_expression_fails_serve_clearly(tmp_path: Path) -> None:
     )
     (tmp_path / "f").mkdir()
     (tmp_path / "f" / "main.py").write_text("def handler(event, context):\n    return 1\n")
-    run_fnplan("apply", "--auto-approve", cwd=tmp_path)
-    result = run_fnplan("serve", "--once", cwd=tmp_path, check=None)
-    assert_clean_error(result, "trigger.bad: cron expression '61 * * * *' is not valid")
+    result = run_fnplan("apply", "--auto-approve", cwd=tmp_path, check=None)
+    assert_clean_error(
+        result, "main.hcl:11:14: error: trigger.bad: cron expression '61 * * * *' is not valid"
+    )
