@@ -1,4 +1,4 @@
-"""init, validate, fmt, graph and version."""
+"""new, init, validate, fmt, graph and version."""
 
 from __future__ import annotations
 
@@ -11,8 +11,35 @@ import click
 
 from fnplan import __version__
 from fnplan.cli.context import CliContext, pass_cli, variable_options
+from fnplan.scaffold import TEMPLATES, new_project, require_configuration
 
 _EXIT_UNFORMATTED = 3
+
+
+@click.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--template",
+    type=click.Choice(TEMPLATES),
+    default="minimal",
+    show_default=True,
+    help="minimal: one function and a workflow; quickstart: every node type and trigger.",
+)
+@pass_cli
+def new(cli: CliContext, directory: Path, template: str) -> None:
+    """Create a new project in DIRECTORY (absent or empty) from a template.
+
+    \b
+    Example:
+      fnplan new hello
+      fnplan new demo --template quickstart
+    """
+    written = new_project(cli.directory / directory, template)
+    cli.console.print(
+        f"Created {directory} from the {template} template ({len(written)} files)\n"
+        f"  next: fnplan -C {directory} plan",
+        highlight=False,
+    )
 
 
 @click.command()
@@ -25,6 +52,7 @@ def init(cli: CliContext, variables: Sequence[str], var_files: Sequence[Path]) -
     Example:
       fnplan -C examples/quickstart init
     """
+    require_configuration(cli.directory)
     workspace = cli.workspace(variables, var_files)
     config = workspace.load()
     workspace.data_dir.mkdir(parents=True, exist_ok=True)
@@ -61,7 +89,7 @@ def validate(cli: CliContext, variables: Sequence[str], var_files: Sequence[Path
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @pass_cli
 def fmt(cli: CliContext, check: bool, show_diff: bool, paths: Sequence[Path]) -> None:
-    """Rewrite HCL files in the canonical format.
+    """Rewrite HCL and YAML configuration files in the canonical format.
 
     \b
     Example:
@@ -70,12 +98,12 @@ def fmt(cli: CliContext, check: bool, show_diff: bool, paths: Sequence[Path]) ->
     """
     import difflib
 
-    from fnplan.config.fmt import format_hcl
+    from fnplan.config.fmt import config_files, format_config
 
-    files = _hcl_files(paths or [cli.directory])
+    files = config_files(paths or [cli.directory])
     # Format every file before writing any, so a syntax error in one leaves all untouched.
     originals = {path: path.read_bytes() for path in files}
-    formatted_all = {path: format_hcl(source, str(path)) for path, source in originals.items()}
+    formatted_all = {path: format_config(source, str(path)) for path, source in originals.items()}
     unformatted = []
     for path, original in originals.items():
         formatted = formatted_all[path]
@@ -96,13 +124,6 @@ def fmt(cli: CliContext, check: bool, show_diff: bool, paths: Sequence[Path]) ->
         click.echo(str(path))
     if check and unformatted:
         sys.exit(_EXIT_UNFORMATTED)
-
-
-def _hcl_files(paths: Sequence[Path]) -> list[Path]:
-    found: list[Path] = []
-    for path in paths:
-        found.extend(sorted(path.rglob("*.hcl")) if path.is_dir() else [path])
-    return [p for p in found if ".fnplan" not in p.parts]
 
 
 @click.command()
@@ -165,4 +186,4 @@ def version() -> None:
         click.echo(f"  provider {ep.name} ({ep.value})")
 
 
-COMMANDS = [init, validate, fmt, graph, version]
+COMMANDS = [new, init, validate, fmt, graph, version]

@@ -1,4 +1,5 @@
-"""Canonical formatting of HCL files (`fnplan fmt`), in the style of `terraform fmt`.
+"""Canonical formatting of HCL files (`fnplan fmt`), in the style of `terraform fmt`; YAML
+files go to fnplan.config.fmt_yaml (`format_config` picks by the file name).
 
 It works on the tree-sitter CST: the file becomes a list of tokens (string literals, heredocs
 and comments are single tokens kept verbatim) and only the whitespace between tokens is
@@ -7,10 +8,14 @@ rewritten, so no token or comment can be lost and line breaks stay where the aut
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fnplan.config.discovery import PATTERNS
+from fnplan.errors import FnplanError
 from fnplan.expr.treesitter import SourceMap, check_syntax, parse_tree
 
 if TYPE_CHECKING:
@@ -22,6 +27,35 @@ _OPENERS = frozenset({"{", "[", "("})
 _CLOSERS = frozenset({"}", "]", ")"})
 _ATTACHED_AFTER = frozenset({",", "ellipsis", ".", ".*", "legacy_index", "[*]"})
 _ASSIGN_OWNERS = frozenset({"attribute", "object_elem"})
+
+
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def config_files(paths: Iterable[Path]) -> list[Path]:
+    """The files `fmt` works on: configuration files under each directory (recursively, not
+    in .fnplan/), and each file named, which must be HCL or YAML."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted({p for pattern in PATTERNS for p in path.rglob(pattern)}))
+        elif path.suffix in (".hcl", *_YAML_SUFFIXES):
+            found.append(path)
+        else:
+            raise FnplanError(
+                f"{path}: fmt formats HCL and YAML configuration files only",
+                allowed=[f"*{suffix}" for suffix in (".hcl", *_YAML_SUFFIXES)],
+            )
+    return [p for p in found if ".fnplan" not in p.parts and p.is_file()]
+
+
+def format_config(source: bytes, filename: str) -> bytes:
+    """The canonical form of a configuration file, HCL or YAML by its name."""
+    if filename.endswith(_YAML_SUFFIXES):
+        from fnplan.config.fmt_yaml import format_yaml
+
+        return format_yaml(source, filename)
+    return format_hcl(source, filename)
 
 
 def format_hcl(source: bytes, filename: str = "<input>") -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fnplan.config.hints import setting
 from fnplan.config.model import Ref
 from fnplan.config.schema import Attr, type_name
 from fnplan.config.scope import BlockRef
@@ -102,7 +103,7 @@ def _check_ref(value: Any, attr: Attr, name: str, pos: SourcePos) -> Ref:
     raise ConfigError(
         f"{name}: expected a reference to {kinds}, got {got}",
         pos=pos,
-        hint=f"write e.g. {name} = {example}",
+        hint=f"write e.g. {setting(name, example, pos)}",
     )
 
 
