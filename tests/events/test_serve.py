@@ -136,8 +136,10 @@ def test_health_unknown_paths_and_methods(serve: Server) -> None:
     assert serve.stop()[0] == 0
 
 
-def test_sigterm_lets_running_runs_finish(serve: Server) -> None:
+def test_sigterm_lets_running_runs_finish(project: Path, serve: Server) -> None:
     answers: list[tuple[int, dict[str, Any]]] = []
+    captures = project / ".fnplan" / "runs" / "function.slow"
+    before = set(captures.glob("*.stdout"))
 
     def call() -> None:
         status, _, body = request(f"{serve.url}/hooks/slow", {"seconds": 1.5})
@@ -145,7 +147,9 @@ def test_sigterm_lets_running_runs_finish(serve: Server) -> None:
 
     caller = threading.Thread(target=call)
     caller.start()
-    time.sleep(0.5)
+    deadline = time.monotonic() + 30  # the run has started when its capture file appears
+    while not set(captures.glob("*.stdout")) - before and time.monotonic() < deadline:
+        time.sleep(0.02)
     code, out = serve.stop()
     caller.join(timeout=30)
     assert code == 0, out
