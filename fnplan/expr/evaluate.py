@@ -18,7 +18,7 @@ from typing import Any
 from fnplan.errors import ConfigError, SourcePos, did_you_mean
 from fnplan.expr import ast
 from fnplan.expr.functions import FILE_FUNCTIONS, FUNCTIONS, CallContext
-from fnplan.expr.lazy import LazyCalls, StaticError, refuse_file_calls
+from fnplan.expr.lazy import SPECIAL_FORMS, LazyCalls, StaticError, refuse_file_calls
 from fnplan.expr.marks import has_marks, mark_if, redact_error, sensitive_texts, unmark
 from fnplan.expr.marks import unmark_deep as _plain
 from fnplan.expr.operators import binary, to_bool, to_template_string, unary
@@ -220,11 +220,12 @@ class _Evaluator(LazyCalls):
             return special(expr, local)
         function = FUNCTIONS.get(expr.name)
         if function is None:
+            known = FUNCTIONS.keys() | SPECIAL_FORMS
             raise StaticError(
                 f"unknown function '{expr.name}'",
                 pos=expr.pos,
-                allowed=FUNCTIONS,
-                hint=did_you_mean(expr.name, FUNCTIONS),
+                allowed=known,
+                hint=did_you_mean(expr.name, known),
             )
         args = [self.eval(arg, local) for arg in expr.args]
         if expr.name in FILE_FUNCTIONS:

@@ -15,6 +15,8 @@ from fnplan.expr.values import is_pending
 from fnplan.expr.values import value_to_expr as _lit
 
 Locals = dict[str, Any]
+#: functions whose arguments the evaluator does not evaluate first
+SPECIAL_FORMS = frozenset({"try", "can"})
 
 
 class StaticError(ConfigError):
