@@ -10,11 +10,14 @@ from fnplan.config.schema import ROOT, BlockSchema
 from fnplan.config.syntax import Attribute, Block, Body
 from fnplan.errors import ConfigError, SourcePos, did_you_mean
 from fnplan.expr import ast, parse_template
+from fnplan.expr.cst import MAX_DEPTH
 
 if TYPE_CHECKING:
     import yaml
 
 _STR = "tag:yaml.org,2002:str"
+#: values that aliases may add to a file by expansion (each walk of an aliased node again)
+MAX_ALIAS_VALUES = 100_000
 _QUOTED = frozenset({"'", '"'})
 
 
@@ -38,11 +41,29 @@ def parse_yaml(source: bytes, filename: str) -> Body:
 
 
 class _Mapper:
-    """Walks composed YAML nodes, keeping their positions."""
+    """Walks composed YAML nodes, keeping their positions. An alias is the very node its anchor
+    made, so walking it again is expansion: that is counted and capped (a "billion laughs" file
+    is a few lines of aliases of aliases)."""
 
     def __init__(self, filename: str, loader: Any) -> None:
         self.filename = filename
         self.loader = loader
+        self.walked: set[int] = set()  # ids of the nodes walked so far
+        self.expanded = 0  # nodes walked again, through an alias
+        self.depth = 0  # collections around the value being mapped
+
+    def visit(self, node: yaml.Node) -> None:
+        """Count a node about to be mapped; refuse runaway alias expansion."""
+        if id(node) not in self.walked:
+            self.walked.add(id(node))
+            return
+        self.expanded += 1
+        if self.expanded > MAX_ALIAS_VALUES:
+            raise ConfigError(
+                f"YAML aliases expand to more than {MAX_ALIAS_VALUES} values",
+                pos=self.pos(node),
+                hint="aliases of aliases multiply; write the values out or use fewer aliases",
+            )
 
     def pos(self, node: yaml.Node) -> SourcePos:
         mark = node.start_mark
@@ -85,6 +106,7 @@ class _Mapper:
         if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
             pos = self.pos(node) if node is not None else SourcePos(self.filename, 1, 1)
             return Body({}, [], pos)
+        self.visit(node)
         attributes: dict[str, Attribute] = {}
         blocks: list[Block] = []
         for key, value in self.pairs(node, "a block body"):
@@ -126,15 +148,10 @@ class _Mapper:
         list/object constructors."""
         import yaml
 
+        self.visit(node)
         pos = self.pos(node)
-        if isinstance(node, yaml.SequenceNode):
-            return ast.ListExpr(tuple(self.expr(item) for item in node.value), pos)
-        if isinstance(node, yaml.MappingNode):
-            items = tuple(
-                (ast.Literal(key.value, self.pos(key)), self.expr(value))
-                for key, value in self.pairs(node, "an object value")
-            )
-            return ast.ObjectExpr(items, pos)
+        if isinstance(node, yaml.SequenceNode | yaml.MappingNode):
+            return self.collection(node)
         if node.tag == _STR and isinstance(node, yaml.ScalarNode):
             column = pos.column + (1 if node.style in _QUOTED else 0)
             line = pos.line + (1 if node.style in ("|", ">") else 0)
@@ -143,3 +160,25 @@ class _Mapper:
         if not isinstance(value, str | int | float | bool | type(None)):
             value = str(value)  # dates and the like are plain text in configuration
         return ast.Literal(value, pos)
+
+    def collection(self, node: yaml.SequenceNode | yaml.MappingNode) -> ast.Expr:
+        """A list or object constructor, at most MAX_DEPTH levels deep as in HCL."""
+        import yaml
+
+        pos = self.pos(node)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ConfigError(
+                f"expression nested too deeply: more than {MAX_DEPTH} levels", pos=pos
+            )
+        result: ast.Expr
+        if isinstance(node, yaml.SequenceNode):
+            result = ast.ListExpr(tuple(self.expr(item) for item in node.value), pos)
+        else:
+            items = tuple(
+                (ast.Literal(key.value, self.pos(key)), self.expr(value))
+                for key, value in self.pairs(node, "an object value")
+            )
+            result = ast.ObjectExpr(items, pos)
+        self.depth -= 1  # not restored on errors: they abandon the whole file
+        return result

@@ -25,6 +25,10 @@ _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.DO
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _PASSTHROUGH = frozenset({"expression", "literal_value", "collection_value", "operation"})
 _PASSTHROUGH |= frozenset({"template_expr", "for_expr", "template_directive"})
+_LEAVES = frozenset({"numeric_lit", "bool_lit", "null_lit", "string_lit", "variable_expr"})
+#: how deeply brackets, calls, operators and interpolations may nest in one expression: far
+#: beyond hand-written configuration, well within what every later stage can recurse through
+MAX_DEPTH = 64
 
 
 class Converter:
@@ -33,29 +37,49 @@ class Converter:
     def __init__(self, smap: SourceMap) -> None:
         self.smap = smap
         self.source = smap.source
+        self.depth = 0  # levels of nesting around the node being converted
 
     def expr(self, node: Node) -> ast.Expr:
         """The AST of one expression-valued CST node."""
         kind = node.type
         if kind in _PASSTHROUGH:
-            return self.seq(node.children)
+            return self.seq(_kids(node))
         method = _DISPATCH.get(kind)
         if method is None:
             raise ConfigError(f"unsupported syntax {kind!r}", pos=self.smap.pos(node))
+        if kind in _LEAVES:
+            leaf: ast.Expr = method(self, node)
+            return leaf
+        self._enter(node)
         result: ast.Expr = method(self, node)
+        self.depth -= 1  # not restored on errors: they abandon the whole conversion
         return result
 
     def seq(self, children: list[Node]) -> ast.Expr:
         """An expression written as a run of sibling nodes: a primary, then postfix steps."""
         if len(children) == 1:
             return self.expr(children[0])
+        self._enter(children[0])
         if any(child.type == "?" for child in children):
-            return self._conditional_parts(children)
-        if self._binary_split(children) is not None:
-            return self._binary_parts(children)
-        if children[0].type in ("-", "!"):
-            return self._unary_parts(children)
-        return self._postfix(children)
+            result = self._conditional_parts(children)
+        elif self._binary_split(children) is not None:
+            result = self._binary_parts(children)
+        elif children[0].type in ("-", "!"):
+            result = self._unary_parts(children)
+        else:
+            result = self._postfix(children)
+        self.depth -= 1
+        return result
+
+    def _enter(self, node: Node) -> None:
+        """One level deeper; beyond MAX_DEPTH is an error, not a RecursionError later on."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ConfigError(
+                f"expression nested too deeply: more than {MAX_DEPTH} levels",
+                pos=self.smap.pos(node),
+                hint="compute parts of it in locals",
+            )
 
     @staticmethod
     def _binary_split(children: list[Node]) -> int | None:
@@ -87,7 +111,7 @@ class Converter:
         for child in rest:
             if child.type == "splat":
                 source = _attach(primary, tuple(steps), self.smap.pos(first))
-                primary, steps = self._splat(source, child.children[0]), []
+                primary, steps = self._splat(source, _kids(child)[0]), []
             else:
                 steps.append(self._step(child))
         return _attach(primary, tuple(steps), self.smap.pos(first))
@@ -104,16 +128,16 @@ class Converter:
     def _step(self, node: Node) -> ast.Step:
         pos = self.smap.pos(node)
         if node.type == "get_attr":
-            return ast.GetAttr(self._text(node.children[1]), pos)
-        inner = node.children[0]
+            return ast.GetAttr(self._text(_kids(node)[1]), pos)
+        inner = _kids(node)[0]
         if inner.type == "legacy_index":
             digits = self.source[inner.start_byte + 1 : inner.end_byte].decode().strip()
             return ast.Index(ast.Literal(int(digits), pos), pos)
-        return ast.Index(self.expr(inner.children[1]), pos)
+        return ast.Index(self.expr(_kids(inner)[1]), pos)
 
     def _splat(self, source: ast.Expr, node: Node) -> ast.Splat:
         pos = self.smap.pos(node)
-        steps = tuple(self._step(child) for child in node.children[1:])
+        steps = tuple(self._step(child) for child in _kids(node)[1:])
         item = ast.SplatItem(pos)
         each: ast.Expr = ast.RelativeTraversal(item, steps, pos) if steps else item
         return ast.Splat(source, each, node.type == "full_splat", pos)
@@ -144,13 +168,13 @@ class Converter:
         )
 
     def _conditional(self, node: Node) -> ast.Expr:
-        return self._conditional_parts(node.children)
+        return self._conditional_parts(_kids(node))
 
     def _unary_operation(self, node: Node) -> ast.Expr:
-        return self._unary_parts(node.children)
+        return self._unary_parts(_kids(node))
 
     def _binary_operation(self, node: Node) -> ast.Expr:
-        return self._binary_parts(node.children)
+        return self._binary_parts(_kids(node))
 
     def _variable_expr(self, node: Node) -> ast.Expr:
         return ast.Traversal(self._text(node), (), self.smap.pos(node))
@@ -192,16 +216,19 @@ class Converter:
 
     def _object(self, node: Node) -> ast.Expr:
         items = []
+        seen: dict[str, SourcePos] = {}
         for elem in node.children:
             if elem.type != "object_elem":
                 continue
             key_node, value_node = elem.child_by_field_name("key"), elem.child_by_field_name("val")
             assert key_node is not None and value_node is not None
-            items.append((self._object_key(key_node), self.expr(value_node)))
+            key = self._object_key(key_node)
+            _check_unique(key, seen)
+            items.append((key, self.expr(value_node)))
         return ast.ObjectExpr(tuple(items), self.smap.pos(node))
 
     def _object_key(self, node: Node) -> ast.Expr:
-        children = node.children
+        children = _kids(node)
         if len(children) == 1 and children[0].type == "variable_expr":
             return ast.Literal(self._text(children[0]), self.smap.pos(node))
         return self.expr(node)
@@ -213,12 +240,12 @@ class Converter:
         return self._for(node, is_object=True)
 
     def _for(self, node: Node, *, is_object: bool) -> ast.Expr:
-        intro, *rest = node.children[1:-1]
+        intro, *rest = _kids(node)[1:-1]
         names = [self._text(c) for c in intro.children if c.type == "identifier"]
         collection = self.expr(next(c for c in intro.children if c.type == "expression"))
         exprs = [self.expr(c) for c in rest if c.type == "expression"]
         cond_node = next((c for c in rest if c.type == "for_cond"), None)
-        cond = self.expr(cond_node.children[1]) if cond_node is not None else None
+        cond = self.expr(_kids(cond_node)[1]) if cond_node is not None else None
         key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
         return ast.ForExpr(
             key_var,
@@ -306,7 +333,7 @@ class Converter:
         tokens.append(TemplateToken("text", pos, text=text))
 
     def _interpolation(self, node: Node) -> TemplateToken:
-        children = node.children
+        children = _kids(node)
         expr_node = next(c for c in children if c.type == "expression")
         return TemplateToken(
             "interp",
@@ -317,7 +344,7 @@ class Converter:
         )
 
     def _directive_tag(self, node: Node) -> TemplateToken:
-        children = node.children
+        children = _kids(node)
         keyword = next(c.type for c in children if not c.is_named and c.type.isalpha())
         names = [self._text(c) for c in children if c.type == "identifier"]
         expr_node = next((c for c in children if c.type == "expression"), None)
@@ -373,6 +400,28 @@ def _dedent(raw: bytes, indent: int, *, at_line_start: bool) -> bytes:
             line = line[cut:]
         out.append(line)
     return b"\n".join(out)
+
+
+def _check_unique(key: ast.Expr, seen: dict[str, SourcePos]) -> None:
+    """A literal key written twice in one object constructor is an error naming both places
+    (the second would silently win); computed keys are known only when evaluated."""
+    if not isinstance(key, ast.Literal) or key.value is None:
+        return
+    name = str(key.value)
+    if name in seen:
+        first = seen[name]
+        raise ConfigError(
+            f"duplicate key {name!r} in an object (first at line {first.line}, "
+            f"column {first.column})",
+            pos=key.pos,
+            hint="remove one of them",
+        )
+    seen[name] = key.pos
+
+
+def _kids(node: Node) -> list[Node]:
+    """A node's children without comments, which the grammar allows between any two tokens."""
+    return [child for child in node.children if child.type != "comment"]
 
 
 def _attach(primary: ast.Expr, steps: tuple[ast.Step, ...], pos: SourcePos) -> ast.Expr:

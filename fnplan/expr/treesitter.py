@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Tree
 
 _local = threading.local()
+#: strings with `${` interpolations inside each other that tree-sitter-hcl's scanner can keep
+#: track of (its state is serialized into a fixed buffer); documented in docs/language.md
+MAX_TEMPLATE_NESTING = 63
 
 _TOKEN = re.compile(
     rb'"[^"\n]{0,30}"?|[A-Za-z_][\w-]*|\d[\w.]*|<<-?|\$\{|%\{|==|!=|<=|>=|&&|\|\||=>|\S'
@@ -180,6 +183,7 @@ def _string_start(node: Node) -> Node | None:
 def _raise_error_node(node: Node, smap: SourceMap) -> None:
     """An ERROR node either wraps skipped tokens (error at its start) or, when the parser
     never recovered, everything up to the end (error at the first gap between its children)."""
+    _check_template_nesting(node, smap)
     source = smap.source
     line_start = source.rfind(b"\n", 0, node.start_byte) + 1
     bad_escape = _BAD_ESCAPE.search(source, line_start, node.end_byte + 1)
@@ -203,6 +207,20 @@ def _raise_error_node(node: Node, smap: SourceMap) -> None:
         offset = child.end_byte
     found, at = _found(source, offset)
     raise ConfigError(f"syntax error: unexpected {found}", pos=_point_of(smap, at))
+
+
+def _check_template_nesting(node: Node, smap: SourceMap) -> None:
+    """The grammar's scanner keeps at most MAX_TEMPLATE_NESTING strings with interpolations
+    open; deeper, the parse fails with the unclosed `${` left in the error node."""
+    opened = [child for child in node.children if child.type == "template_interpolation_start"]
+    closed = sum(child.type == "template_interpolation_end" for child in node.children)
+    if len(opened) - closed > MAX_TEMPLATE_NESTING:
+        raise ConfigError(
+            "expression nested too deeply: more than "
+            f"{MAX_TEMPLATE_NESTING} strings with interpolations inside each other",
+            pos=smap.pos(opened[MAX_TEMPLATE_NESTING]),
+            hint="compute parts of it in locals",
+        )
 
 
 def _check_exponent(source: bytes, line_start: int, end: int, smap: SourceMap) -> None:

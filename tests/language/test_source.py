@@ -31,6 +31,12 @@ def _steps(children: st.SearchStrategy[ast.Expr]) -> st.SearchStrategy[tuple[ast
     return st.lists(step, min_size=1, max_size=3).map(tuple)
 
 
+def _key_name(item: tuple[ast.Expr, ast.Expr]) -> str:
+    """The name an object key stands for, whether written as a string or a bare name."""
+    key = item[0]
+    return key.root if isinstance(key, ast.Traversal) else str(getattr(key, "value", ""))
+
+
 def _extend(children: st.SearchStrategy[ast.Expr]) -> st.SearchStrategy[ast.Expr]:
     ops = st.sampled_from(["+", "-", "*", "/", "%", "==", "!=", "<", ">=", "&&", "||"])
     keys = st.one_of(TEXT.map(ast.Literal), NAMES.map(lambda n: ast.Traversal(n)))
@@ -42,7 +48,8 @@ def _extend(children: st.SearchStrategy[ast.Expr]) -> st.SearchStrategy[ast.Expr
         st.builds(ast.ListExpr, st.lists(children, max_size=3).map(tuple)),
         st.builds(
             ast.ObjectExpr,
-            st.lists(st.tuples(keys, children), max_size=3).map(tuple),
+            # a key written twice is a parse error (tests/hostile/test_limits.py)
+            st.lists(st.tuples(keys, children), max_size=3, unique_by=_key_name).map(tuple),
         ),
         st.builds(
             ast.FunctionCall,
