@@ -39,11 +39,13 @@ class DesiredCache:
         project_dir: Path,
         variables: Mapping[str, str],
         var_files: Sequence[Path],
+        workspace: str = "default",
     ) -> None:
         key = "\0".join(
             [
                 _FORMAT,
                 str(project_dir),
+                workspace,  # fnplan.workspace may appear in the configuration
                 repr(sorted(variables.items())),
                 repr([str(p) for p in var_files]),
                 repr(sorted((k, v) for k, v in os.environ.items() if k.startswith("FNPLAN_VAR_"))),

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from fnplan.compile.model import Desired
     from fnplan.plan.model import AttrChange, Plan
     from fnplan.provider import Provider
-    from fnplan.state.local import LocalBackend
+    from fnplan.state.backend import StateBackend
     from fnplan.state.model import State
     from fnplan.workspace import Workspace
 
@@ -51,7 +51,7 @@ class Session:
     prepared: Prepared
 
     @property
-    def backend(self) -> LocalBackend:
+    def backend(self) -> StateBackend:
         return self.prepared.backend
 
     def desired(self, state: State) -> Desired:

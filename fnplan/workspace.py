@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fnplan.errors import ConfigError, SourcePos
+from fnplan.errors import ConfigError
 from fnplan.inputs import Inputs, recording
 
 if TYPE_CHECKING:
@@ -21,18 +21,21 @@ if TYPE_CHECKING:
     from fnplan.config.model import Backend, Config
     from fnplan.desired_cache import CachedDesired, DesiredCache
     from fnplan.provider import Provider
-    from fnplan.state.local import LocalBackend
+    from fnplan.state.backend import StateBackend, Workspaces
     from fnplan.state.model import State
 
 DATA_DIR = ".fnplan"
-DEFAULT_STATE_PATH = f"{DATA_DIR}/state.json"
+#: the selected workspace's name, as Terraform's .terraform/environment
+ENVIRONMENT_FILE = "environment"
+#: overrides the selected workspace for one command (Terraform's TF_WORKSPACE)
+WORKSPACE_ENV = "FNPLAN_WORKSPACE"
 
 
 @dataclass
 class Prepared:
     """The backend to lock, with either a reusable cached result or a freshly loaded config."""
 
-    backend: LocalBackend
+    backend: StateBackend
     cached: CachedDesired | None = None
     config: Config | None = None
     inputs: Inputs = field(default_factory=Inputs)
@@ -61,18 +64,36 @@ class Workspace:
         base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
         return Path(base) / "fnplan"
 
+    @property
+    def workspace_name(self) -> str:
+        """The selected workspace: $FNPLAN_WORKSPACE, else .fnplan/environment, else default."""
+        from fnplan.state.backend import DEFAULT_WORKSPACE
+
+        override = os.environ.get(WORKSPACE_ENV)
+        if override:
+            return override
+        try:
+            return (self.data_dir / ENVIRONMENT_FILE).read_text().strip() or DEFAULT_WORKSPACE
+        except FileNotFoundError:
+            return DEFAULT_WORKSPACE
+
     def load(self) -> Config:
         """Load and evaluate the configuration files of the directory."""
         from fnplan.config.loader import load_config
+        from fnplan.config.scope import CURRENT_WORKSPACE
 
         if not self.directory.is_dir():
             raise ConfigError(f"project directory {self.directory} does not exist")
-        return load_config(
-            self.directory,
-            variables=self.variables,
-            var_files=self.var_files,
-            cache_dir=self.cache_dir,
-        )
+        token = CURRENT_WORKSPACE.set(self.workspace_name)
+        try:
+            return load_config(
+                self.directory,
+                variables=self.variables,
+                var_files=self.var_files,
+                cache_dir=self.cache_dir,
+            )
+        finally:
+            CURRENT_WORKSPACE.reset(token)
 
     def compile(self, config: Config, state: State | None) -> Desired:
         from fnplan.compile.compile import compile_config
@@ -89,24 +110,31 @@ class Workspace:
             config = self.load()
         return Prepared(self.backend(config.backend), config=config, inputs=inputs)
 
-    def state_backend(self) -> LocalBackend:
+    def state_backend(self) -> StateBackend:
         """The state backend alone, for commands that only read or edit the state: a mistake
         elsewhere in the configuration must not keep anyone from inspecting or fixing it."""
+        return self.backend(self.backend_block())
+
+    def backend_block(self) -> Backend | BackendSpec:
+        """The `fnplan { backend }` block alone (from the cache when it is valid)."""
         cached = self._desired_cache().load()
         if cached is not None:
-            return self.backend(cached.desired.backend)
+            return cached.desired.backend
         from fnplan.config.loader import load_backend
+        from fnplan.config.scope import CURRENT_WORKSPACE
 
         if not self.directory.is_dir():
             raise ConfigError(f"project directory {self.directory} does not exist")
-        return self.backend(
-            load_backend(
+        token = CURRENT_WORKSPACE.set(self.workspace_name)
+        try:
+            return load_backend(
                 self.directory,
                 variables=self.variables,
                 var_files=self.var_files,
                 cache_dir=self.cache_dir,
             )
-        )
+        finally:
+            CURRENT_WORKSPACE.reset(token)
 
     def desired(self, prepared: Prepared, state: State) -> Desired:
         """The compiled configuration against `state`: cached when nothing it read changed."""
@@ -119,20 +147,26 @@ class Workspace:
         self._desired_cache().store(desired, prepared.inputs)
         return desired
 
-    def backend(self, backend: Backend | BackendSpec) -> LocalBackend:
-        """The state backend that the `fnplan { backend }` block selects."""
-        from fnplan.state.local import LocalBackend
+    def backend(self, backend: Backend | BackendSpec) -> StateBackend:
+        """The selected workspace's state in the backend the `fnplan { backend }` block names."""
+        from fnplan.state.backend import require_workspace
 
-        if backend.type != "local":
-            raise ConfigError(
-                f"backend {backend.type!r} is not available in this version",
-                pos=SourcePos.parse(backend.pos),
-                allowed=["local"],
-            )
-        path = Path(str(backend.config.get("path", DEFAULT_STATE_PATH)))
-        if not path.is_absolute():
-            path = self.directory / path
-        return LocalBackend(path, lock_timeout=self.lock_timeout)
+        workspaces = self.workspaces(backend)
+        require_workspace(workspaces, self.workspace_name)
+        return workspaces.state(self.workspace_name)
+
+    def workspaces(self, backend: Backend | BackendSpec) -> Workspaces:
+        """Every workspace of the backend the block names (local: default at the configured
+        path, others under .fnplan/workspaces/NAME/; pg: rows keyed by name)."""
+        from fnplan.state.backends import open_workspaces
+
+        return open_workspaces(
+            backend.type,
+            backend.config,
+            backend.pos,
+            self.directory,
+            lock_timeout=self.lock_timeout,
+        )
 
     def providers(
         self, configs: Mapping[str, Mapping[str, Any]], used: set[str], state: State
@@ -147,7 +181,9 @@ class Workspace:
     def _desired_cache(self) -> DesiredCache:
         from fnplan.desired_cache import DesiredCache
 
-        return DesiredCache(self.cache_dir, self.directory, self.variables, self.var_files)
+        return DesiredCache(
+            self.cache_dir, self.directory, self.variables, self.var_files, self.workspace_name
+        )
 
 
 def _versions(state: State, inputs: Inputs) -> dict[str, object]:

@@ -20,6 +20,7 @@ from fnplan.cli import (
     project_commands,
     run_commands,
     state_commands,
+    workspace_commands,
 )
 from fnplan.cli.context import CliContext
 
@@ -52,7 +53,14 @@ def cli(ctx: click.Context, directory: Path, no_color: bool) -> None:
     ctx.obj = CliContext(directory=directory.resolve(), color=not no_color)
 
 
-for module in (project_commands, plan_commands, state_commands, run_commands, event_commands):
+for module in (
+    project_commands,
+    plan_commands,
+    state_commands,
+    run_commands,
+    event_commands,
+    workspace_commands,
+):
     for command in module.COMMANDS:
         cli.add_command(command)
 

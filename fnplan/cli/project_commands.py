@@ -43,19 +43,45 @@ def new(cli: CliContext, directory: Path, template: str) -> None:
 
 
 @click.command()
+@click.option(
+    "--migrate-state",
+    is_flag=True,
+    help="Copy every workspace's state from the backend of the last init to the configured one.",
+)
+@click.option(
+    "--reconfigure", is_flag=True, help="Use a changed backend as it is, without migrating."
+)
 @variable_options
 @pass_cli
-def init(cli: CliContext, variables: Sequence[str], var_files: Sequence[Path]) -> None:
+def init(
+    cli: CliContext,
+    migrate_state: bool,
+    reconfigure: bool,
+    variables: Sequence[str],
+    var_files: Sequence[Path],
+) -> None:
     """Prepare the project directory: check the configuration and load its providers.
 
     \b
     Example:
       fnplan -C examples/quickstart init
+      fnplan init --migrate-state      # after changing the backend block
     """
+    from fnplan.backend_init import init_backend
+
     require_configuration(cli.directory)
     workspace = cli.workspace(variables, var_files)
     config = workspace.load()
     workspace.data_dir.mkdir(parents=True, exist_ok=True)
+    migrated = init_backend(
+        workspace, config.backend, migrate=migrate_state, reconfigure=reconfigure
+    )
+    for moved in migrated:
+        done = "copied" if moved.copied else "already there"
+        cli.console.print(
+            f"  workspace {moved.workspace}: {done} "
+            f"(lineage {moved.lineage}, serial {moved.serial})"
+        )
     state = workspace.backend(config.backend).read()
     desired = workspace.compile(config, state)
     providers = workspace.providers(desired.providers, desired.providers_used(), state)

@@ -17,6 +17,7 @@ from fnplan.config.scope import (
     Namespace,
     ProviderNamespace,
     finalize,
+    fnplan_values,
     unknown_name,
 )
 from fnplan.config.syntax import Attribute, Block, Body
@@ -61,6 +62,7 @@ class Evaluator:
             "path": {"module": str(files.directory), "root": str(root), "cwd": os.getcwd()},
             "provider": ProviderNamespace(providers),
             "module": ModuleNamespace(files.modules, load_child),
+            "fnplan": fnplan_values(),
             "__dir__": str(files.directory),
         }
         for kind in _BLOCK_KINDS:

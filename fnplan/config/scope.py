@@ -5,6 +5,7 @@ and become `Ref`s (or {"$ref": ADDRESS, "attr": NAME} after-apply values) in the
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from fnplan.config.model import Ref
@@ -23,6 +24,14 @@ AFTER_APPLY: Mapping[str, frozenset[str]] = {
     "step": frozenset(),
 }
 _LISTED = 30  # list allowed names in errors only below this many
+
+#: the workspace selected while a configuration is evaluated (fnplan.workspace.Workspace.load)
+CURRENT_WORKSPACE: ContextVar[str] = ContextVar("fnplan_workspace", default="default")
+
+
+def fnplan_values() -> dict[str, str]:
+    """`fnplan.workspace`: the selected workspace's name, as Terraform's `terraform.workspace`."""
+    return {"workspace": CURRENT_WORKSPACE.get()}
 
 
 class BlockRef:

@@ -1,0 +1,148 @@
+"""Backends and workspaces through the real `fnplan` command: two concurrent applies on pg,
+`init --migrate-state` local -> pg -> local, and workspaces on local and on pg."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import assert_clean_error, run_fnplan, user_environment
+
+from .projects import FrozenApply, pg_backend, write_project
+
+
+@pytest.fixture
+def pg_env(pg_conn_str: str) -> dict[str, str]:
+    return {"PG_CONN_STR": pg_conn_str}
+
+
+@pytest.fixture(params=["local", "pg"])
+def project(request: pytest.FixtureRequest, tmp_path: Path, pg_schema: str) -> Iterator[Path]:
+    """A small project on each backend (pg: its own schema, PG_CONN_STR in the environment)."""
+    if request.param == "pg":
+        env = request.getfixturevalue("pg_env")
+        root = write_project(tmp_path / "p", backend=pg_backend(pg_schema))
+    else:
+        env = {}
+        root = write_project(tmp_path / "p")
+    root.joinpath(".env.json").write_text(json.dumps(env))
+    yield root
+
+
+def fnplan(project: Path, *args: str, check: int | None = 0) -> subprocess.CompletedProcess[str]:
+    env = json.loads(project.joinpath(".env.json").read_text())
+    return run_fnplan(*args, cwd=project, check=check, env=env)
+
+
+def pulled(project: Path) -> dict[str, object]:
+    return dict(json.loads(fnplan(project, "state", "pull").stdout))
+
+
+def test_two_workspaces_keep_separate_states(project: Path) -> None:
+    fnplan(project, "apply", "--auto-approve")
+    default = pulled(project)
+    assert fnplan(project, "output", "env").stdout.strip() == "env-default"
+    fnplan(project, "workspace", "new", "staging")
+    assert fnplan(project, "workspace", "show").stdout.strip() == "staging"
+    assert pulled(project)["resources"] == {}
+    fnplan(project, "apply", "--auto-approve")
+    staging = pulled(project)
+    assert fnplan(project, "output", "env").stdout.strip() == "env-staging"
+    assert staging["lineage"] != default["lineage"]
+    assert fnplan(project, "workspace", "list").stdout.split("\n")[:2] == ["  default", "* staging"]
+    fnplan(project, "workspace", "select", "default")
+    assert pulled(project) == default
+    assert fnplan(project, "output", "env").stdout.strip() == "env-default"
+    assert fnplan(project, "plan", "--detailed-exitcode").returncode == 0
+    refused = fnplan(project, "workspace", "delete", "staging", check=None)
+    assert_clean_error(refused, "still records", "--force")
+    fnplan(project, "workspace", "delete", "staging", "--force")
+    assert fnplan(project, "workspace", "list").stdout.strip() == "* default"
+    missing = fnplan(project, "workspace", "select", "staging", check=None)
+    assert_clean_error(missing, "workspace 'staging' does not exist", "allowed: default")
+
+
+def test_two_concurrent_applies_on_pg(
+    tmp_path: Path, pg_env: dict[str, str], pg_schema: str
+) -> None:
+    """One apply holds the lock row (frozen mid-walk): a second is refused naming it, a third
+    with --lock-timeout waits, then finds nothing left to do."""
+    root = write_project(tmp_path / "p", count=4, backend=pg_backend(pg_schema))
+    root.joinpath(".env.json").write_text(json.dumps(pg_env))
+    frozen = FrozenApply(root, pg_env)
+    try:
+        refused = fnplan(root, "apply", "--auto-approve", check=None)
+        assert_clean_error(
+            refused, "the state is locked by another fnplan", "'apply'", f"pid {frozen.process.pid}"
+        )
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "fnplan", "apply", "--auto-approve", "--lock-timeout", "60"],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=user_environment(pg_env),
+        )
+        frozen.resume()
+        code, err = frozen.finish()
+        assert code == 0, err
+        out, err = waiting.communicate(timeout=120)
+        assert waiting.returncode == 0, out + err
+        assert "No changes" in out, out
+    finally:
+        frozen.kill()
+    assert fnplan(root, "plan", "--detailed-exitcode").returncode == 0
+    assert pulled(root)["serial"] == 1
+
+
+def test_migrate_state_local_to_pg_and_back_keeps_lineage_and_serial(
+    tmp_path: Path, pg_env: dict[str, str], pg_schema: str
+) -> None:
+    root = write_project(tmp_path / "p")
+    root.joinpath(".env.json").write_text(json.dumps(pg_env))
+    fnplan(root, "apply", "--auto-approve")
+    fnplan(root, "workspace", "new", "staging")
+    fnplan(root, "apply", "--auto-approve")
+    fnplan(root, "workspace", "select", "default")
+    local = pulled(root)
+    write_project(root, backend=pg_backend(pg_schema))
+    changed = fnplan(root, "init", check=None)
+    assert_clean_error(changed, "the backend changed", "--migrate-state")
+    moved = fnplan(root, "init", "--migrate-state")
+    assert f"workspace default: copied (lineage {local['lineage']}, serial 1)" in moved.stdout
+    assert "workspace staging: copied" in moved.stdout
+    on_pg = pulled(root)
+    assert (on_pg["lineage"], on_pg["serial"]) == (local["lineage"], local["serial"])
+    assert on_pg["resources"] == local["resources"]
+    assert fnplan(root, "plan", "--detailed-exitcode").returncode == 0
+    write_project(root, backend=pg_backend(pg_schema), version=10)  # new code: serial 2 on pg
+    fnplan(root, "apply", "--auto-approve")
+    ahead = pulled(root)
+    assert (ahead["lineage"], ahead["serial"]) == (local["lineage"], 2)
+    write_project(root, version=10)
+    back = fnplan(root, "init", "--migrate-state")
+    assert "workspace default: copied" in back.stdout
+    assert "workspace staging: already there" in back.stdout
+    assert pulled(root) == ahead
+    assert fnplan(root, "plan", "--detailed-exitcode").returncode == 0
+
+
+def test_migrate_state_refuses_a_target_of_another_lineage(
+    tmp_path: Path, pg_env: dict[str, str], pg_schema: str
+) -> None:
+    first = write_project(tmp_path / "first", backend=pg_backend(pg_schema))
+    first.joinpath(".env.json").write_text(json.dumps(pg_env))
+    fnplan(first, "apply", "--auto-approve")
+    other = write_project(tmp_path / "other")
+    other.joinpath(".env.json").write_text(json.dumps(pg_env))
+    fnplan(other, "apply", "--auto-approve")
+    before = pulled(first)
+    write_project(other, backend=pg_backend(pg_schema))
+    refused = fnplan(other, "init", "--migrate-state", check=None)
+    assert_clean_error(refused, "cannot migrate workspace 'default'", "different state", "lineage")
+    assert pulled(first) == before
