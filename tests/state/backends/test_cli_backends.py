@@ -146,3 +146,46 @@ def test_migrate_state_refuses_a_target_of_another_lineage(
     refused = fnplan(other, "init", "--migrate-state", check=None)
     assert_clean_error(refused, "cannot migrate workspace 'default'", "different state", "lineage")
     assert pulled(first) == before
+
+
+def test_backend_mistakes_are_clean_errors_at_the_block(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", backend='backend "pg" {\n    schema_name = "x"\n  }')
+    root.joinpath(".env.json").write_text(json.dumps({"PG_CONN_STR": ""}))
+    missing = fnplan(root, "plan", check=None)
+    assert_clean_error(missing, "main.hcl:2:3", "needs a connection string", "PG_CONN_STR")
+    write_project(root, backend='backend "pg" {\n    schema = "x"\n  }')
+    unknown = fnplan(root, "plan", check=None)
+    assert_clean_error(unknown, "main.hcl:2:3", "unknown setting 'schema'", "conn_str, schema_name")
+    write_project(root, backend='backend "s3" {}')
+    kind = fnplan(root, "plan", check=None)
+    assert_clean_error(kind, "main.hcl:2:3", "backend 's3' is not available", "allowed: local, pg")
+    port = _closed_port()
+    root.joinpath(".env.json").write_text(
+        json.dumps({"PG_CONN_STR": f"postgresql://fnplan@127.0.0.1:{port}/postgres"})
+    )
+    write_project(root, backend=pg_backend("x"))
+    down = fnplan(root, "plan", check=None)
+    assert_clean_error(down, "cannot connect to the pg (schema x of postgres at 127.0.0.1:")
+
+
+def test_fnplan_workspace_environment_variable_overrides_the_selection(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", count=1)
+    root.joinpath(".env.json").write_text(json.dumps({"FNPLAN_WORKSPACE": "prod"}))
+    unknown = fnplan(root, "plan", check=None)
+    assert_clean_error(unknown, "workspace 'prod' does not exist", "fnplan workspace new prod")
+    root.joinpath(".env.json").write_text("{}")
+    fnplan(root, "workspace", "new", "prod")
+    fnplan(root, "workspace", "select", "default")
+    root.joinpath(".env.json").write_text(json.dumps({"FNPLAN_WORKSPACE": "prod"}))
+    fnplan(root, "apply", "--auto-approve")
+    assert fnplan(root, "output", "env").stdout.strip() == "env-prod"
+    assert (root / ".fnplan" / "workspaces" / "prod" / "state.json").exists()
+    assert not (root / ".fnplan" / "state.json").exists()
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
