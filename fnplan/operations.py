@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from fnplan.apply.walk import ApplyEvent, ApplyResult
     from fnplan.compile.model import Desired
     from fnplan.plan.model import AttrChange, Plan
+    from fnplan.plan.staging import StagedCode
     from fnplan.provider import Provider
     from fnplan.state.backend import StateBackend
     from fnplan.state.model import State
@@ -49,6 +50,8 @@ class Session:
 
     workspace: Workspace
     prepared: Prepared
+    #: the exact code this session's apply publishes (see stage_code)
+    staged: StagedCode | None = None
 
     @property
     def backend(self) -> StateBackend:
@@ -66,7 +69,12 @@ def session(workspace: Workspace, operation: str, *, state_only: bool = False) -
     everything else, so a configuration edited since cannot get in its way."""
     prepared = Prepared(workspace.state_backend()) if state_only else workspace.prepare()
     with prepared.backend.lock(operation):
-        yield Session(workspace, prepared)
+        opened = Session(workspace, prepared)
+        try:
+            yield opened
+        finally:
+            if opened.staged is not None:
+                opened.staged.remove()
 
 
 class PlanProgress(Protocol):
@@ -120,15 +128,35 @@ def make_plan(
 
 
 def load_saved_plan(session: Session, path: Path) -> Planned:
-    """A saved plan, checked against the current state, with the providers it needs."""
-    from fnplan.plan.saved import check_plan_current, load_plan
+    """A saved plan, checked against the current state, with the providers it needs and the
+    code it carries staged for apply."""
+    from fnplan.plan.saved import check_plan_current, open_saved_plan
+    from fnplan.plan.staging import StagedCode
 
-    plan = load_plan(path)
-    state = session.backend.read()
-    check_plan_current(plan, state)
+    plan, archive = open_saved_plan(path)
+    try:
+        state = session.backend.read()
+        check_plan_current(plan, state)
+        session.staged = StagedCode(session.workspace.data_dir)
+        if archive is not None:
+            session.staged.from_archive(plan, archive)
+        else:  # a plan saved without code: its sources must still be as planned
+            session.staged.from_sources(plan)
+    finally:
+        if archive is not None:
+            archive.close()
     used = {change.provider for change in plan.changes}
     providers = session.workspace.providers(plan.providers, used, state)
     return Planned(plan=plan, state=state, providers=providers)
+
+
+def stage_code(session: Session, planned: Planned) -> None:
+    """Capture the code the plan publishes now, so that what is applied later (after the
+    confirmation prompt) is exactly what was planned, whatever is edited meanwhile."""
+    from fnplan.plan.staging import StagedCode
+
+    session.staged = StagedCode(session.workspace.data_dir)
+    session.staged.from_sources(planned.plan)
 
 
 def apply(
@@ -152,6 +180,7 @@ def apply(
             journal,
             parallelism=parallelism,
             on_event=on_event,
+            handed=session.staged.handed if session.staged is not None else None,
         )
         if not planned.plan.destroy:
             result.state.redact = list(planned.plan.redact)

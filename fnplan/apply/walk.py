@@ -19,6 +19,7 @@ from fnplan.state.model import ResourceState
 if TYPE_CHECKING:
     from fnplan.plan.model import Plan, ResourceChange
     from fnplan.provider import Provider
+    from fnplan.resources import Resource
     from fnplan.state.model import State
 
 OpKind = Literal["create", "update", "delete"]
@@ -93,10 +94,13 @@ def apply_plan(
     *,
     parallelism: int = 10,
     on_event: Callable[[ApplyEvent], None] | None = None,
+    handed: Callable[[Resource], Resource] | None = None,
 ) -> ApplyResult:
     """Apply `plan` to `state`; provider errors are recorded in the result, never raised.
-    LockLostError when the state lock was broken: the walk starts nothing more and raises it."""
-    walk = _Walk(plan, state, providers, journal, on_event or (lambda _: None))
+    LockLostError when the state lock was broken: the walk starts nothing more and raises it.
+    `handed` gives what a provider is handed for a resource (its code staged, say); the
+    state records the planned resource itself."""
+    walk = _Walk(plan, state, providers, journal, on_event or (lambda _: None), handed)
     return walk.run(max(1, parallelism))
 
 
@@ -110,11 +114,13 @@ class _Walk:
         providers: Mapping[str, Provider],
         journal: JournalWriter,
         emit: Callable[[ApplyEvent], None],
+        handed: Callable[[Resource], Resource] | None = None,
     ) -> None:
         self.plan, self.state, self.providers = plan, state, providers
         self.journal, self.emit = journal, emit
         self.resources = dict(state.resources)
         self.result = ApplyResult(state=state)
+        self.handed: Callable[[Resource], Resource] = handed or (lambda resource: resource)
         self.ops: list[_Op] = []
         self.finished = 0
         self._build()
@@ -287,10 +293,10 @@ class _Walk:
         self.journal.intend(change.address, op.kind, intended)
         provider = self._provider(resource.provider)
         if op.kind == "create":
-            outputs = provider.create(resource)
+            outputs = provider.create(self.handed(resource))
         else:
             assert record is not None
-            outputs = provider.update(resource, record)
+            outputs = provider.update(self.handed(resource), record)
         return intended.model_copy(update={"outputs": dict(outputs or {})})
 
     def _provider(self, name: str) -> Provider:

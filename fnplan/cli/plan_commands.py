@@ -179,6 +179,7 @@ def _apply(
         else:
             options = operations.PlanOptions(refresh, destroy, targets, replace, parallelism)
             planned = operations.make_plan(session, options, progress=status)
+            operations.stage_code(session, planned)
             status.stop()
             if not as_json:
                 render_plan(planned.plan, cli.console, drift=planned.drift)

@@ -1,34 +1,80 @@
 """Saved plans (`fnplan plan --out FILE`, `fnplan apply FILE`): written atomically, read back
-with format checks, and refused when the state moved on since the plan was made."""
+with format checks, and refused when the state moved on since the plan was made.
+
+A plan that publishes code carries it: the file is then a zip archive whose first member is
+the plan JSON (fnplan.plan.archive); otherwise it is the plan JSON alone."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from fnplan.errors import PlanError
 from fnplan.files import write_atomically
+from fnplan.plan.archive import PlanArchive, is_archive, write_archive
+from fnplan.plan.code import published_sources
 from fnplan.plan.model import PLAN_FORMAT_VERSION, Plan
 from fnplan.plan.render import plan_json
 
 if TYPE_CHECKING:
     from fnplan.state.model import State
 
+_T = TypeVar("_T")
+
 
 def save_plan(plan: Plan, path: Path) -> None:
-    """Write the plan as JSON via a temp file + rename, so a crash never leaves half a plan."""
+    """Write the plan, with the code it publishes, via a temp file + rename, so a crash never
+    leaves half a plan."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, (plan_json(plan) + "\n").encode("utf-8"), durable=True)
+    sources = published_sources(plan)
+    if sources:
+        write_archive(path, plan_json(plan) + "\n", sources)
+    else:
+        write_atomically(path, (plan_json(plan) + "\n").encode("utf-8"), durable=True)
+
+
+def open_saved_plan(path: Path) -> tuple[Plan, PlanArchive | None]:
+    """A saved plan and, when it carries code, its opened archive (the caller closes it)."""
+    if not _readable_archive(path):
+        return load_plan(path), None
+    archive = PlanArchive(path)
+    try:
+        return _parse(path, archive.plan_bytes()), archive
+    except BaseException:
+        archive.close()
+        raise
 
 
 def load_plan(path: Path) -> Plan:
-    """Read a saved plan; a missing, corrupt or newer-format file raises PlanError."""
+    """Read a saved plan (plain or archive); a missing, corrupt or newer-format file raises
+    PlanError."""
+    if _readable_archive(path):
+        with PlanArchive(path) as archive:
+            return _parse(path, archive.plan_bytes())
+    return _parse(path, _guarded(path, path.read_bytes))
+
+
+def _readable_archive(path: Path) -> bool:
+    return _guarded(path, lambda: is_archive(path))
+
+
+def _guarded(path: Path, read: Callable[[], _T]) -> _T:
+    """`read()`, with a missing or unreadable file reported as a PlanError."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return read()
     except FileNotFoundError as error:
         raise PlanError(f"{path}: no such saved plan file") from error
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except OSError as error:
+        raise PlanError(f"{path}: cannot read the saved plan ({error.strerror})") from error
+
+
+def _parse(path: Path, content: bytes) -> Plan:
+    """The plan in `content`, checked: JSON, format version, schema."""
+    try:
+        data = json.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PlanError(
             f"{path}: not a saved fnplan plan ({error})",
             hint="make a new one with `fnplan plan --out FILE`",

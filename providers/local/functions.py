@@ -33,6 +33,7 @@ from .disk import (
     read_json,
     remove_tree,
 )
+from .integrity import check_publishable, code_hash, identity_drift
 from .problems import resource_error
 from .runtimes import interpreter
 
@@ -43,9 +44,10 @@ _TMP_PREFIX = ".tmp-"
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _DEFAULT_KEEP = 3
 #: attributes that describe the deployment, not one version (not in the version hash):
-#: recorded in versions.json at every apply and observed from there
+#: recorded in versions.json at every apply
 _DEPLOYMENT_KEYS = ("source", "keep_versions", "retain_versions")
-#: of those, the ones that have no meaning for a version (the manifest keeps `source`)
+#: of those, the ones that have no meaning for a version, observed from versions.json (the
+#: manifest keeps `source`, which is not observed)
 _PRUNING_KEYS = ("keep_versions", "retain_versions")
 
 
@@ -58,24 +60,27 @@ class Functions:
         self._functions = str(layout.functions)
 
     def observe(self, prior: ResourceState) -> Observation:
-        """The latest stored version; a tampered snapshot shows in `source_hash`."""
+        """The latest stored version with its identity re-checked (a broken one shows as
+        drift). A directory left half-deleted still exists, so that its delete is finished.
+        `source` is not observed: where the code came from is not part of what is stored."""
         # plain str paths: pathlib's overhead would dominate at 1,000 functions
         directory = os.path.join(self._functions, encode_address(prior.address))
         record = read_json(os.path.join(directory, VERSIONS))
         if not isinstance(record, dict) or not record.get("latest"):
-            return Observation(exists=False)
+            if not os.path.isdir(directory):
+                return Observation(exists=False)
+            return _damaged(f"{VERSIONS} is missing")
         version_dir = os.path.join(directory, record["latest"])
         manifest = read_json(os.path.join(version_dir, MANIFEST))
         if not _well_formed(manifest):
-            return Observation(exists=False)
+            return _damaged(f"version {record['latest']} has no {MANIFEST}")
         try:
             actual = snapshot.check(os.path.join(version_dir, CODE), manifest["files"])
         except FileNotFoundError:
-            return Observation(exists=False)
-        attributes = dict(manifest["attributes"])
-        attributes.update({key: record.get(key) for key in _DEPLOYMENT_KEYS})
-        if actual is not None:
-            attributes["source_hash"] = f"tampered:{actual}"
+            return _damaged(f"version {record['latest']} has no code")
+        attributes = {k: v for k, v in manifest["attributes"].items() if k != "source"}
+        attributes.update({key: record.get(key) for key in _PRUNING_KEYS})
+        attributes.update(identity_drift(manifest, actual or code_hash(manifest["files"])))
         outputs = _outputs(directory, record, manifest)
         return Observation(exists=True, attributes=attributes, outputs=outputs)
 
@@ -193,7 +198,15 @@ def _intact_manifest(version_dir: Path) -> dict[str, Any] | None:
         intact = snapshot.check(version_dir / CODE, manifest["files"]) is None
     except FileNotFoundError:
         return None
-    return manifest if intact else None
+    return (
+        manifest if intact and not identity_drift(manifest, code_hash(manifest["files"])) else None
+    )
+
+
+def _damaged(reason: str) -> Observation:
+    """A function whose store is partly there: it exists (a delete must finish, an apply
+    must repair it) but matches no recorded attributes."""
+    return Observation(exists=True, attributes={"source_hash": f"damaged: {reason}"})
 
 
 def _next_number(record: dict[str, Any]) -> int:
@@ -211,6 +224,8 @@ def _write_version(
             snapshot.copy_source(source, staging / CODE)
         except OSError as exc:
             raise resource_error(resource, f"cannot copy {source}: {exc}") from exc
+        files = snapshot.fingerprint(staging / CODE)
+        check_publishable(resource, files)
         manifest = {
             "address": resource.address,
             "version": version,
@@ -218,7 +233,7 @@ def _write_version(
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "python": python,
             "attributes": {k: v for k, v in resource.attributes.items() if k not in _PRUNING_KEYS},
-            "files": snapshot.fingerprint(staging / CODE),
+            "files": files,
         }
         # The staging directory is private until renamed, so a plain write is atomic enough.
         (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n")

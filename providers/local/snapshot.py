@@ -2,8 +2,9 @@
 
 A fingerprint maps each file's relative path to its sha256, size and mtime_ns. Checking a
 snapshot compares (size, mtime_ns) first and hashes only files that differ, so an intact
-snapshot costs one directory walk and no reads. __pycache__ directories (written when the
-code runs) are neither copied nor checked.
+snapshot costs one directory walk and no reads. What compile leaves out of `source_hash`
+(__pycache__ and .git directories, *.pyc files) is neither copied nor checked, so a snapshot
+hashes exactly to its `source_hash`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-_IGNORED_DIRS = frozenset({"__pycache__"})
+_IGNORED_DIRS = frozenset({"__pycache__", ".git"})
+_IGNORED_SUFFIX = ".pyc"
 _CHUNK = 1 << 20
 
 Fingerprint = dict[str, dict[str, Any]]
@@ -28,9 +30,19 @@ def copy_source(source: Path, code_dir: Path) -> None:
     shutil.copytree(
         source,
         code_dir,
-        ignore=shutil.ignore_patterns(*_IGNORED_DIRS),
+        ignore=_ignored,
         copy_function=shutil.copy,
     )
+
+
+def _ignored(directory: str, names: list[str]) -> set[str]:
+    """The names in `directory` that are not code (see the module docstring)."""
+    return {
+        name
+        for name in names
+        if name.endswith(_IGNORED_SUFFIX)
+        or (name in _IGNORED_DIRS and os.path.isdir(os.path.join(directory, name)))
+    }
 
 
 def fingerprint(code_dir: Path) -> Fingerprint:
@@ -84,6 +96,6 @@ def _walk(root: str | Path) -> dict[str, tuple[str, os.stat_result]]:
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name not in _IGNORED_DIRS:
                         pending.append((entry.path, f"{prefix}{entry.name}/"))
-                else:
+                elif not entry.name.endswith(_IGNORED_SUFFIX):
                     found[prefix + entry.name] = (entry.path, entry.stat())
     return found

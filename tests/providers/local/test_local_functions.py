@@ -122,7 +122,9 @@ def test_editing_a_snapshot_file_is_reported_as_tampering_and_update_repairs_it(
 
     observation = provider.observe(state)
     assert observation.exists
-    assert observation.attributes["source_hash"].startswith("tampered:sha256:")
+    assert observation.attributes["source_hash"].startswith(
+        "tampered: the stored code hashes to sha256:"
+    )
     assert observation.differs_from(resource.attributes) == ["source_hash"]
 
     outputs = provider.update(resource, state)
@@ -158,7 +160,9 @@ def test_touching_a_file_or_running_the_code_is_not_tampering(
     assert provider.observe(state).up_to_date(resource.attributes)
 
 
-def test_a_deleted_snapshot_does_not_exist(provider: LocalProvider, project: Path) -> None:
+def test_a_deleted_snapshot_is_damage_that_create_repairs(
+    provider: LocalProvider, project: Path
+) -> None:
     resource = function("function.echo", write_source(project / "src"))
     state = recorded(resource, provider.create(resource))
     version_dir = Path(state.outputs["code"]).parent
@@ -166,7 +170,8 @@ def test_a_deleted_snapshot_does_not_exist(provider: LocalProvider, project: Pat
         path.rmdir() if path.is_dir() else path.unlink()
     version_dir.rmdir()
 
-    assert not provider.observe(state).exists
+    observation = provider.observe(state)
+    assert observation.exists and observation.attributes["source_hash"].startswith("damaged:")
     outputs = provider.create(resource)
     assert outputs["version_number"] == 1
     assert provider.observe(state).up_to_date(resource.attributes)
@@ -181,7 +186,8 @@ def test_a_moved_source_directory_is_not_a_new_version(
     relocated = resource.model_copy(
         update={"attributes": {**resource.attributes, "source": str(moved)}}
     )
-    assert provider.observe(state).differs_from(relocated.attributes) == ["source"]
+    # where the code came from is not part of what is stored: only the state records it
+    assert "source" not in provider.observe(state).attributes
     outputs = provider.update(relocated, state)
     assert (outputs["version"], outputs["version_number"]) == (state.outputs["version"], 1)
     assert provider.observe(state).up_to_date(relocated.attributes)
@@ -197,7 +203,8 @@ def test_a_lost_versions_file_is_rebuilt_from_the_manifests(
         provider.create(resource)
     versions_file = project / ".fnplan/local/functions/function.echo/versions.json"
     versions_file.unlink()
-    assert not provider.observe(recorded(resource)).exists
+    observation = provider.observe(recorded(resource))
+    assert observation.exists and observation.attributes["source_hash"].startswith("damaged:")
     outputs = provider.create(resource)
     assert [v["number"] for v in outputs["versions"]] == [1, 2]
     assert outputs["version_number"] == 2
@@ -256,4 +263,52 @@ def test_fifty_functions_created_from_ten_threads(provider: LocalProvider, proje
         assert observation.up_to_date(resource.attributes)
     with ThreadPoolExecutor(max_workers=10) as pool:
         list(pool.map(provider.delete, [recorded(r) for r in resources]))
+    assert not (project / ".fnplan" / "local").exists()
+
+
+def test_code_that_changed_after_planning_is_not_published(
+    provider: LocalProvider, project: Path
+) -> None:
+    source = write_source(project / "src")
+    resource = function("function.echo", source)
+    (source / "main.py").write_text("def handler(event, context):\n    return 'later'\n")
+    with pytest.raises(ProviderError, match="it changed after the plan was made"):
+        provider.create(resource)
+    assert not (project / ".fnplan" / "local" / "functions").exists()
+
+
+def test_a_version_that_is_not_the_hash_of_its_configuration_is_not_published(
+    provider: LocalProvider, project: Path
+) -> None:
+    resource = function("function.echo", write_source(project / "src"))
+    forged = resource.model_copy(update={"attributes": {**resource.attributes, "memory": 4096}})
+    with pytest.raises(ProviderError, match="`version` is not the hash"):
+        provider.create(forged)
+
+
+def test_an_edited_manifest_is_reported_as_tampering(
+    provider: LocalProvider, project: Path
+) -> None:
+    resource = function("function.echo", write_source(project / "src"))
+    state = recorded(resource, provider.create(resource))
+    manifest_path = Path(state.outputs["code"]).parent / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["attributes"]["memory"] = 4096
+    manifest_path.write_text(json.dumps(manifest))
+    observation = provider.observe(state)
+    assert observation.attributes["version"].startswith("tampered:")
+    provider.update(resource, state)
+    assert provider.observe(state).up_to_date(resource.attributes)
+
+
+def test_a_half_deleted_function_still_exists_until_delete_finishes(
+    provider: LocalProvider, project: Path
+) -> None:
+    resource = function("function.echo", write_source(project / "src"))
+    state = recorded(resource, provider.create(resource))
+    directory = project / ".fnplan/local/functions/function.echo"
+    (directory / "versions.json").unlink()  # a delete killed half way
+    assert provider.observe(state).exists
+    provider.delete(state)
+    assert not provider.observe(state).exists
     assert not (project / ".fnplan" / "local").exists()
