@@ -15,7 +15,7 @@ from typing import Any
 
 from fnplan.compile.index import Entry, Index, to_pos
 from fnplan.config.model import Function
-from fnplan.errors import ConfigError, ErrorList, FnplanError, did_you_mean
+from fnplan.errors import ConfigError, ErrorList, FnplanError, SourcePos, did_you_mean
 
 #: statements whose bodies still bind module globals (`try: import x except: def x`)
 _BLOCKS = (ast.If, ast.Try, ast.TryStar, ast.With, ast.For, ast.While)
@@ -41,11 +41,7 @@ def handler_errors(entry: Entry[Function], language: str) -> Iterator[FnplanErro
     pos = to_pos(function.pos_of("handler"))
     what = f"{entry.address} handler {function.handler!r}"
     module, _, name = function.handler.rpartition(".")
-    if (
-        not module
-        or not name
-        or not all(part.isidentifier() for part in function.handler.split("."))
-    ):
+    if not module or not all(part.isidentifier() for part in function.handler.split(".")):
         yield ConfigError(
             f"{what} must be 'module.function' (e.g. 'main.handler')",
             pos=pos,
@@ -56,28 +52,37 @@ def handler_errors(entry: Entry[Function], language: str) -> Iterator[FnplanErro
     path = next((path for path in candidates if os.path.isfile(path)), None)
     if path is None:
         looked = " or ".join(os.path.relpath(p, function.source) for p in candidates)
+        modules = _top_level_modules(function.source)
         yield ConfigError(
             f"{what}: there is no module {module!r} in {function.source} (looked for {looked})",
             pos=pos,
-            allowed=_top_level_modules(function.source),
-            hint=did_you_mean(module, _top_level_modules(function.source)),
+            allowed=modules,
+            hint=did_you_mean(module, modules),
         )
         return
+    yield from _binding_errors(what, os.path.relpath(path, function.source), path, name, pos)
+
+
+def _binding_errors(
+    what: str, shown: str, path: str, name: str, pos: SourcePos | None
+) -> Iterator[FnplanError]:
+    """Whether the module at `path` binds `name` at top level, read with `ast`."""
     try:
         with open(path, "rb") as handle:
             tree = ast.parse(handle.read(), filename=path)
-    except SyntaxError as error:
-        yield ConfigError(
-            f"{what}: {path} cannot be read as Python: {error.msg} (line {error.lineno})",
-            pos=pos,
-        )
+    except OSError as error:
+        yield ConfigError(f"{what}: cannot read {path}: {error.strerror}", pos=pos)
+        return
+    except (SyntaxError, ValueError) as error:
+        line = f" (line {error.lineno})" if isinstance(error, SyntaxError) else ""
+        message = error.msg if isinstance(error, SyntaxError) else str(error)
+        yield ConfigError(f"{what}: {path} is not valid Python: {message}{line}", pos=pos)
         return
     bound, functions, dynamic = _bindings(tree.body)
     if name in bound or dynamic:
         return
-    shown = os.path.relpath(path, function.source)
     yield ConfigError(
-        f"{what}: {shown} in {function.source} defines no top-level {name!r}",
+        f"{what}: {shown} ({path}) defines no top-level {name!r}",
         pos=pos,
         allowed=functions,
         hint=did_you_mean(name, functions) or f"define `def {name}(event, context)` in {shown}",
