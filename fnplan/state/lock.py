@@ -88,6 +88,7 @@ class StateLock:
         self.host = socket.gethostname()
         self.who = who or f"{_user()}@{self.host}"
         self.warn = warn
+        self._verified: tuple[str, int, int] | None = None  # (lock ID, inode, mtime) read as ours
 
     @contextlib.contextmanager
     def hold(self, operation: str) -> Iterator[LockInfo]:
@@ -127,10 +128,18 @@ class StateLock:
         """LockLostError unless the lock on disk is still `info`: called before each state or
         journal write, so an operation whose lock was broken stops instead of colliding."""
         try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            stat = None
+        signature = (info.id, stat.st_ino, stat.st_mtime_ns) if stat is not None else None
+        if signature is not None and signature == self._verified:
+            return  # the file we last read as ours is still there, unchanged: a stat per write
+        try:
             holder = self._read()
         except _UnreadableLock:  # ours is only ever replaced whole: a new holder is writing
             holder = None
         if holder is not None and holder.id == info.id:
+            self._verified = signature
             return
         hint = (
             "nothing more was written; run `fnplan plan` once no other fnplan is running "
