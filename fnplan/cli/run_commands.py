@@ -89,7 +89,7 @@ def run(
         payload = {} if input_text is None else parse_input(input_text)
         _invoke(cli, workspace, address, payload, None, execution_id, as_json)
         return
-    resource, runner = _deployed_workflow(workspace, address)
+    resource, runner, redact = _deployed_workflow(workspace, address)
     document = WorkflowDocument.model_validate(resource.attributes["document"])
     for name, option in ((break_at, "--break-at"), (from_step, "--from")):
         if name is not None:
@@ -109,12 +109,13 @@ def run(
         from_step=from_step,
         from_execution=from_execution,
         log_dir=runs_dir(workspace.data_dir),
+        masked=redact,
     )
     with progress or nullcontext():
         result = runner.run_workflow(address, payload, options=options)
     if resource.provider == "local":
         _fire_completion(workspace.data_dir, address, result)
-    _report(address, result, as_json, document.sensitive_values)
+    _report(address, result, as_json, [*document.sensitive_values, *redact])
 
 
 @click.command()
@@ -174,16 +175,19 @@ def _invoke(
     from fnplan.run.history import runs_dir
     from fnplan.run.invoke import function_document
 
-    provider = _deployed_function(workspace, address)
+    provider, redact = _deployed_function(workspace, address)
     progress = None
     if not as_json:
         progress = _progress(function_document(address, version or "latest"), cli.color, True)
     options = RunOptions(
-        execution_id=execution_id, on_event=progress, log_dir=runs_dir(workspace.data_dir)
+        execution_id=execution_id,
+        on_event=progress,
+        log_dir=runs_dir(workspace.data_dir),
+        masked=redact,
     )
     with progress or nullcontext():
         result = provider.invoke_function(address, payload, version=version, options=options)
-    _report(address, result, as_json, ())
+    _report(address, result, as_json, redact)
 
 
 def _fire_completion(data_dir: Path, address: str, result: RunResult) -> None:
@@ -201,30 +205,39 @@ def _workflow_address(name: str) -> str:
     return name if "." in name else f"workflow.{name}"
 
 
-def _deployed_workflow(workspace: Workspace, address: str) -> tuple[ResourceState, WorkflowRunner]:
-    """The workflow's state record and its provider, which must be able to run workflows."""
+def _deployed_workflow(
+    workspace: Workspace, address: str
+) -> tuple[ResourceState, WorkflowRunner, tuple[str, ...]]:
+    """The workflow's state record, its provider (which must be able to run workflows) and
+    the sensitive values to mask."""
     from fnplan.errors import FnplanError
     from fnplan.provider import WorkflowRunner
 
-    resource, provider = _deployed(workspace, address, "workflow")
+    resource, provider, redact = _deployed(workspace, address, "workflow")
     if not isinstance(provider, WorkflowRunner):
         raise FnplanError(f"provider {resource.provider} cannot run workflows from the CLI yet")
-    return resource, provider
+    return resource, provider, redact
 
 
-def _deployed_function(workspace: Workspace, address: str) -> FunctionInvoker:
-    """The provider of a deployed function, which must be able to invoke functions."""
+def _deployed_function(
+    workspace: Workspace, address: str
+) -> tuple[FunctionInvoker, tuple[str, ...]]:
+    """The provider of a deployed function (which must be able to invoke functions) and the
+    sensitive values to mask."""
     from fnplan.errors import FnplanError
     from fnplan.provider import FunctionInvoker
 
-    resource, provider = _deployed(workspace, address, "function")
+    resource, provider, redact = _deployed(workspace, address, "function")
     if not isinstance(provider, FunctionInvoker):
         raise FnplanError(f"provider {resource.provider} cannot invoke functions from the CLI yet")
-    return provider
+    return provider, redact
 
 
-def _deployed(workspace: Workspace, address: str, kind: str) -> tuple[ResourceState, Provider]:
-    """The state record of a deployed `kind` (workflow or function) and its provider."""
+def _deployed(
+    workspace: Workspace, address: str, kind: str
+) -> tuple[ResourceState, Provider, tuple[str, ...]]:
+    """The state record of a deployed `kind` (workflow or function), its provider, and the
+    values of sensitive variables at the last apply (the state's `redact`)."""
     from fnplan.errors import FnplanError, did_you_mean
     from fnplan.provider import open_providers
 
@@ -240,7 +253,7 @@ def _deployed(workspace: Workspace, address: str, kind: str) -> tuple[ResourceSt
         )
     configs = {address: block.config for address, block in config.providers.items()}
     provider = open_providers(configs, {resource.provider}, workspace.directory)[resource.provider]
-    return resource, provider
+    return resource, provider, tuple(state.redact)
 
 
 def _progress(document: WorkflowDocument, color: bool, live: bool) -> RunProgress:

@@ -20,6 +20,8 @@ class RunOptions:
                                 recorded for every step not downstream of it
     log_dir                     where execution logs go (None: the provider's default)
     tracer_provider             an OpenTelemetry TracerProvider (None: OTEL_* variables)
+    masked                      values to mask besides the document's sensitive_values (the
+                                state's sensitive variable values, for a function's env)
     """
 
     execution_id: str | None = None
@@ -29,6 +31,7 @@ class RunOptions:
     from_execution: str | None = None
     log_dir: Path | None = None
     tracer_provider: Any = None
+    masked: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if (self.from_step is None) != (self.from_execution is None):

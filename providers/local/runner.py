@@ -40,6 +40,7 @@ class LocalRunner:
             hooks=options.hooks,
             reuse=reuse,
             tracer_provider=options.tracer_provider,
+            masked=options.masked,
         )
 
     def invoke_function(
@@ -65,4 +66,5 @@ class LocalRunner:
             on_event=options.on_event,
             workflow_version=version,
             tracer_provider=options.tracer_provider,
+            masked=options.masked,
         )

@@ -14,10 +14,29 @@ from tests.cli.conftest import assert_clean_error, run_fnplan
 
 SECRET = "SuperSecretKey123"
 CALLER_SECRET = "unrelated-secret-value"
+WHOAMI = """
+import os
+
+
+def handler(event, context):
+    print("api is " + os.environ["API"])
+    return {"api": os.environ["API"]}
+"""
 CONFIG = """
 variable "api_key" {
   type      = string
   sensitive = true
+}
+
+runtime "python" {
+  language = "python3.12"
+}
+
+function "whoami" {
+  runtime = runtime.python
+  source  = "./functions/whoami"
+  handler = "main.handler"
+  env     = { API = var.api_key }
 }
 
 workflow "show" {
@@ -62,6 +81,8 @@ ENV = {"FNPLAN_VAR_api_key": SECRET, "SECRET_X": CALLER_SECRET}
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("sensitive")
     (root / "main.hcl").write_text(CONFIG)
+    (root / "functions" / "whoami").mkdir(parents=True)
+    (root / "functions" / "whoami" / "main.py").write_text(WHOAMI)
     run_fnplan("apply", "--auto-approve", cwd=root, env=ENV)
     return root
 
@@ -79,8 +100,12 @@ def test_sensitive_values_are_masked_in_run_output_logs_and_captures(project: Pa
     assert_clean_error(failed, "failed at step 'fail'", "failing with ***")
     logs = run_fnplan("logs", "show", "--json", cwd=tmp_path, env=env)
     assert "***" in logs.stdout
+    invoked = run_fnplan("invoke", "whoami", cwd=tmp_path, env=env)
+    assert json.loads(invoked.stdout) == {"api": "***"}
+    stdout_file = tmp_path / ".fnplan" / "runs" / "whoami"
+    assert [p.read_text() for p in stdout_file.rglob("*.stdout")] == ["api is ***\n"]
 
-    printed = shown.stdout + shown.stderr + failed.stdout + failed.stderr + logs.stdout
+    printed = "".join(result.stdout + result.stderr for result in (shown, failed, logs, invoked))
     runs = tmp_path / ".fnplan" / "runs"
     written = b"".join(path.read_bytes() for path in runs.rglob("*") if path.is_file())
     for value in (SECRET, SECRET.upper(), CALLER_SECRET):
