@@ -77,21 +77,21 @@ def _has_states(backend: Workspaces) -> bool:
 
 def _recorded(project: Workspace) -> BackendChoice | None:
     try:
-        data = json.loads((project.data_dir / RECORD_FILE).read_text())
+        data = json.loads((project.settings_dir / RECORD_FILE).read_text())
         return BackendChoice(str(data["type"]), dict(data["config"]))
     except FileNotFoundError:
         return None
     except (ValueError, KeyError, TypeError):
         raise StateError(
-            f"{project.data_dir / RECORD_FILE} is not a backend record",
+            f"{project.settings_dir / RECORD_FILE} is not a backend record",
             hint="delete it and run fnplan init again",
         ) from None
 
 
 def _record(project: Workspace, choice: BackendChoice) -> None:
     """Written 0600: a pg connection string may carry a password."""
-    project.data_dir.mkdir(parents=True, exist_ok=True)
-    path = project.data_dir / RECORD_FILE
+    project.settings_dir.mkdir(parents=True, exist_ok=True)
+    path = project.settings_dir / RECORD_FILE
     temporary = path.with_name(f".{RECORD_FILE}.{os.getpid()}.tmp")
     fd = os.open(temporary, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
     with os.fdopen(fd, "w") as handle:

@@ -26,7 +26,8 @@ class ProviderContext:
     """What a provider instance is given when it is configured.
 
     project_dir  the directory the configuration was loaded from (paths resolve against it)
-    data_dir     the project's private data directory (".fnplan" under project_dir)
+    data_dir     the private data directory of the selected workspace (".fnplan" under
+                 project_dir; ".fnplan/workspaces/NAME" for a workspace other than default)
     config       the evaluated attributes of the `provider "NAME" {}` block
     alias        the alias of that block, or None for the default configuration
     """
@@ -152,7 +153,9 @@ def open_providers(
     `configs` maps provider addresses to their evaluated `provider` block attributes; an
     address with no block (typically "local") gets an empty configuration.
     """
-    data_dir = project_dir / ".fnplan"
+    from fnplan.workspace import workspace_data_dir
+
+    data_dir = workspace_data_dir(project_dir)  # each workspace deploys its own objects
     providers: dict[str, Provider] = {}
     for address in sorted(needed):
         name, _, alias = address.partition(".")

@@ -52,6 +52,12 @@ class Workspace:
 
     @property
     def data_dir(self) -> Path:
+        """The selected workspace's deployments, run logs and staged code."""
+        return workspace_data_dir(self.directory)
+
+    @property
+    def settings_dir(self) -> Path:
+        """Settings shared by every workspace: .fnplan/environment and .fnplan/backend.json."""
         return self.directory / DATA_DIR
 
     @property
@@ -66,16 +72,7 @@ class Workspace:
 
     @property
     def workspace_name(self) -> str:
-        """The selected workspace: $FNPLAN_WORKSPACE, else .fnplan/environment, else default."""
-        from fnplan.state.backend import DEFAULT_WORKSPACE
-
-        override = os.environ.get(WORKSPACE_ENV)
-        if override:
-            return override
-        try:
-            return (self.data_dir / ENVIRONMENT_FILE).read_text().strip() or DEFAULT_WORKSPACE
-        except FileNotFoundError:
-            return DEFAULT_WORKSPACE
+        return selected_workspace(self.directory)
 
     def load(self) -> Config:
         """Load and evaluate the configuration files of the directory."""
@@ -184,6 +181,30 @@ class Workspace:
         return DesiredCache(
             self.cache_dir, self.directory, self.variables, self.var_files, self.workspace_name
         )
+
+
+def selected_workspace(project_dir: Path) -> str:
+    """The selected workspace: $FNPLAN_WORKSPACE, else .fnplan/environment, else default."""
+    from fnplan.state.backend import DEFAULT_WORKSPACE, check_workspace_name
+
+    name = os.environ.get(WORKSPACE_ENV)
+    if not name:
+        try:
+            name = (project_dir / DATA_DIR / ENVIRONMENT_FILE).read_text().strip()
+        except FileNotFoundError:
+            name = ""
+    return check_workspace_name(name) if name else DEFAULT_WORKSPACE
+
+
+def workspace_data_dir(project_dir: Path) -> Path:
+    """Where providers deploy and runs are logged for the selected workspace: .fnplan for
+    default, .fnplan/workspaces/NAME for any other (beside its local state), so workspaces
+    of one project never share deployed objects."""
+    from fnplan.state.backend import DEFAULT_WORKSPACE
+    from fnplan.state.backends import WORKSPACE_DIR
+
+    name = selected_workspace(project_dir)
+    return project_dir / (DATA_DIR if name == DEFAULT_WORKSPACE else f"{WORKSPACE_DIR}/{name}")
 
 
 def _versions(state: State, inputs: Inputs) -> dict[str, object]:

@@ -69,8 +69,8 @@ def _write_selection(project: Workspace, name: str) -> None:
             f"{WORKSPACE_ENV} is set ({os.environ[WORKSPACE_ENV]!r}) and overrides the selection",
             hint=f"unset {WORKSPACE_ENV} to select a workspace with this command",
         )
-    project.data_dir.mkdir(parents=True, exist_ok=True)
-    path = project.data_dir / ENVIRONMENT_FILE
+    project.settings_dir.mkdir(parents=True, exist_ok=True)
+    path = project.settings_dir / ENVIRONMENT_FILE
     temporary = path.with_name(f".{ENVIRONMENT_FILE}.{os.getpid()}.tmp")
     temporary.write_text(name + "\n")
     os.replace(temporary, path)

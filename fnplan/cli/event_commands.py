@@ -199,9 +199,7 @@ def _notice(text: str) -> None:
 
 
 def _data_dir(cli: CliContext) -> Path:
-    from fnplan.workspace import DATA_DIR
-
-    return cli.directory / DATA_DIR
+    return cli.workspace().data_dir
 
 
 COMMANDS: list[click.Command] = [emit, serve]

@@ -189,3 +189,21 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_each_workspace_deploys_its_own_objects(tmp_path: Path) -> None:
+    """Destroying staging leaves default's deployment whole; each runs its own code."""
+    root = write_project(tmp_path / "p", count=2)
+    root.joinpath(".env.json").write_text("{}")
+    fnplan(root, "apply", "--auto-approve")
+    fnplan(root, "workspace", "new", "staging")
+    write_project(root, count=2, version=100)
+    fnplan(root, "apply", "--auto-approve")
+    staged = fnplan(root, "invoke", "function.f1", "--json")
+    assert json.loads(staged.stdout)["output"] == 101
+    assert (root / ".fnplan" / "workspaces" / "staging" / "local").is_dir()
+    fnplan(root, "destroy", "--auto-approve")
+    fnplan(root, "workspace", "select", "default")
+    write_project(root, count=2)
+    assert fnplan(root, "plan", "--detailed-exitcode").returncode == 0
+    assert json.loads(fnplan(root, "invoke", "function.f1", "--json").stdout)["output"] == 1
