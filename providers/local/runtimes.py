@@ -85,13 +85,18 @@ class Runtimes:
         self._project_dir = project_dir
 
     def observe(self, prior: ResourceState) -> Observation:
-        """Exists when the venv is complete and built from the recorded packages."""
+        """Exists when the venv is complete and built from the recorded packages; a runtime
+        with a venv left half-built or half-deleted exists too, so that its delete is finished
+        (or an apply rebuilds it)."""
         venv = venv_dir(self._layout, prior.address, prior.attributes)
         if venv is None:
             return Observation(exists=True, outputs=_outputs(None))
         record = read_json(venv / _RECORD)
         if record != runtime_spec(prior.attributes) or not venv_python(venv).exists():
-            return Observation(exists=False)
+            if not self._venvs_of(prior.address):
+                return Observation(exists=False)
+            damaged = {"packages": "damaged: the environment is incomplete"}
+            return Observation(exists=True, attributes=damaged)
         return Observation(exists=True, attributes=dict(record), outputs=_outputs(venv))
 
     def create(self, resource: Resource) -> dict[str, Any]:

@@ -50,14 +50,17 @@ class Workflows:
         self._layout = layout
 
     def observe(self, prior: ResourceState) -> Observation:
-        """The current document read back, so edits outside fnplan show as drift."""
+        """The current document read back, so edits outside fnplan show as drift. A directory
+        left half-deleted still exists, so that its delete is finished."""
         directory = self._layout.workflow_dir(prior.address)
         pointer = read_json(directory / CURRENT)
         if not isinstance(pointer, dict) or not isinstance(pointer.get("version"), str):
-            return Observation(exists=False)
+            if not directory.is_dir():
+                return Observation(exists=False)
+            return _damaged(f"{CURRENT} is missing")
         document = read_json(document_file(directory, pointer["version"]))
         if document is None:
-            return Observation(exists=False)
+            return _damaged(f"the document of version {pointer['version']} is missing")
         attributes = {
             "name": pointer.get("name"),
             "isolation": pointer.get("isolation"),
@@ -102,6 +105,12 @@ class Workflows:
         with LOCKS.get(f"workflow:{prior.address}"):
             remove_tree(directory)
             prune_empty(directory.parent, self._layout.root)
+
+
+def _damaged(reason: str) -> Observation:
+    """A workflow whose store is partly there: it exists (a delete must finish, an apply
+    must repair it) but matches no recorded attributes."""
+    return Observation(exists=True, attributes={"version": f"damaged: {reason}"})
 
 
 def _history(pointer: Any, version: str) -> list[str]:

@@ -88,9 +88,10 @@ def test_a_runtime_with_packages_gets_a_real_venv(
     store = LocalStore(project / ".fnplan")
     assert store.function_version("function.f", fn_outputs["version"]).python == outputs["python"]
 
-    # the venv's record no longer matching means it is not there
+    # the venv's record no longer matching means it is damaged: there, but not as recorded
     (venv / "packages.json").write_text('{"language": "python3.11", "packages": []}')
-    assert not provider.observe(state).exists
+    damaged = provider.observe(state)
+    assert damaged.exists and not damaged.up_to_date(resource.attributes)
 
     provider.delete(recorded(fn))
     provider.delete(state)
@@ -134,6 +135,8 @@ def test_a_pip_failure_reports_the_end_of_pips_output(
     assert "runtime.broken: pip install failed with exit code" in rendered
     assert "pip.log" in rendered
     assert len(error.value.notes) > 0
-    assert not provider.observe(recorded(resource)).exists
+    # the half-built venv (with pip.log) exists until it is deleted
+    assert not provider.observe(recorded(resource)).up_to_date(resource.attributes)
     provider.delete(recorded(resource))
+    assert not provider.observe(recorded(resource)).exists
     assert not (project / ".fnplan/local").exists()

@@ -81,7 +81,7 @@ def test_workflow_lifecycle(provider: LocalProvider, project: Path) -> None:
         store.workflow_document("workflow.thumbnail")
 
 
-def test_an_edited_document_shows_as_drift_and_a_deleted_one_as_gone(
+def test_an_edited_document_shows_as_drift_and_a_deleted_one_as_damage(
     provider: LocalProvider,
 ) -> None:
     resource = workflow("workflow.w", ["a", "b"])
@@ -94,7 +94,9 @@ def test_an_edited_document_shows_as_drift_and_a_deleted_one_as_gone(
 
     provider.update(resource, state)
     assert provider.observe(state).up_to_date(resource.attributes)
-    path.unlink()
+    path.unlink()  # a delete killed half way: the rest is there until deleted
+    assert provider.observe(state).attributes["version"].startswith("damaged:")
+    provider.delete(state)
     assert not provider.observe(state).exists
 
 
