@@ -25,6 +25,7 @@ from fnplan.state.codec import decode_state, encode_state
 from fnplan.state.journal import replay_records
 from fnplan.state.lock import DEFAULT_LEASE, LockInfo, Warn, warn_to_stderr
 from fnplan.state.model import State
+from fnplan.state.pg_db import CONN_STR_ENV, PgDatabase, database_errors, first_line
 from fnplan.state.pg_journal import PgJournal, replace_journal
 from fnplan.state.pg_lock import PgLock
 
@@ -32,68 +33,9 @@ if TYPE_CHECKING:
     from fnplan.state.backend import ApplyJournal
 
 DEFAULT_SCHEMA = "fnplan_state"
-CONN_STR_ENV = "PG_CONN_STR"
+
 ALLOWED = ("conn_str", "schema_name")
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
-_TABLES = """
-CREATE SCHEMA IF NOT EXISTS {s};
-CREATE TABLE IF NOT EXISTS {s}.states (
-    name text PRIMARY KEY, data text NOT NULL, backup text, version bigint NOT NULL);
-CREATE TABLE IF NOT EXISTS {s}.journal (
-    name text NOT NULL, seq bigserial, line text NOT NULL, PRIMARY KEY (name, seq));
-CREATE TABLE IF NOT EXISTS {s}.locks (name text PRIMARY KEY, id text NOT NULL, info text NOT NULL);
-"""
-
-
-class PgDatabase:
-    """Connections to one schema of one database, created on first use."""
-
-    def __init__(self, conn_str: str, schema_name: str) -> None:
-        self.conn_str = conn_str
-        self.schema_name = schema_name
-        self.schema = f'"{schema_name}"'
-        self._ready = False
-        info = psycopg.conninfo.conninfo_to_dict(conn_str)
-        where = f"{info.get('host') or 'localhost'}:{info.get('port') or 5432}"
-        self.description = f"pg (schema {schema_name} of {info.get('dbname') or '?'} at {where})"
-
-    def connect(self) -> psycopg.Connection:
-        """A new autocommit connection; StateError says why none could be made."""
-        try:
-            conn = psycopg.connect(self.conn_str, autocommit=True, connect_timeout=10)
-        except psycopg.Error as exc:
-            raise StateError(
-                f"cannot connect to the {self.description} backend: {_first_line(exc)}",
-                hint=f"check conn_str in the backend block (or {CONN_STR_ENV}) and that the "
-                "server is running",
-            ) from None
-        if not self._ready:
-            self._create_tables(conn)
-        return conn
-
-    def _create_tables(self, conn: psycopg.Connection) -> None:
-        """Create the schema and tables unless they exist (serialised between processes)."""
-        found = conn.execute("SELECT to_regclass(%s)", (f"{self.schema}.locks",)).fetchone()
-        if found is None or found[0] is None:
-            with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.schema_name,))
-                for statement in _TABLES.format(s=self.schema).split(";"):
-                    if statement.strip():
-                        conn.execute(statement.encode())
-        self._ready = True
-
-
-@contextlib.contextmanager
-def database_errors(db: PgDatabase) -> Iterator[None]:
-    """A database failure in the middle of an operation is a StateError, not a traceback."""
-    try:
-        yield
-    except psycopg.Error as exc:
-        raise StateError(
-            f"the {db.description} backend failed: {_first_line(exc)}",
-            hint="nothing was written by the failed statement; run the command again once "
-            "the database is reachable",
-        ) from None
 
 
 class PgBackend:
@@ -127,7 +69,7 @@ class PgBackend:
 
     def read(self) -> State:
         """The recorded state (new and empty if none), with any interrupted apply replayed."""
-        with database_errors(self.db), self.db.connect() as conn, conn.transaction():
+        with database_errors(self.db.description), self.db.connect() as conn, conn.transaction():
             row = conn.execute(
                 f"SELECT data, version FROM {self.db.schema}.states WHERE name = %s",
                 (self.workspace,),
@@ -145,7 +87,7 @@ class PgBackend:
         """Save `state` as the next serial in one transaction with the journal's checkpoint."""
         saved = state.model_copy(update={"serial": state.serial + 1, "fnplan_version": __version__})
         data = encode_state(saved).decode()
-        with database_errors(self.db), self.db.connect() as conn, conn.transaction():
+        with database_errors(self.db.description), self.db.connect() as conn, conn.transaction():
             cursor = conn.cursor()
             self._check_overwritable(cursor)
             if self._held is not None:
@@ -167,7 +109,7 @@ class PgBackend:
     @contextlib.contextmanager
     def lock(self, operation: str) -> Iterator[LockInfo]:
         """Hold the workspace's lock row for `operation`, renewing its lease."""
-        with database_errors(self.db), self._lock.hold(operation) as info:
+        with database_errors(self.db.description), self._lock.hold(operation) as info:
             self._held = info
             try:
                 yield info
@@ -176,24 +118,25 @@ class PgBackend:
 
     def force_unlock(self, lock_id: str) -> LockInfo:
         """Remove the lock if its ID matches (for a holder that is known to be gone)."""
-        with database_errors(self.db), self.db.connect() as conn:
+        with database_errors(self.db.description), self.db.connect() as conn:
             return self._lock.force_unlock(conn, lock_id)
 
     def current_lock(self) -> LockInfo | None:
         """Who holds the lock now, or None."""
-        with database_errors(self.db), self.db.connect() as conn:
+        with database_errors(self.db.description), self.db.connect() as conn:
             return self._lock.current(conn)
 
     def journal(self, state: State) -> ApplyJournal:
         """Open the apply journal (rows in the journal table) for an apply against `state`."""
         if self._journal is not None:
             raise StateError(f"{self.source}: an apply journal is already open")
-        with database_errors(self.db):
+        with database_errors(self.db.description):
             self._journal = PgJournal(
                 self.db.connect(),
                 self.db.schema,
                 self.workspace,
                 state,
+                description=self.db.description,
                 held=self._held,
                 on_close=self._journal_closed,
             )
@@ -228,7 +171,7 @@ class PgWorkspaces:
         self.lock_timeout = lock_timeout
 
     def list(self) -> list[str]:
-        with database_errors(self.db), self.db.connect() as conn:
+        with database_errors(self.db.description), self.db.connect() as conn:
             rows = conn.execute(f"SELECT name FROM {self.db.schema}.states").fetchall()
         return sorted({DEFAULT_WORKSPACE, *(name for (name,) in rows)})
 
@@ -236,7 +179,7 @@ class PgWorkspaces:
         """Create the workspace's row holding an empty state."""
         check_workspace_name(name)
         empty = encode_state(State()).decode()
-        with database_errors(self.db), self.db.connect() as conn:
+        with database_errors(self.db.description), self.db.connect() as conn:
             created = conn.execute(
                 f"INSERT INTO {self.db.schema}.states (name, data, version) VALUES (%s, %s, 1) "
                 "ON CONFLICT (name) DO NOTHING",
@@ -247,7 +190,7 @@ class PgWorkspaces:
 
     def delete(self, name: str) -> None:
         """Remove the workspace's state and journal rows; refused while it is locked."""
-        with database_errors(self.db), self.db.connect() as conn, conn.transaction():
+        with database_errors(self.db.description), self.db.connect() as conn, conn.transaction():
             holder = conn.execute(
                 f"SELECT info FROM {self.db.schema}.locks WHERE name = %s FOR UPDATE", (name,)
             ).fetchone()
@@ -284,10 +227,6 @@ def pg_database(config: Mapping[str, Any], pos: str | None) -> PgDatabase:
         return PgDatabase(conn_str, schema_name)
     except psycopg.ProgrammingError as exc:
         raise ConfigError(
-            f'backend "pg": conn_str is not a valid connection string: {_first_line(exc)}',
+            f'backend "pg": conn_str is not a valid connection string: {first_line(exc)}',
             pos=where,
         ) from None
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]

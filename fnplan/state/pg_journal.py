@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 from fnplan.errors import LockLostError, StateError
+from fnplan.state.pg_db import database_errors
 
 if TYPE_CHECKING:
     import psycopg
@@ -35,11 +36,13 @@ class PgJournal:
         workspace: str,
         state: State,
         *,
+        description: str,
         held: LockInfo | None,
         on_close: Callable[[PgJournal], None],
     ) -> None:
         self._conn = conn
         self._schema = schema
+        self._description = description
         self.workspace = workspace
         self._held = held
         self._on_close = on_close
@@ -84,11 +87,15 @@ class PgJournal:
             if self._closed:
                 return
             self._closed = True
-            if self._records == 0:
-                self._conn.execute(
-                    f"DELETE FROM {self._schema}.journal WHERE name = %s", (self.workspace,)
-                )
-            self._conn.close()
+            try:
+                with database_errors(self._description):
+                    if self._records == 0:
+                        self._conn.execute(
+                            f"DELETE FROM {self._schema}.journal WHERE name = %s",
+                            (self.workspace,),
+                        )
+            finally:
+                self._conn.close()
         self._on_close(self)
 
     def checkpoint(self, cursor: psycopg.Cursor, state: State) -> None:
@@ -104,17 +111,18 @@ class PgJournal:
                 f"the journal of workspace {self.workspace!r} is closed; no more records "
                 "can be added"
             )
-        if self._held is None:
-            insert = self._conn.execute(
-                f"INSERT INTO {self._schema}.journal (name, line) VALUES (%s, %s)",
-                (self.workspace, line),
-            )
-        else:
-            insert = self._conn.execute(
-                f"INSERT INTO {self._schema}.journal (name, line) SELECT %s, %s WHERE EXISTS "
-                f"(SELECT 1 FROM {self._schema}.locks WHERE name = %s AND id = %s)",
-                (self.workspace, line, self.workspace, self._held.id),
-            )
+        with database_errors(self._description):
+            if self._held is None:
+                insert = self._conn.execute(
+                    f"INSERT INTO {self._schema}.journal (name, line) VALUES (%s, %s)",
+                    (self.workspace, line),
+                )
+            else:
+                insert = self._conn.execute(
+                    f"INSERT INTO {self._schema}.journal (name, line) SELECT %s, %s WHERE "
+                    f"EXISTS (SELECT 1 FROM {self._schema}.locks WHERE name = %s AND id = %s)",
+                    (self.workspace, line, self.workspace, self._held.id),
+                )
         if insert.rowcount != 1:
             raise lost_lock(self._held)
         self._records += 1

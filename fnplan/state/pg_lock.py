@@ -17,7 +17,8 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+
+import psycopg
 
 from fnplan.errors import LockError
 from fnplan.state.lock import (
@@ -28,10 +29,8 @@ from fnplan.state.lock import (
     _process_exists,
     _user,
 )
+from fnplan.state.pg_db import first_line
 from fnplan.state.pg_journal import lost_lock
-
-if TYPE_CHECKING:
-    import psycopg
 
 _POLL_SECONDS = 0.1
 
@@ -175,7 +174,11 @@ class _Renewer(threading.Thread):
 
     def run(self) -> None:
         while not self._stopped.wait(self._lock.lease / 3):
-            renewed = self._lock.renew(self._conn, self._info)
+            try:
+                renewed = self._lock.renew(self._conn, self._info)
+            except psycopg.Error as exc:  # the row stays; its lease runs out and shows STALE
+                self._lock.warn(f"could not renew the state lock's lease: {first_line(exc)}")
+                return
             if renewed is None:
                 self._lock.lost.set()
                 self._lock.warn(
