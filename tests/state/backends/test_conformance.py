@@ -238,3 +238,14 @@ def test_workspaces_keep_separate_states(spec: Spec) -> None:
         store.delete("staging")
     store.delete("staging")
     assert store.list() == ["default"]
+
+
+def test_journal_of_another_lineage_is_refused(spec: Spec) -> None:
+    backend = open_state(spec)
+    backend.write(sample_state())
+    stranger = State()  # another lineage
+    journal = backend.journal(stranger)
+    journal.intend("function.x", "create", resource("function.x"))
+    with pytest.raises(StateError, match="belongs to another state"):
+        open_state(spec).read()
+    journal.close()
