@@ -17,6 +17,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from fnplan.errors import ConfigError
+
 _SKIP_DIRS = frozenset({"__pycache__", ".git"})
 
 
@@ -85,16 +87,25 @@ def record_state(address: str, value: Any) -> None:
         inputs.state[address] = digest(value)
 
 
+class UnsafeLink(ConfigError):
+    """A symbolic link in a source tree that a copy of the tree could not honour."""
+
+
 def walk_tree(directory: str) -> list[tuple[str, str, os.stat_result]]:
     """(relative posix path, absolute path, stat) of every file below `directory`, skipping
-    __pycache__, .git and *.pyc; directory symlinks are not followed."""
+    __pycache__, .git and *.pyc. A link to a file inside the tree counts as that file (copies
+    hold its content); any other link raises UnsafeLink, as it would copy in something else."""
     found: list[tuple[str, str, os.stat_result]] = []
     pending = [("", directory)]
+    root: str | None = None  # the tree's real path, resolved when the first link is met
     while pending:
         prefix, current = pending.pop()
         with os.scandir(current) as entries:
             for entry in entries:
                 relative = f"{prefix}{entry.name}"
+                if entry.is_symlink():
+                    root = root or os.path.realpath(directory)
+                    _check_link(entry.path, relative, root)
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name not in _SKIP_DIRS:
                         pending.append((f"{relative}/", entry.path))
@@ -103,13 +114,34 @@ def walk_tree(directory: str) -> list[tuple[str, str, os.stat_result]]:
     return found
 
 
+def _check_link(path: str, relative: str, root: str) -> None:
+    """Refuse a link that is absolute, leaves the tree, dangles or names a directory."""
+    target = os.readlink(path)
+    real = os.path.realpath(path)
+    problem = None
+    if os.path.isabs(target):
+        problem = "is an absolute link"
+    elif not real.startswith(root + os.sep):
+        problem = "links outside the source directory"
+    elif not os.path.exists(real):
+        problem = "links to nothing"
+    elif os.path.isdir(real):
+        problem = "is a link to a directory"
+    if problem is not None:
+        raise UnsafeLink(
+            f"{relative!r} {problem} (-> {target}); fnplan deploys a copy of the source "
+            "directory and follows only relative links to files inside it",
+            hint="replace the link by the file or directory it names",
+        )
+
+
 def tree_signature(
     directory: str, walked: list[tuple[str, str, os.stat_result]] | None = None
 ) -> str:
     """A digest of every file's path, size and mtime below `directory` ("" if it is gone)."""
     try:
         files = walked if walked is not None else walk_tree(directory)
-    except OSError:
+    except (OSError, UnsafeLink):
         return ""
     text = "\n".join(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}" for rel, _, st in sorted(files))
     return hashlib.sha256(text.encode()).hexdigest()

@@ -16,14 +16,16 @@ from fnplan.compile.functions import (
     runtime_resource,
     version_of,
 )
+from fnplan.compile.handlers import check_handlers
 from fnplan.compile.index import Index, build_index
+from fnplan.compile.input_fields import input_field_warnings
 from fnplan.compile.isolation import Usage, resolve_functions
 from fnplan.compile.model import BackendSpec, Desired, OutputSpec
 from fnplan.compile.nesting import Nesting
 from fnplan.compile.providers import agreed, default_provider, function_provider, workflow_provider
 from fnplan.compile.schemas import SchemaFiles
 from fnplan.compile.sensitive import add_workflow_secrets, sensitive_values
-from fnplan.compile.sources import SourceHasher
+from fnplan.compile.sources import SourceHasher, source_warnings
 from fnplan.compile.triggers import check_http_routes, event_resource, trigger_resource
 from fnplan.compile.validate import validate
 from fnplan.compile.workflows import build_document, workflow_resource
@@ -49,6 +51,7 @@ def compile_config(
         address: runtime_attributes(entry, index) for address, entry in index.runtimes.items()
     }
     functions = _function_attributes(index, runtimes, schemas, cache_dir)
+    check_handlers(index, runtimes)
     context = _Context(
         index=index,
         schemas=schemas,
@@ -73,7 +76,13 @@ def compile_config(
         resources[address] = trigger_resource(trigger, index, resources[target].provider)
     check_http_routes(index.triggers.values(), resources)
     add_workflow_secrets(resources, sensitive_values(config))
-    return _desired(config, resources)
+    desired = _desired(config, resources)
+    blocks = (entry.block for entry in index.functions.values())
+    desired.warnings = [
+        *source_warnings(blocks, Path(config.directory)),
+        *input_field_warnings(index, schemas),
+    ]
+    return desired
 
 
 @dataclass(slots=True)

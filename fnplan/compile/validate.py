@@ -7,12 +7,15 @@ reported together (ErrorList).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from pathlib import Path
 from typing import Any
 
 from fnplan.compile.exprs import step_references
 from fnplan.compile.index import Entry, Index, to_pos
+from fnplan.compile.sources import check_location
 from fnplan.compile.triggers import check_schedule, trigger_kind
 from fnplan.config.model import Config, Ref, Step, Workflow
+from fnplan.config.names import check_address
 from fnplan.errors import ConfigError, ErrorList, FnplanError, did_you_mean
 
 NODE_KINDS = ("function", "workflow", "sql", "shell", "http")
@@ -21,6 +24,13 @@ NODE_KINDS = ("function", "workflow", "sql", "shell", "http")
 def validate(index: Index) -> None:
     """Raise every semantic error of the configuration tree at once (or return quietly)."""
     errors: list[FnplanError] = []
+    errors.extend(_address_errors(index))
+    project = Path(index.root.directory)
+    for function in index.functions.values():
+        try:
+            check_location(function.block, project)
+        except FnplanError as error:
+            errors.append(error)
     for entry in index.workflows.values():
         errors.extend(_workflow_errors(entry, index))
     for address, trigger in index.triggers.items():
@@ -41,6 +51,23 @@ def validate(index: Index) -> None:
         raise errors[0]
     if errors:
         raise ErrorList(errors)
+
+
+def _address_errors(index: Index) -> Iterator[FnplanError]:
+    """Every block whose address, composed through module calls, is too long to store."""
+    tables: tuple[dict[str, Any], ...] = (
+        index.runtimes,
+        index.functions,
+        index.workflows,
+        index.events,
+        index.triggers,
+    )
+    for table in tables:
+        for address, entry in table.items():
+            try:
+                check_address(address, to_pos(entry.block.pos))
+            except FnplanError as error:
+                yield error
 
 
 def step_values(step: Step) -> Iterator[tuple[str, Any]]:

@@ -130,3 +130,26 @@ def test_builtin_module_sources_name_only_builtin_modules(hostile: Hostile, sour
     hostile.refused(
         "validate", at=f"main.hcl:{BASE_LINES + 2}:12", says=f"no built-in module {source[7:]!r}"
     )
+
+
+def test_addresses_composed_through_modules_stay_within_file_name_limits(
+    hostile: Hostile,
+) -> None:
+    """Each name is at most 64 characters, but module nesting composes them into addresses,
+    which name directories: beyond the file-system limit that was an OSError at apply."""
+    names = ["m" * 54, "n" * 54, "o" * 54]  # runtime.py fits (195), the function (259) not
+    hostile.write({"main.hcl": BASE + f'module "{names[0]}" {{\n  source = "./m0"\n}}\n'})
+    for depth, name in enumerate(names[1:], start=1):
+        hostile.write(
+            {f"m{depth - 1}/main.hcl": f'module "{name}" {{\n  source = "../m{depth}"\n}}\n'}
+        )
+    handler_dir = f"m{len(names) - 1}/f"
+    hostile.write(
+        {
+            f"{handler_dir}/main.py": "def handler(event, context):\n    return 1\n",
+            f"m{len(names) - 1}/main.hcl": 'runtime "py" {\n  language = "python3.12"\n}\n'
+            + f'function "{"f" * 64}" {{\n  runtime = runtime.py\n  source = "./f"\n}}\n',
+        }
+    )
+    for command in (["validate"], ["apply", "--auto-approve"]):
+        hostile.refused(*command, at=f"m{len(names) - 1}/main.hcl:4:1", says="characters long")
