@@ -13,10 +13,12 @@ later, plan/apply/run) and asserts through `Hostile.refused`:
 Issue 7 sections 3 (names and paths cannot escape) and 5 (limits with clear errors):
 
 - test_names.py: block labels are identifiers of at most 64 characters (every block kind, HCL
-  and YAML, provider aliases), built-in module sources name only built-in modules, composed
-  paths stay within file-system limits;
-- test_sources.py: function sources with symlinks (hashed and stored as links, refused when
-  they point outside), sources holding the project's `.fnplan/`, sources outside the project;
-- test_limits.py: expression nesting depth, YAML alias expansion, comments inside expressions,
-  duplicate object keys, cron expressions.
+  and YAML, provider aliases), built-in module sources name only built-in modules, addresses
+  composed through modules stay within file-name limits, `file()` takes plan-time paths only;
+- test_sources.py: symbolic links in function sources (only relative links to files inside
+  the tree, deployed and hashed as that content; all others refused), sources holding or
+  inside the project's `.fnplan/`, sources outside the project (a warning);
+- test_limits.py: expression nesting depth, YAML nesting and alias expansion, comments inside
+  expressions, duplicate object keys, cron expressions, and hostile `run --input` (nested too
+  deep, non-finite numbers, a NUL byte bound for a process environment).
 """

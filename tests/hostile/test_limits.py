@@ -176,3 +176,34 @@ def test_cron_expressions_are_checked_by_validate(hostile: Hostile, schedule: st
     hostile.refused(
         "validate", at=f"main.hcl:{BASE_LINES + 7}:14", says=f"cron expression {schedule!r}"
     )
+
+
+@pytest.fixture
+def deployed(hostile: Hostile) -> Hostile:
+    """A project with a function workflow and a shell workflow, applied."""
+    hostile.write(
+        {
+            "main.hcl": BASE
+            + 'workflow "w" {\n  step "a" {\n    function = function.hello\n  }\n}\n'
+            + 'workflow "sh" {\n  step "s" {\n    shell {\n      script = "echo $X"\n'
+            + "      env    = { X = input.x }\n    }\n  }\n}\n"
+        }
+    )
+    hostile.run("apply", "--auto-approve", check=0)
+    hostile.watch()
+    return hostile
+
+
+@pytest.mark.parametrize(
+    ("workflow", "payload", "says"),
+    [
+        ("w", '{"x": ' + "[" * 5000 + "]" * 5000 + "}", "nested deeper than"),
+        ("w", '{"x": 1e999}', "not a finite number"),
+        ("sh", '{"x": "a\\u0000b"}', "NUL byte"),
+    ],
+    ids=["deep", "infinite", "nul-in-env"],
+)
+def test_hostile_run_input_is_refused(
+    deployed: Hostile, workflow: str, payload: str, says: str
+) -> None:
+    deployed.refused("run", workflow, "--input", payload, at=None, says=says)

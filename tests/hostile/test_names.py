@@ -153,3 +153,16 @@ def test_addresses_composed_through_modules_stay_within_file_name_limits(
     )
     for command in (["validate"], ["apply", "--auto-approve"]):
         hostile.refused(*command, at=f"m{len(names) - 1}/main.hcl:4:1", says="characters long")
+
+
+def test_file_functions_take_plan_time_paths_only(hostile: Hostile) -> None:
+    """Today `file(input.path)` read any file (/etc/passwd) at run time, on an http caller's
+    input."""
+    hostile.write(
+        {
+            "main.hcl": BASE
+            + 'workflow "w" {\n  step "a" {\n    function = function.hello\n'
+            + "    input    = { text = file(input.path) }\n  }\n}\n"
+        }
+    )
+    hostile.refused("validate", at=f"main.hcl:{BASE_LINES + 4}:30", says="file()")
