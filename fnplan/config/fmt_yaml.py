@@ -27,6 +27,11 @@ def format_yaml(source: bytes, filename: str = "<input>") -> bytes:
     return _dump(_load(text, filename), text).encode("utf-8", "surrogateescape")
 
 
+class _Null:
+    """A null list item, written `null`: ruamel writes it empty, and then a comment after it
+    moves to the next line on every pass (a list item cannot be empty before a comment)."""
+
+
 def _yaml() -> Any:
     from ruamel.yaml import YAML
 
@@ -34,7 +39,23 @@ def _yaml() -> Any:
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = _WIDTH
+    yaml.representer.add_representer(
+        _Null, lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
     return yaml
+
+
+def _explicit_null_items(node: Any, seen: set[int]) -> None:
+    """Replace each None list item by _Null, through every (possibly shared) collection."""
+    if id(node) in seen or not isinstance(node, list | dict):
+        return
+    seen.add(id(node))
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            if item is None:
+                node[index] = _Null()
+    for child in node.values() if isinstance(node, dict) else node:
+        _explicit_null_items(child, seen)
 
 
 def _load(text: str, filename: str) -> Any:
@@ -54,6 +75,7 @@ def _dump(documents: list[Any], text: str) -> str:
     if all(document is None for document in documents):  # empty, or comments only
         return _strip_trailing(text.split("\n"))
     stream = io.StringIO()
+    _explicit_null_items(documents, set())
     _yaml().dump_all(documents, stream)
     start = _EXPLICIT_START.match(text)  # the round trip drops it and the comments above it
     return _strip_trailing(
