@@ -27,7 +27,7 @@ from fnplan.run.input import check_input
 from fnplan.run.logs import ExecutionLog, RunIdentity
 from fnplan.run.masking import Masker
 from fnplan.run.processes import kill_busy
-from fnplan.run.protocols import FunctionResolver, WorkflowResolver
+from fnplan.run.protocols import FunctionResolver, WorkflowResolver, hold_versions
 from fnplan.run.records import ErrorInfo, RunEvent
 from fnplan.run.scheduler import Scheduler
 from fnplan.run.steps import StepOutcome, run_step
@@ -124,7 +124,8 @@ def run_workflow(
         hooks=hooks,
     )
     try:
-        return _Run(document, input, scheduler, context, reuse or {}).execute()
+        with hold_versions(resolver, document):
+            return _Run(document, input, scheduler, context, reuse or {}).execute()
     finally:
         span.end("failed")
         log.close()

@@ -6,8 +6,9 @@ The local provider's `LocalStore` satisfies these structurally; tests use their 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from fnplan.workflow.model import WorkflowDocument
 
@@ -47,3 +48,18 @@ class WorkflowResolver(Protocol):
     """Finds the document of a workflow version called by a workflow step (nesting = "call")."""
 
     def workflow_document(self, address: str, version: str) -> WorkflowDocument: ...
+
+
+@runtime_checkable
+class VersionHolder(Protocol):
+    """Optional for a resolver: keeps the versions a run uses from being pruned while it runs
+    (an apply during the run must not delete the version its next step needs)."""
+
+    def hold_versions(self, document: WorkflowDocument) -> AbstractContextManager[None]: ...
+
+
+def hold_versions(resolver: object, document: WorkflowDocument) -> AbstractContextManager[None]:
+    """The resolver's hold on `document`'s versions, or nothing when it has none to give."""
+    if isinstance(resolver, VersionHolder):
+        return resolver.hold_versions(document)
+    return nullcontext()

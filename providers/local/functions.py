@@ -34,6 +34,7 @@ from .disk import (
     remove_tree,
 )
 from .integrity import check_publishable, code_hash, identity_drift
+from .leases import leased, store_guard
 from .problems import resource_error
 from .runtimes import interpreter
 
@@ -122,10 +123,11 @@ class Functions:
             manifest = _write_version(resource, source, directory, number, python)
             others = [v for v in record["versions"] if v["hash"] != version]
             record["versions"] = [*others, _entry(directory, manifest)]
-        removed = _prune(record, resource, version)
-        atomic_write_json(directory / VERSIONS, record)
-        for hash_ in removed:
-            remove_tree(directory / hash_)
+        with store_guard(self._layout.root):  # no run may lease a version being pruned
+            removed = _prune(record, resource, version, leased(self._layout.root, resource.address))
+            atomic_write_json(directory / VERSIONS, record)
+            for hash_ in removed:
+                remove_tree(directory / hash_)
         return _outputs(str(directory), record, manifest)
 
     def _source(self, resource: Resource) -> Path:
@@ -264,14 +266,15 @@ def _entry(directory: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _prune(record: dict[str, Any], resource: Resource, latest: str) -> list[str]:
-    """Keep the newest keep_versions, every retained hash and `latest`; returns removed hashes."""
+def _prune(record: dict[str, Any], resource: Resource, latest: str, in_use: set[str]) -> list[str]:
+    """Keep the newest keep_versions, every retained hash, `latest` and the versions running
+    executions use (`in_use`); returns removed hashes."""
     keep_versions = resource.attributes.get("keep_versions")
     retain_versions = resource.attributes.get("retain_versions")
     keep_count = _DEFAULT_KEEP if keep_versions is None else max(1, int(keep_versions))
     retained = [str(h) for h in retain_versions or []]
     newest = sorted(record["versions"], key=lambda v: v["number"], reverse=True)[:keep_count]
-    keep = {latest, *retained, *(v["hash"] for v in newest)}
+    keep = {latest, *retained, *in_use, *(v["hash"] for v in newest)}
     removed = [v["hash"] for v in record["versions"] if v["hash"] not in keep]
     record["versions"] = sorted(
         (v for v in record["versions"] if v["hash"] in keep), key=lambda v: v["number"]

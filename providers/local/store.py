@@ -5,6 +5,8 @@ It only reads what LocalProvider wrote (atomically), so it is safe while an appl
 
 from __future__ import annotations
 
+import contextlib
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from fnplan.workflow.model import WorkflowDocument
 
 from .disk import Layout, read_json
 from .functions import CODE, MANIFEST, VERSIONS
+from .leases import holding
 from .registry import JsonRegistry
 from .workflows import CURRENT, document_file
 
@@ -53,6 +56,27 @@ class LocalStore:
         if document is None:
             raise ProviderError(f"workflow {address} has no deployed version {version}")
         return WorkflowDocument.model_validate(document)
+
+    def hold_versions(self, document: WorkflowDocument) -> AbstractContextManager[None]:
+        """Keep every function version and nested workflow version `document` may run from
+        being pruned by an apply until the block ends (see .leases)."""
+        return holding(self._layout.root, self._versions_used(document))
+
+    def _versions_used(self, document: WorkflowDocument) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        pending = [document]
+        while pending:
+            current = pending.pop()
+            for step in current.steps:
+                call = step.function or step.workflow
+                if call is None or call.version in found.setdefault(call.address, set()):
+                    continue
+                found[call.address].add(call.version)
+                if step.workflow is not None:
+                    # a missing child is reported by the run when it gets there
+                    with contextlib.suppress(ProviderError):
+                        pending.append(self.workflow_document(call.address, call.version))
+        return found
 
     def function_version(self, address: str, version: str) -> DeployedFunction:
         """A published version of a function by its content hash."""

@@ -26,6 +26,7 @@ from .disk import (
     read_json,
     remove_tree,
 )
+from .leases import leased, store_guard
 from .problems import resource_error
 
 CURRENT = "current.json"
@@ -84,15 +85,19 @@ class Workflows:
         with LOCKS.get(f"workflow:{resource.address}"):
             history = _history(read_json(directory / CURRENT), version)
             atomic_write_json(document_file(directory, version), document)
-            new_pointer = {
-                "version": version,
-                "name": resource.attributes.get("name"),
-                "isolation": resource.attributes.get("isolation"),
-                "previous": history[:KEEP_PREVIOUS],
-            }
-            atomic_write_json(directory / CURRENT, new_pointer)
-            for old in history[KEEP_PREVIOUS:]:
-                document_file(directory, old).unlink(missing_ok=True)
+            with store_guard(self._layout.root):  # no run may lease a version being pruned
+                in_use = leased(self._layout.root, resource.address)
+                kept = [v for i, v in enumerate(history) if i < KEEP_PREVIOUS or v in in_use]
+                new_pointer = {
+                    "version": version,
+                    "name": resource.attributes.get("name"),
+                    "isolation": resource.attributes.get("isolation"),
+                    "previous": kept,
+                }
+                atomic_write_json(directory / CURRENT, new_pointer)
+                for old in history:
+                    if old not in kept:
+                        document_file(directory, old).unlink(missing_ok=True)
         return _outputs(resource.address, directory, version)
 
     def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
