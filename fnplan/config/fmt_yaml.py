@@ -67,8 +67,14 @@ def _load(text: str, filename: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         pos = SourcePos(filename, mark.line + 1, mark.column + 1) if mark is not None else None
         raise ConfigError(f"invalid YAML: {exc.problem or exc.context}", pos=pos) from None
-    except YAMLError as exc:
-        raise ConfigError(f"{filename}: invalid YAML: {exc}") from None
+    except YAMLError as exc:  # a character YAML does not allow: its offset in the text
+        offset = getattr(exc, "position", None)
+        pos = None
+        if isinstance(offset, int):
+            line_start = text.rfind("\n", 0, offset) + 1
+            pos = SourcePos(filename, text.count("\n", 0, offset) + 1, offset - line_start + 1)
+        reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"invalid YAML: {reason}", pos=pos) from None
 
 
 def _dump(documents: list[Any], text: str) -> str:

@@ -90,10 +90,20 @@ def test_formatting_keeps_meaning_and_comments_and_is_idempotent(text: str) -> N
     assert b"\r" not in once
 
 
-def test_a_yaml_syntax_error_names_its_position() -> None:
+@pytest.mark.parametrize(
+    ("source", "where", "what"),
+    [
+        (b"a: 1\nb: [1, 2\n", "bad.fnplan.yaml:3:1", "expected ',' or ']'"),
+        (b"a: 1\na: 2\n", "bad.fnplan.yaml:2:1", 'found duplicate key "a"'),
+        (b"a: 1\nb: \x07\n", "bad.fnplan.yaml:2:4", "special characters are not allowed"),
+    ],
+)
+def test_a_yaml_error_is_one_line_at_its_position(source: bytes, where: str, what: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        format_yaml(b"a: 1\nb: [1, 2\n", "bad.fnplan.yaml")
-    assert str(caught.value.pos).startswith("bad.fnplan.yaml:")
+        format_yaml(source, "bad.fnplan.yaml")
+    rendered = caught.value.render()
+    assert rendered.startswith(f"{where}: error: invalid YAML: ") and what in rendered
+    assert "\n" not in rendered
 
 
 def test_fmt_command_formats_yaml_and_hcl_files(tmp_path: Path) -> None:
