@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fnplan.config.names import MAX_NAME, NAME_PATTERN
 from fnplan.config.schema import TOP_LEVEL, Attr, BlockSchema
 
 _EXPRESSION = {"type": "string", "pattern": r"\$\{", "description": "an fnplan expression"}
@@ -47,6 +48,8 @@ def _block(schema: BlockSchema) -> dict[str, Any]:
         shape = {"anyOf": [shape, {"type": "array", "items": shape}]}
     for label in reversed(schema.labels):
         shape = {"type": "object", "description": f"by {label}", "additionalProperties": shape}
+        if label.endswith(" name"):
+            shape["propertyNames"] = {"pattern": NAME_PATTERN, "maxLength": MAX_NAME}
     return shape
 
 

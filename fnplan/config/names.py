@@ -15,6 +15,8 @@ MAX_NAME = 64
 #: that store objects as files; file names are at most 255 bytes, with room left for suffixes
 MAX_ADDRESS = 200
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+#: a whole name, as a JSON Schema pattern (schemas/config.schema.json, for editors)
+NAME_PATTERN = f"^{_NAME.pattern}$"
 _RULE = f"a letter or '_', then letters, digits, '_' or '-'; at most {MAX_NAME} characters"
 
 
