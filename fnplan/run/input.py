@@ -33,8 +33,8 @@ def parse_input(text: str, source: str = "--input") -> Any:
     except json.JSONDecodeError as error:
         where = f"at line {error.lineno} column {error.colno}"
         raise _not_valid(source, f"{error.msg} {where}") from None
-    except ValueError as error:
-        raise _not_valid(source, str(error)) from None
+    except ValueError as error:  # a number JSON does not have: one line, no hint needed
+        raise FnplanError(f"{source}: not valid JSON: {error}") from None
     except RecursionError:
         raise _too_deep(source) from None
     check_input(value, source)
@@ -48,8 +48,7 @@ def check_input(value: Any, source: str = "run input") -> None:
         item, where, depth = pending.pop()
         if isinstance(item, float) and not math.isfinite(item):
             raise FnplanError(
-                f"{source}: {item} at {where} is not a JSON number",
-                hint="JSON numbers are finite: no Infinity, NaN or overflowing exponents (1e999)",
+                f"{source}: {item} at {where} is not a JSON number (JSON numbers are finite)"
             )
         if isinstance(item, dict | list | tuple):
             if depth >= MAX_DEPTH:
@@ -81,6 +80,5 @@ def _not_valid(source: str, reason: str) -> FnplanError:
 
 def _too_deep(source: str) -> FnplanError:
     return FnplanError(
-        f"{source}: nested deeper than {MAX_DEPTH} arrays/objects",
-        hint=f"run input may nest at most {MAX_DEPTH} levels deep",
+        f"{source}: nested deeper than {MAX_DEPTH} arrays/objects (the limit for run input)"
     )

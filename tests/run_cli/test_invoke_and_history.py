@@ -91,4 +91,4 @@ def test_run_input_beyond_the_limits_is_a_one_line_error(
         target = "thumbnail" if command == "run" else "function.fetch"
         result = run_fnplan(command, target, "--input", text, cwd=project.root, check=None)
         assert_clean_error(result, message)
-        assert result.stderr.startswith("error: ")
+        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
