@@ -11,8 +11,7 @@ operands, compute and mark the result, and errors about marked values never show
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 from fnplan.errors import ConfigError, SourcePos, did_you_mean
@@ -47,13 +46,21 @@ def evaluate(
 Locals = dict[str, Any]
 
 
-@contextmanager
-def _hiding(*values: Any) -> Iterator[None]:
-    """Errors raised inside never show the marked parts of `values`."""
-    try:
-        yield
-    except ConfigError as error:
-        raise redact_error(error, values) from None
+class _hiding:
+    """Errors raised inside never show the marked parts of `values` (a class, not a
+    generator: it runs for every operator and call)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, *values: Any) -> None:
+        self.values = values
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
+        if isinstance(error, ConfigError):
+            redact_error(error, self.values)
 
 
 class _Evaluator(LazyCalls):

@@ -56,6 +56,8 @@ def unmark(value: Any) -> tuple[Any, bool]:
 
 def has_marks(value: Any) -> bool:
     """Whether `value` is marked or holds a marked value anywhere inside."""
+    if isinstance(value, str | int | float) or value is None:
+        return False
     if isinstance(value, Marked):
         return True
     if isinstance(value, dict):
