@@ -24,6 +24,7 @@ from fnplan.run.context import RunContext
 from fnplan.run.debug import StepHooks
 from fnplan.run.failure import StepFailure
 from fnplan.run.input import check_input
+from fnplan.run.lease import holder
 from fnplan.run.logs import ExecutionLog, RunIdentity
 from fnplan.run.masking import Masker
 from fnplan.run.processes import kill_busy
@@ -160,7 +161,7 @@ class _Run:
 
     def execute(self) -> RunResult:
         began = time.monotonic()
-        self.log.write("run_started", input=self.input)
+        self.log.write("run_started", input=self.input, message=holder())
         problem = schema_problem(self.document.input_schema, self.input)
         if problem is not None:
             error = ErrorInfo(type="InputValidation", message=f"workflow input {problem}")

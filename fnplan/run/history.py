@@ -4,8 +4,8 @@ Layout (fnplan.run.logs): <log_dir>/<workflow name>/<execution id>.jsonl. Two wo
 one name (from different modules) share a directory, so files are matched on the
 `workflow_address` of their first record.
 
-A log without a final record whose writer is gone (fnplan run or serve was killed: see
-fnplan.run.lease) is marked when it is read: a `run_failed` record with error type
+A log without a final record that its writer no longer holds locked (fnplan run or serve
+was killed: see fnplan.run.lease) is marked when it is read: a `run_failed` record with error type
 `Abandoned` and the reason is appended, so it is never shown as running forever.
 """
 
@@ -203,8 +203,8 @@ def _last_or_abandoned(path: Path, first: LogRecord | None = None) -> LogRecord 
     last = _last_record(path)
     if last is not None and last.event in _RUN_END and last.step is None:
         return last
-    with claim_if_abandoned(path) as reason:
-        if reason is None:
+    with claim_if_abandoned(path) as abandoned:
+        if not abandoned:
             return last
         last = _last_record(path)  # the writer may have finished meanwhile
         if last is not None and last.event in _RUN_END and last.step is None:
@@ -212,6 +212,8 @@ def _last_or_abandoned(path: Path, first: LogRecord | None = None) -> LogRecord 
         first = first or _first_record(path)
         if first is None:
             return last
+        who = f"the process that ran it ({first.message})" if first.message else "its process"
+        reason = f"{who} ended before the run finished (killed or crashed)"
         return _append_abandoned(path, first, last, reason)
 
 

@@ -4,8 +4,8 @@ Layout: <log_dir>/<workflow>/<execution id>.jsonl, and the captured stdout/stder
 attempt under <log_dir>/<workflow>/<execution id>/<step>.<attempt>.stdout|stderr. A step
 output too large for its record is kept in full in <execution id>/<step>.output.json, so
 that a later run can reuse it (`fnplan run --from`). Every file is created through RunFiles
-(0600, inside the log directory) and every value written is masked (fnplan.run.masking); a
-lease file (fnplan.run.lease) tells readers the run is still being written.
+(0600, inside the log directory) and every value written is masked (fnplan.run.masking); the
+writer keeps its log locked (fnplan.run.lease) so readers can tell it is still being written.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fnplan.errors import FnplanError
-from fnplan.run.lease import RunLease
+from fnplan.run.lease import hold
 from fnplan.run.masking import Masker
 from fnplan.run.records import ErrorInfo, LogRecord, NodeType, RecordEvent, utc_now
 from fnplan.run.runfiles import RunFiles
@@ -94,8 +94,14 @@ class ExecutionLog:
                 f"already recorded in {self.path}",
                 hint="give a new --execution-id, or leave it out for a generated one",
             )
-        self._lease = RunLease(self.files, workflow, execution)
-        self._file = os.fdopen(self.files.create(workflow, self.path.name), "w", encoding="utf-8")
+        try:
+            fd = self.files.create(workflow, self.path.name)
+        except FileExistsError:  # started at the same moment by someone else
+            raise FnplanError(
+                f"execution {execution!r} of {identity.workflow_address} is already recorded"
+            ) from None
+        hold(fd)
+        self._file = os.fdopen(fd, "w", encoding="utf-8")
         self.capture_dir = self.files.directory(workflow, execution)
         self._on_event = on_event
         self._lock = threading.Lock()
@@ -194,7 +200,6 @@ class ExecutionLog:
         self.files.write(text.encode(), ident.workflow, ident.execution_id, f"{step}.output.json")
 
     def close(self) -> None:
-        """Close the log file and give up the lease; later writes are a bug."""
+        """Close the log file (which releases its lock); later writes are a bug."""
         with self._lock:
             self._file.close()
-            self._lease.release()

@@ -75,7 +75,6 @@ def test_a_killed_runs_log_is_marked_abandoned_when_read(tmp_path: Path) -> None
     assert "ended before the run finished" in abandoned.error.message
     records = read_records(abandoned.path)
     assert [r.event for r in records] == ["run_started", "started", "run_failed"]
-    assert not abandoned.path.with_suffix(".lock").exists()
     # read again: marked once
     assert list_executions(log_dir, "workflow.slow")[0].status == "abandoned"
     assert len(read_records(abandoned.path)) == 3
@@ -94,15 +93,15 @@ def _run(document: WorkflowDocument, log_dir: Path, execution_id: str | None = N
     )
 
 
-def test_a_finished_run_leaves_no_lease_and_is_not_abandoned(tmp_path: Path) -> None:
+def test_a_finished_run_is_not_abandoned_and_names_its_process(tmp_path: Path) -> None:
     result = _run(WorkflowDocument(name="quick", address="workflow.quick"), tmp_path)
-    assert not result.log_path.with_suffix(".lock").exists()
     assert list_executions(tmp_path, "workflow.quick")[0].status == "succeeded"
+    first = read_records(result.log_path)[0]
+    assert first.message is not None and first.message.startswith(f"pid {os.getpid()}, ")
 
 
-def test_an_execution_id_being_recorded_cannot_start_again(tmp_path: Path) -> None:
-    (tmp_path / "taken").mkdir()
-    (tmp_path / "taken" / "same.lock").write_text("pid 1, fnplan serve")
+def test_an_execution_id_already_recorded_cannot_start_again(tmp_path: Path) -> None:
     document = WorkflowDocument(name="taken", address="workflow.taken")
-    with pytest.raises(FnplanError, match="already being recorded"):
+    _run(document, tmp_path, execution_id="same")
+    with pytest.raises(FnplanError, match="already recorded"):
         _run(document, tmp_path, execution_id="same")
