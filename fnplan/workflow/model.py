@@ -102,7 +102,8 @@ class Step(_Model):
     retry: Retry = Field(default_factory=Retry)
     catch: list[Catch] = Field(default_factory=list)
     resources: Resources | None = None
-    #: "file:line:column" of the step block, for run-time messages
+    #: "file:line:column" of the step block, for run-time messages of hand-built documents;
+    #: compile leaves it out (a position is not what runs, and would change the version)
     pos: str | None = None
 
 
