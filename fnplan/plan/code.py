@@ -57,11 +57,19 @@ def read_tree(source_hash: str, directory: str) -> Iterator[tuple[CodeFile, byte
     """Every file of `directory` with its bytes; raises PlanError at the end when the bytes
     read do not hash to `source_hash` (the code changed since it was planned)."""
     files: list[CodeFile] = []
-    for relative, full, status in sorted(walk_tree(directory)):
-        data = Path(full).read_bytes()
-        code = CodeFile(relative, hashlib.sha256(data).hexdigest(), _executable(status.st_mode))
-        files.append(code)
-        yield code, data
+    try:
+        walked = sorted(walk_tree(directory))
+        for relative, full, status in walked:
+            data = Path(full).read_bytes()
+            mode = _executable(status.st_mode)
+            code = CodeFile(relative, hashlib.sha256(data).hexdigest(), mode)
+            files.append(code)
+            yield code, data
+    except OSError as error:
+        raise PlanError(
+            f"{directory}: cannot read the function's code ({error.strerror}: {error.filename})",
+            hint="make the plan again once the source directory is back",
+        ) from error
     if tree_hash(files) != source_hash:
         raise PlanError(
             f"{directory}: the function's code changed after it was planned",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -186,3 +187,19 @@ def test_a_plan_whose_code_is_missing_from_the_archive_is_refused(tmp_path: Path
     _rewrite(path, [("plan.json", json.dumps(plan).encode()), *members[1:]])
     with pytest.raises(PlanError, match="that it does not carry"):
         _stage(path, tmp_path / ".fnplan")
+
+
+def test_staging_from_sources_refuses_code_changed_or_gone_since_planning(
+    tmp_path: Path,
+) -> None:
+    source = _source(tmp_path)
+    function = res(
+        "function.f", source=str(source), source_hash=SourceHasher(None).source_hash(str(source))
+    )
+    plan = make_plan(desired(function), state_of())
+    (source / "pkg" / "util.py").write_text("X = 2\n")
+    with pytest.raises(PlanError, match="code changed after it was planned"):
+        StagedCode(tmp_path / ".fnplan").from_sources(plan)
+    shutil.rmtree(source)
+    with pytest.raises(PlanError, match="cannot read the function's code"):
+        StagedCode(tmp_path / ".fnplan").from_sources(plan)
