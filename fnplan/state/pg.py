@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from fnplan.state.backend import ApplyJournal
 
 DEFAULT_SCHEMA = "fnplan_state"
-
-ALLOWED = ("conn_str", "schema_name")
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 
@@ -179,13 +177,15 @@ class PgWorkspaces:
         """Create the workspace's row holding an empty state."""
         check_workspace_name(name)
         empty = encode_state(State()).decode()
-        with database_errors(self.db.description), self.db.connect() as conn:
-            created = conn.execute(
-                f"INSERT INTO {self.db.schema}.states (name, data, version) VALUES (%s, %s, 1) "
-                "ON CONFLICT (name) DO NOTHING",
-                (name, empty),
-            )
-        if created.rowcount != 1 or name == DEFAULT_WORKSPACE:
+        created = 0
+        if name != DEFAULT_WORKSPACE:
+            with database_errors(self.db.description), self.db.connect() as conn:
+                created = conn.execute(
+                    f"INSERT INTO {self.db.schema}.states (name, data, version) "
+                    "VALUES (%s, %s, 1) ON CONFLICT (name) DO NOTHING",
+                    (name, empty),
+                ).rowcount
+        if created != 1:
             raise StateError(f"workspace {name!r} already exists in the {self.description} backend")
 
     def delete(self, name: str) -> None:
