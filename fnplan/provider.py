@@ -7,15 +7,17 @@ when a configuration uses them, so `fnplan --version` never imports a cloud SDK.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cast, runtime_checkable
 
 if TYPE_CHECKING:
     from fnplan.resources import Resource
     from fnplan.run.executor import RunResult
+    from fnplan.run.history import Execution
     from fnplan.run.options import RunOptions
+    from fnplan.run.records import LogRecord
     from fnplan.state.model import ResourceState
 
 ENTRY_POINT_GROUP = "fnplan.providers"
@@ -82,6 +84,9 @@ class Provider(Protocol):
     #: True); a provider whose calls are local CPU and file work says False, and refresh and
     #: apply then call it from one thread at a time
     threaded: ClassVar[bool]
+    #: what the provider can do besides deploying (the names of the Capability constants
+    #: below, e.g. "run-workflow"); the engine asks for one with `capability()`
+    capabilities: ClassVar[frozenset[str]]
 
     def __init__(self, context: ProviderContext) -> None: ...
 
@@ -96,7 +101,7 @@ class Provider(Protocol):
 
 @runtime_checkable
 class WorkflowRunner(Protocol):
-    """Optional capability: a provider that can run a deployed workflow for `fnplan run`.
+    """Capability "run-workflow": run a deployed workflow for `fnplan run` (and triggers).
 
     Runs one execution to its end and returns how it ended (step failures do not raise);
     raises FnplanError when the workflow cannot be started (not deployed, bad options).
@@ -107,12 +112,141 @@ class WorkflowRunner(Protocol):
 
 @runtime_checkable
 class FunctionInvoker(Protocol):
-    """Optional capability: a provider that can invoke one deployed function version for
-    `fnplan invoke` (the latest one when `version` is None); like WorkflowRunner.run_workflow."""
+    """Capability "invoke-function": invoke one deployed function version for `fnplan invoke`
+    (the latest one when `version` is None); like WorkflowRunner.run_workflow."""
 
     def invoke_function(
         self, address: str, input: Any, *, version: str | None, options: RunOptions
     ) -> RunResult: ...
+
+
+@runtime_checkable
+class EventDelivery(Protocol):
+    """Capability "deliver-events": the triggers and event types the provider deployed, so
+    that `fnplan emit` and `fnplan serve` can deliver events, requests and ticks to them.
+
+    triggers      every deployed trigger: its attributes plus "address"
+    event_types   event type -> {"address", "name", "type", "schema"} of deployed event blocks
+    input_schema  the input schema of a deployed workflow or function (None: any input);
+                  FnplanError when the target is not deployed
+    """
+
+    def triggers(self) -> list[dict[str, Any]]: ...
+
+    def event_types(self) -> dict[str, dict[str, Any]]: ...
+
+    def input_schema(self, address: str) -> dict[str, Any] | None: ...
+
+
+@runtime_checkable
+class RunHistory(Protocol):
+    """Capability "run-history": past executions and their log records (`runs`, `logs`).
+
+    execution_records  the records of one execution (the latest when None), following it
+                       until it ends with `follow`; returns its id and the records
+    """
+
+    def executions(self, address: str, limit: int) -> list[Execution]: ...
+
+    def execution_records(
+        self, address: str, execution_id: str | None, *, follow: bool
+    ) -> tuple[str, Iterator[LogRecord]]: ...
+
+
+@runtime_checkable
+class ExecutionStopper(Protocol):
+    """Capability "stop-execution": stop a running execution of a deployed workflow."""
+
+    def stop_execution(self, address: str, execution_id: str) -> None: ...
+
+
+@runtime_checkable
+class ArtifactRenderer(Protocol):
+    """Capability "render": the provider's own artifacts for a resource, for review (a state
+    machine definition, Kubernetes manifests): file name -> text."""
+
+    def render(self, resource: Resource) -> dict[str, str]: ...
+
+
+@runtime_checkable
+class RolloutController(Protocol):
+    """Capability "rollouts": gradual rollouts of new versions (`fnplan rollout ...`)."""
+
+    def rollout_status(self, address: str) -> dict[str, Any]: ...
+
+    def promote_rollout(self, address: str) -> None: ...
+
+    def abort_rollout(self, address: str) -> None: ...
+
+
+C = TypeVar("C")
+
+
+@dataclass(frozen=True, slots=True)
+class Capability(Generic[C]):
+    """A named capability: what a provider lists in `capabilities` and the protocol it then
+    implements; `doing` completes "provider X cannot ..."."""
+
+    name: str
+    doing: str
+    protocol: type  # C itself: mypy cannot take a Protocol for type[C]
+
+
+RUN_WORKFLOW: Capability[WorkflowRunner] = Capability(
+    "run-workflow", "run workflows", WorkflowRunner
+)
+INVOKE_FUNCTION: Capability[FunctionInvoker] = Capability(
+    "invoke-function", "invoke functions", FunctionInvoker
+)
+DELIVER_EVENTS: Capability[EventDelivery] = Capability(
+    "deliver-events", "deliver events to triggers", EventDelivery
+)
+RUN_HISTORY: Capability[RunHistory] = Capability(
+    "run-history", "read run history and logs", RunHistory
+)
+STOP_EXECUTION: Capability[ExecutionStopper] = Capability(
+    "stop-execution", "stop a running execution", ExecutionStopper
+)
+RENDER: Capability[ArtifactRenderer] = Capability(
+    "render", "render its artifacts", ArtifactRenderer
+)
+ROLLOUTS: Capability[RolloutController] = Capability(
+    "rollouts", "manage rollouts", RolloutController
+)
+#: every capability, by name
+CAPABILITIES: dict[str, Capability[Any]] = {
+    cap.name: cap
+    for cap in (
+        RUN_WORKFLOW,
+        INVOKE_FUNCTION,
+        DELIVER_EVENTS,
+        RUN_HISTORY,
+        STOP_EXECUTION,
+        RENDER,
+        ROLLOUTS,
+    )
+}
+
+
+def has_capability(provider: Provider, wanted: Capability[Any]) -> bool:
+    """Whether `provider` declares `wanted` in its `capabilities`."""
+    return wanted.name in provider.capabilities
+
+
+def capability(provider: Provider, wanted: Capability[C], address: str | None = None) -> C:
+    """`provider` as the implementation of `wanted`, which it must declare; else a
+    FnplanError "provider ADDRESS cannot ..." naming what it can do."""
+    from fnplan.errors import FnplanError, ProviderError
+
+    label = address or provider.name
+    if not has_capability(provider, wanted):
+        raise FnplanError(f"provider {label} cannot {wanted.doing}", allowed=provider.capabilities)
+    if not isinstance(provider, wanted.protocol):
+        raise ProviderError(
+            f"provider {label} declares {wanted.name!r} but does not implement "
+            f"{wanted.protocol.__name__}"
+        )
+    return cast(C, provider)
 
 
 def keyed_by_address(provider_address: str) -> bool:
@@ -142,7 +276,27 @@ def provider_class(name: str) -> type[Provider]:
     if name not in found:
         raise ConfigError(f"unknown provider {name!r}", allowed=found)
     cls: type[Provider] = found[name].load()
+    check_capabilities(cls)
     return cls
+
+
+def check_capabilities(cls: type[Provider]) -> None:
+    """A provider class must declare its capabilities, by known names (a typo would silently
+    take a command away from its users)."""
+    from fnplan.errors import ProviderError
+
+    declared = getattr(cls, "capabilities", None)
+    if not isinstance(declared, frozenset):
+        raise ProviderError(
+            f"provider {cls.name} declares no `capabilities` "
+            "(a frozenset of names; empty when it only deploys)"
+        )
+    unknown = sorted(declared - CAPABILITIES.keys())
+    if unknown:
+        raise ProviderError(
+            f"provider {cls.name} declares unknown capabilities: {', '.join(unknown)}",
+            allowed=CAPABILITIES,
+        )
 
 
 def open_providers(

@@ -210,13 +210,10 @@ def _deployed_workflow(
 ) -> tuple[ResourceState, WorkflowRunner, tuple[str, ...]]:
     """The workflow's state record, its provider (which must be able to run workflows) and
     the sensitive values to mask."""
-    from fnplan.errors import FnplanError
-    from fnplan.provider import WorkflowRunner
+    from fnplan.provider import RUN_WORKFLOW, capability
 
     resource, provider, redact = _deployed(workspace, address, "workflow")
-    if not isinstance(provider, WorkflowRunner):
-        raise FnplanError(f"provider {resource.provider} cannot run workflows from the CLI yet")
-    return resource, provider, redact
+    return resource, capability(provider, RUN_WORKFLOW, resource.provider), redact
 
 
 def _deployed_function(
@@ -224,13 +221,10 @@ def _deployed_function(
 ) -> tuple[FunctionInvoker, tuple[str, ...]]:
     """The provider of a deployed function (which must be able to invoke functions) and the
     sensitive values to mask."""
-    from fnplan.errors import FnplanError
-    from fnplan.provider import FunctionInvoker
+    from fnplan.provider import INVOKE_FUNCTION, capability
 
     resource, provider, redact = _deployed(workspace, address, "function")
-    if not isinstance(provider, FunctionInvoker):
-        raise FnplanError(f"provider {resource.provider} cannot invoke functions from the CLI yet")
-    return provider, redact
+    return capability(provider, INVOKE_FUNCTION, resource.provider), redact
 
 
 def _deployed(

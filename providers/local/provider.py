@@ -9,8 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from fnplan.errors import ProviderError
-from fnplan.provider import Observation, ProviderContext
+from fnplan.provider import (
+    DELIVER_EVENTS,
+    INVOKE_FUNCTION,
+    RUN_WORKFLOW,
+    Observation,
+    ProviderContext,
+)
 
+from .delivery import LocalDelivery
 from .disk import Layout
 from .events import Events
 from .functions import Functions
@@ -31,7 +38,7 @@ class _Kind(Protocol):
     def delete(self, prior: ResourceState) -> None: ...
 
 
-class LocalProvider(LocalRunner):
+class LocalProvider(LocalRunner, LocalDelivery):
     """The embedded default provider: no cloud, real venvs, snapshots and registries on disk.
 
     Nothing needs replacing: a new function version is published beside the old ones, a
@@ -54,6 +61,10 @@ class LocalProvider(LocalRunner):
     threaded: ClassVar[bool] = False
     #: objects live in directories named after their address: `state mv` cannot move them
     keyed_by_address: ClassVar[bool] = True
+    #: runs workflows and functions here, and fires the triggers it registered
+    capabilities: ClassVar[frozenset[str]] = frozenset(
+        cap.name for cap in (RUN_WORKFLOW, INVOKE_FUNCTION, DELIVER_EVENTS)
+    )
 
     def __init__(self, context: ProviderContext) -> None:
         self.context = context

@@ -27,6 +27,7 @@ class MemoryProvider:
         kind: frozenset({"id", "endpoint"}) for kind in ("runtime", "function", "workflow")
     }
     threaded: ClassVar[bool] = True
+    capabilities: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, context: ProviderContext | None = None) -> None:
         self.context = context
