@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -42,9 +41,10 @@ def emit(cli: CliContext, event_type: str, data_text: str, source: str, as_json:
       fnplan emit com.example.image.uploaded --data @event.json --json
     """
     from fnplan.events.cloudevent import check_data, envelope, new_event, read_data
+    from fnplan.events.deployments import event_providers
     from fnplan.events.dispatch import Dispatcher
 
-    dispatcher = Dispatcher(_data_dir(cli), on_notice=_notice)
+    dispatcher = Dispatcher(event_providers(cli.workspace()), on_notice=_notice)
     event = new_event(event_type, read_data(data_text, cli.directory), source)
     check_data(event, dispatcher.event_types())
     firings = dispatcher.event_firings(event)
@@ -131,12 +131,14 @@ def serve(
       FNPLAN_SERVE_TOKEN=... fnplan serve --host 0.0.0.0 --allow-host my-box.lan
       fnplan serve --once
     """
+    from fnplan.events.deployments import event_providers
     from fnplan.events.security import Policy, check_exposure
     from fnplan.events.server import ServeApp
 
     if not once:
         check_exposure(host, token)
-    app = ServeApp(_data_dir(cli), report=click.echo, wait=wait, dedup_window=dedup_window)
+    providers = event_providers(cli.workspace())
+    app = ServeApp(providers, report=click.echo, wait=wait, dedup_window=dedup_window)
     try:
         _print_schedules(app)
         if once:
@@ -196,10 +198,6 @@ def _no_listener(dispatcher: Dispatcher, event_type: str) -> None:
 
 def _notice(text: str) -> None:
     click.echo(f"notice: {text}", err=True)
-
-
-def _data_dir(cli: CliContext) -> Path:
-    return cli.workspace().data_dir
 
 
 COMMANDS: list[click.Command] = [emit, serve]

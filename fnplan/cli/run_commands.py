@@ -113,8 +113,7 @@ def run(
     )
     with progress or nullcontext():
         result = runner.run_workflow(address, payload, options=options)
-    if resource.provider == "local":
-        _fire_completion(workspace.data_dir, address, result)
+    _fire_completion(workspace, address, result)
     _report(address, result, as_json, [*document.sensitive_values, *redact])
 
 
@@ -190,12 +189,14 @@ def _invoke(
     _report(address, result, as_json, redact)
 
 
-def _fire_completion(data_dir: Path, address: str, result: RunResult) -> None:
-    """Start the local completion triggers that listen for this workflow (see docs/events.md)."""
+def _fire_completion(workspace: Workspace, address: str, result: RunResult) -> None:
+    """Start the completion triggers that listen for this workflow (see docs/events.md)."""
+    from fnplan.events.deployments import event_providers
     from fnplan.events.dispatch import describe, fire_completion
 
+    providers = event_providers(workspace, capable_only=True)
     for started in fire_completion(
-        address, result, data_dir=data_dir, on_notice=lambda text: click.echo(text, err=True)
+        address, result, providers=providers, on_notice=lambda text: click.echo(text, err=True)
     ):
         click.echo(describe(started), err=True)
 

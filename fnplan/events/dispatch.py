@@ -1,7 +1,9 @@
 """Matching events to triggers and running their targets (a workflow run or one function call).
 
-A `Dispatcher` reads the triggers the local provider registered, turns whatever fired them
-(an event, an HTTP body, a cron tick, a finished run) into `Firing`s and runs them. When a
+A `Dispatcher` asks providers for the triggers they deployed (their "deliver-events"
+capability), turns whatever fired them (an event, an HTTP body, a cron tick, a finished run)
+into `Firing`s and starts their targets through the same provider's "run-workflow" or
+"invoke-function" capability. When a
 target finishes, the completion triggers naming it fire in turn, up to a chain depth of
 `MAX_COMPLETION_DEPTH` so that a trigger that completes itself cannot loop forever.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,8 +27,8 @@ from fnplan.run.records import ErrorInfo, RunEvent
 if TYPE_CHECKING:
     from cloudevents.core.base import BaseCloudEvent
 
-    from fnplan.providers.local.store import LocalStore
-    from fnplan.run.workers import WorkerPool
+    from fnplan.provider import EventDelivery, Provider
+    from fnplan.run.executor import RunResult
 
 #: Longest chain of completion triggers (a run finishing fires a trigger whose run finishes ...).
 MAX_COMPLETION_DEPTH = 8
@@ -50,9 +52,11 @@ class Finished(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Firing:
-    """One trigger about to start its target; the execution id is known before it starts."""
+    """One trigger about to start its target; the execution id is known before it starts.
+    `provider` is the address of the provider that deployed the trigger (and runs the target)."""
 
     trigger: str
+    provider: str
     kind: str
     target: str
     target_type: str
@@ -135,29 +139,33 @@ def new_execution_id() -> str:
 
 
 class Dispatcher:
-    """Triggers registered under one project's data directory, and the runs they start."""
+    """The triggers the given providers deployed (provider address -> provider; each must
+    declare "deliver-events"), and the runs they start."""
 
     def __init__(
         self,
-        data_dir: Path,
+        providers: Mapping[str, Provider],
         *,
         on_event: Callable[[RunEvent], None] | None = None,
         on_fire: Callable[[str, str], None] | None = None,
         on_notice: Callable[[str], None] | None = None,
-        pool: WorkerPool | None = None,
-        max_parallel: int = 32,
     ) -> None:
-        from fnplan.providers.local.store import LocalStore
-        from fnplan.run.history import runs_dir
+        from fnplan.provider import DELIVER_EVENTS, capability
 
-        self.store: LocalStore = LocalStore(data_dir)
-        self.log_dir = runs_dir(data_dir)  # where `fnplan run` logs too: `fnplan logs` finds them
+        self.providers = dict(providers)
         self.on_event = on_event
         self.on_fire = on_fire
         self.on_notice = on_notice or _log.warning
-        self._pool = pool
-        self.max_parallel = max_parallel
-        self.triggers = self.store.triggers()
+        self._delivery: dict[str, EventDelivery] = {
+            address: capability(provider, DELIVER_EVENTS, address)
+            for address, provider in sorted(self.providers.items())
+        }
+        self._owner: dict[str, str] = {}  # trigger address -> provider address
+        self.triggers: list[dict[str, Any]] = []
+        for address, delivery in self._delivery.items():
+            for trigger in delivery.triggers():
+                self._owner[str(trigger["address"])] = address
+                self.triggers.append(trigger)
         self._by_event: dict[str, list[dict[str, Any]]] = {}
         self._by_completion: dict[str, list[dict[str, Any]]] = {}
         for trigger in self.triggers:
@@ -172,7 +180,10 @@ class Dispatcher:
 
     def event_types(self) -> dict[str, dict[str, Any]]:
         """The registered event types: type -> {"address", "name", "type", "schema"}."""
-        return self.store.events()
+        found: dict[str, dict[str, Any]] = {}
+        for delivery in self._delivery.values():
+            found.update(delivery.event_types())
+        return found
 
     def event_firings(self, event: BaseCloudEvent) -> list[Firing]:
         """A firing per trigger listening for the event's type (data must be checked first)."""
@@ -193,8 +204,10 @@ class Dispatcher:
         depth: int = 0,
     ) -> Firing:
         """A firing of `trigger` by `payload` (event data, request body, completion result)."""
+        address = str(trigger["address"])
         return Firing(
-            trigger=str(trigger["address"]),
+            trigger=address,
+            provider=self._owner[address],
             kind=str(trigger.get("kind")),
             target=str(trigger.get("target")),
             target_type=str(trigger.get("target_type")),
@@ -215,7 +228,7 @@ class Dispatcher:
 
         try:
             value = _target_input(firing)
-            schema = self._input_schema(firing)
+            schema = self._delivery[firing.provider].input_schema(firing.target)
         except (StepFailure, FnplanError):
             return None
         problem = schema_problem(schema, value)
@@ -232,13 +245,10 @@ class Dispatcher:
             self.on_fire(firing.trigger, firing.kind)
         try:
             value = _target_input(firing)
-            if firing.target_type == "workflow":
-                return self._run_workflow(firing, value)
-            if firing.target_type == "function":
-                return self._invoke_function(firing, value)
-            raise StepFailure("InvalidTarget", f"cannot start {firing.target_type!r} targets")
+            result = self._run_target(firing, value)
         except StepFailure as failure:
             return firing.ended("failed", None, failure.info, None)
+        return firing.ended(result.status, result.output, result.error, result.log_path)
 
     def run_all(self, firings: Iterable[Firing]) -> list[TargetResult]:
         """Run firings in parallel; results (each followed by its completions) in input order."""
@@ -266,68 +276,35 @@ class Dispatcher:
         payload = completion_input(finished)
         return self.run_all(self.firing(t, payload, depth=depth + 1) for t in listeners)
 
-    @property
-    def pool(self) -> WorkerPool:
-        """The worker pool function targets and workflow steps run on."""
-        if self._pool is None:
-            from fnplan.run.workers import shared_pool
+    def _run_target(self, firing: Firing, value: Any) -> RunResult:
+        """Start the target through its provider's capability; a target that is not
+        deployed, or that cannot start, is a StepFailure."""
+        from fnplan.provider import INVOKE_FUNCTION, RUN_WORKFLOW, capability
+        from fnplan.run.options import RunOptions
 
-            self._pool = shared_pool()
-        return self._pool
-
-    def _run_workflow(self, firing: Firing, value: Any) -> TargetResult:
-        from fnplan.run.executor import run_workflow
-
-        document = self._deployed(lambda: self.store.workflow_document(firing.target))
+        provider = self.providers[firing.provider]
         try:
-            result = run_workflow(
-                document,
-                value,
-                resolver=self.store,
-                workflows=self.store,
-                log_dir=self.log_dir,
-                execution_id=firing.execution_id,
-                on_event=self.on_event,
-                max_parallel=self.max_parallel,
-                pool=self.pool,
-            )
-        except FnplanError as error:
-            raise StepFailure("InvalidWorkflow", error.message) from None
-        return firing.ended(result.status, result.output, result.error, result.log_path)
-
-    def _invoke_function(self, firing: Firing, value: Any) -> TargetResult:
-        from fnplan.run.nodes.function import invoke_checked
-        from fnplan.run.workers import Invocation
-
-        spec = self._deployed(lambda: self.store.latest_function_version(firing.target))
-        directory = self.log_dir / firing.target
-        directory.mkdir(parents=True, exist_ok=True)
-        stdout = directory / f"{firing.execution_id}.stdout"
-        stderr = directory / f"{firing.execution_id}.stderr"
-        invocation = Invocation(firing.execution_id, value, stdout, stderr, spec.timeout)
-        output = invoke_checked(self.pool, spec, invocation)
-        return firing.ended("succeeded", output, None, stdout)
-
-    def _input_schema(self, firing: Firing) -> dict[str, Any] | None:
-        if firing.target_type == "workflow":
-            return self.store.workflow_document(firing.target).input_schema
-        if firing.target_type == "function":
-            return self.store.latest_function_version(firing.target).input_schema
-        return None
-
-    @staticmethod
-    def _deployed(lookup: Callable[[], Any]) -> Any:
-        try:
-            return lookup()
+            self._delivery[firing.provider].input_schema(firing.target)  # is it deployed?
         except FnplanError as error:
             raise StepFailure("TargetNotDeployed", error.message) from None
+        options = RunOptions(execution_id=firing.execution_id, on_event=self.on_event)
+        try:
+            if firing.target_type == "workflow":
+                runner = capability(provider, RUN_WORKFLOW, firing.provider)
+                return runner.run_workflow(firing.target, value, options=options)
+            if firing.target_type == "function":
+                invoker = capability(provider, INVOKE_FUNCTION, firing.provider)
+                return invoker.invoke_function(firing.target, value, version=None, options=options)
+        except FnplanError as error:
+            raise StepFailure("InvalidTarget", error.message) from None
+        raise StepFailure("InvalidTarget", f"cannot start {firing.target_type!r} targets")
 
 
 def fire_completion(
     address: str,
     result: Finished,
     *,
-    data_dir: Path,
+    providers: Mapping[str, Provider],
     depth: int = 0,
     on_event: Callable[[RunEvent], None] | None = None,
     on_notice: Callable[[str], None] | None = None,
@@ -336,7 +313,7 @@ def fire_completion(
 
     For callers outside a Dispatcher, e.g. `fnplan run`; returns every run started (chains too).
     """
-    dispatcher = Dispatcher(data_dir, on_event=on_event, on_notice=on_notice)
+    dispatcher = Dispatcher(providers, on_event=on_event, on_notice=on_notice)
     return dispatcher.fire_completion(address, result, depth=depth)
 
 

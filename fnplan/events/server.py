@@ -12,8 +12,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fnplan.errors import FnplanError
 from fnplan.events.dedup import DEFAULT_WINDOW, SeenEvents
@@ -21,6 +20,9 @@ from fnplan.events.dispatch import Dispatcher, Firing, TargetResult, describe
 from fnplan.events.metrics import RunMetrics
 from fnplan.events.schedule import Scheduled, scheduled
 from fnplan.resources import SERVE_PATHS, http_route
+
+if TYPE_CHECKING:
+    from fnplan.provider import Provider
 
 #: How long an http trigger or an event waits for its runs before answering 202.
 DEFAULT_WAIT = 25.0
@@ -48,7 +50,7 @@ class ServeApp:
 
     def __init__(
         self,
-        data_dir: Path,
+        providers: Mapping[str, Provider],
         *,
         report: Callable[[str], None],
         wait: float = DEFAULT_WAIT,
@@ -59,7 +61,7 @@ class ServeApp:
         self.wait = wait
         self.seen = SeenEvents(dedup_window)
         self.dispatcher = Dispatcher(
-            data_dir,
+            providers,
             on_event=self.metrics.observe,
             on_fire=self.metrics.trigger_fired,
             on_notice=lambda text: report(f"notice: {text}"),

@@ -8,8 +8,14 @@ from pathlib import Path
 from fnplan.providers.local.store import LocalStore
 
 from fnplan.events.dispatch import MAX_COMPLETION_DEPTH, fire_completion
+from fnplan.provider import Provider, ProviderContext, provider_class
 from fnplan.run import run_workflow
-from fnplan.run.history import runs_dir
+from fnplan.run.history import list_executions, runs_dir
+
+
+def _local(project: Path) -> dict[str, Provider]:
+    """The project's local provider, as `fnplan run` hands it to fire_completion."""
+    return {"local": provider_class("local")(ProviderContext(project, project / ".fnplan"))}
 
 
 def test_completion_trigger_fires_after_a_run(project: Path) -> None:
@@ -25,7 +31,7 @@ def test_completion_trigger_fires_after_a_run(project: Path) -> None:
     )
     assert result.status == "succeeded"
 
-    (audit,) = fire_completion("workflow.process", result, data_dir=data_dir)
+    (audit,) = fire_completion("workflow.process", result, providers=_local(project))
     assert (audit.trigger, audit.target, audit.status, audit.depth) == (
         "trigger.after",
         "function.audit",
@@ -40,7 +46,9 @@ def test_completion_trigger_fires_after_a_run(project: Path) -> None:
         "execution_id": result.execution_id,
         "error": None,
     }
-    assert audit.log_path is not None and audit.log_path.parent.name == "function.audit"
+    # the function ran as an invocation, logged like `fnplan invoke`: `fnplan runs` lists it
+    (listed,) = list_executions(runs_dir(data_dir), "function.audit")
+    assert audit.log_path == listed.path and listed.execution_id == audit.execution_id
 
 
 def test_nothing_listens_and_the_depth_limit(project: Path) -> None:
@@ -54,13 +62,13 @@ def test_nothing_listens_and_the_depth_limit(project: Path) -> None:
         log_dir=runs_dir(data_dir),
     )
     assert result.status == "failed"
-    assert fire_completion("workflow.flaky", result, data_dir=data_dir) == []
+    assert fire_completion("workflow.flaky", result, providers=_local(project)) == []
 
     notices: list[str] = []
     stopped = fire_completion(
         "workflow.process",
         result,
-        data_dir=data_dir,
+        providers=_local(project),
         depth=MAX_COMPLETION_DEPTH,
         on_notice=notices.append,
     )
