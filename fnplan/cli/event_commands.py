@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from fnplan.cli.context import CliContext, pass_cli
+from fnplan.cli.context import CliContext, pass_cli, variable_options
 from fnplan.events.cloudevent import DEFAULT_SOURCE
 
 if TYPE_CHECKING:
@@ -28,8 +30,17 @@ if TYPE_CHECKING:
 )
 @click.option("--source", default=DEFAULT_SOURCE, show_default=True, help="CloudEvents source URI.")
 @click.option("--json", "as_json", is_flag=True, help="Print the event and results as JSON.")
+@variable_options
 @pass_cli
-def emit(cli: CliContext, event_type: str, data_text: str, source: str, as_json: bool) -> None:
+def emit(
+    cli: CliContext,
+    event_type: str,
+    data_text: str,
+    source: str,
+    as_json: bool,
+    variables: Sequence[str],
+    var_files: Sequence[Path],
+) -> None:
     """Send a CloudEvent of TYPE: every trigger listening for it starts its target.
 
     The data is checked against the schema of the event block that declares TYPE.
@@ -44,7 +55,7 @@ def emit(cli: CliContext, event_type: str, data_text: str, source: str, as_json:
     from fnplan.events.deployments import event_providers
     from fnplan.events.dispatch import Dispatcher
 
-    dispatcher = Dispatcher(event_providers(cli.workspace()), on_notice=_notice)
+    dispatcher = Dispatcher(event_providers(cli.workspace(variables, var_files)), on_notice=_notice)
     event = new_event(event_type, read_data(data_text, cli.directory), source)
     check_data(event, dispatcher.event_types())
     firings = dispatcher.event_firings(event)
@@ -105,6 +116,7 @@ def emit(cli: CliContext, event_type: str, data_text: str, source: str, as_json:
     metavar="SECONDS",
     help="How long a request waits for its runs before answering 202 with the execution ids.",
 )
+@variable_options
 @pass_cli
 def serve(
     cli: CliContext,
@@ -116,6 +128,8 @@ def serve(
     dedup_window: float,
     once: bool,
     wait: float,
+    variables: Sequence[str],
+    var_files: Sequence[Path],
 ) -> None:
     """Run the project's triggers: schedules, http triggers and events, until Ctrl-C.
 
@@ -137,7 +151,7 @@ def serve(
 
     if not once:
         check_exposure(host, token)
-    providers = event_providers(cli.workspace())
+    providers = event_providers(cli.workspace(variables, var_files))
     app = ServeApp(providers, report=click.echo, wait=wait, dedup_window=dedup_window)
     try:
         _print_schedules(app)
