@@ -8,10 +8,10 @@ so a plan of an unchanged project skips both.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fnplan.errors import ConfigError
 from fnplan.inputs import Inputs, recording
@@ -29,6 +29,8 @@ DATA_DIR = ".fnplan"
 ENVIRONMENT_FILE = "environment"
 #: overrides the selected workspace for one command (Terraform's TF_WORKSPACE)
 WORKSPACE_ENV = "FNPLAN_WORKSPACE"
+
+_Loaded = TypeVar("_Loaded")
 
 
 @dataclass
@@ -77,20 +79,8 @@ class Workspace:
     def load(self) -> Config:
         """Load and evaluate the configuration files of the directory."""
         from fnplan.config.loader import load_config
-        from fnplan.config.scope import CURRENT_WORKSPACE
 
-        if not self.directory.is_dir():
-            raise ConfigError(f"project directory {self.directory} does not exist")
-        token = CURRENT_WORKSPACE.set(self.workspace_name)
-        try:
-            return load_config(
-                self.directory,
-                variables=self.variables,
-                var_files=self.var_files,
-                cache_dir=self.cache_dir,
-            )
-        finally:
-            CURRENT_WORKSPACE.reset(token)
+        return self._read_files(load_config)
 
     def compile(self, config: Config, state: State | None) -> Desired:
         from fnplan.compile.compile import compile_config
@@ -118,13 +108,18 @@ class Workspace:
         if cached is not None:
             return cached.desired.backend
         from fnplan.config.loader import load_backend
+
+        return self._read_files(load_backend)
+
+    def _read_files(self, loader: Callable[..., _Loaded]) -> _Loaded:
+        """Run a configuration loader on the directory, with `fnplan.workspace` bound."""
         from fnplan.config.scope import CURRENT_WORKSPACE
 
         if not self.directory.is_dir():
             raise ConfigError(f"project directory {self.directory} does not exist")
         token = CURRENT_WORKSPACE.set(self.workspace_name)
         try:
-            return load_backend(
+            return loader(
                 self.directory,
                 variables=self.variables,
                 var_files=self.var_files,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from fnplan.errors import PlanError
 from fnplan.plan.code import CodeFile, is_safe_path, published_sources, read_tree
+from fnplan.state.lock import process_exists
 
 if TYPE_CHECKING:
     from fnplan.plan.archive import PlanArchive
@@ -94,18 +95,8 @@ def _remove_orphans(parent: Path) -> None:
         return
     for child in children:
         pid = child.name.partition("-")[0]
-        if not (pid.isdigit() and _alive(int(pid))):
+        if not (pid.isdigit() and process_exists(int(pid))):
             shutil.rmtree(child, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _write(root: Path, code: CodeFile, data: bytes) -> None:

@@ -45,6 +45,20 @@ class LockInfo(BaseModel):
     created: datetime
     expires: datetime
 
+    @classmethod
+    def new(cls, operation: str, *, who: str, host: str, lease: float) -> LockInfo:
+        """A fresh lock held by this process, its lease running from now."""
+        now = datetime.now(UTC)
+        return cls(
+            id=str(uuid.uuid4()),
+            operation=operation,
+            who=who,
+            pid=os.getpid(),
+            host=host,
+            created=now,
+            expires=now + timedelta(seconds=lease),
+        )
+
     def is_stale(self, now: datetime | None = None) -> bool:
         """True when the holder stopped renewing its lease (hung, or its machine went away)."""
         return self.expires < (now or datetime.now(UTC))
@@ -86,7 +100,7 @@ class StateLock:
         self.timeout = timeout
         self.lease = lease
         self.host = socket.gethostname()
-        self.who = who or f"{_user()}@{self.host}"
+        self.who = who or f"{current_user()}@{self.host}"
         self.warn = warn
         self._verified: tuple[str, int, int] | None = None  # (lock ID, inode, mtime) read as ours
 
@@ -107,7 +121,7 @@ class StateLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + self.timeout
         while True:
-            info = self._new_info(operation)
+            info = LockInfo.new(operation, who=self.who, host=self.host, lease=self.lease)
             if self._try_create(info):
                 return info
             blocker = self._blocker()
@@ -171,18 +185,6 @@ class StateLock:
             self.path.unlink()
             return holder
 
-    def _new_info(self, operation: str) -> LockInfo:
-        now = datetime.now(UTC)
-        return LockInfo(
-            id=str(uuid.uuid4()),
-            operation=operation,
-            who=self.who,
-            pid=os.getpid(),
-            host=self.host,
-            created=now,
-            expires=now + timedelta(seconds=self.lease),
-        )
-
     def _try_create(self, info: LockInfo) -> bool:
         try:
             fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
@@ -206,10 +208,10 @@ class StateLock:
             )
         if holder is None:
             return None
-        if holder.host == self.host and not _process_exists(holder.pid):
+        if holder.host == self.host and not process_exists(holder.pid):
             self._break_dead(holder)
             return None
-        return _held_error(holder)
+        return held_error(holder)
 
     def _break_dead(self, holder: LockInfo) -> None:
         with self._guard():
@@ -300,7 +302,7 @@ class _Renewer(threading.Thread):
         self.join()
 
 
-def _held_error(holder: LockInfo) -> LockError:
+def held_error(holder: LockInfo) -> LockError:
     notes = []
     if holder.is_stale():
         notes.append(
@@ -315,7 +317,7 @@ def _held_error(holder: LockInfo) -> LockError:
     )
 
 
-def _process_exists(pid: int) -> bool:
+def process_exists(pid: int) -> bool:
     """Whether `pid` is a live process on this host (a zombie counts as gone)."""
     try:
         os.kill(pid, 0)
@@ -330,7 +332,7 @@ def _process_exists(pid: int) -> bool:
     return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
-def _user() -> str:
+def current_user() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -10,11 +10,9 @@ lease expired, and `force-unlock` removes it.
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -25,9 +23,9 @@ from fnplan.state.lock import (
     DEFAULT_LEASE,
     LockInfo,
     Warn,
-    _held_error,
-    _process_exists,
-    _user,
+    current_user,
+    held_error,
+    process_exists,
 )
 from fnplan.state.pg_db import first_line
 from fnplan.state.pg_journal import lost_lock
@@ -55,7 +53,7 @@ class PgLock:
         self.timeout = timeout
         self.lease = lease
         self.host = socket.gethostname()
-        self.who = who or f"{_user()}@{self.host}"
+        self.who = who or f"{current_user()}@{self.host}"
         self.warn = warn
         self.lost = threading.Event()  # set by the renewer when our row was removed or replaced
 
@@ -80,7 +78,7 @@ class PgLock:
         """Insert our row, waiting up to `timeout` seconds; LockError names a holder that stays."""
         deadline = time.monotonic() + self.timeout
         while True:
-            info = self._new_info(operation)
+            info = LockInfo.new(operation, who=self.who, host=self.host, lease=self.lease)
             inserted = conn.execute(
                 f"INSERT INTO {self._table} (name, id, info) VALUES (%s, %s, %s) "
                 "ON CONFLICT (name) DO NOTHING",
@@ -91,11 +89,11 @@ class PgLock:
             holder = self.current(conn)
             if holder is None:
                 continue
-            if holder.host == self.host and not _process_exists(holder.pid):
+            if holder.host == self.host and not process_exists(holder.pid):
                 self._break(conn, holder)
                 continue
             if time.monotonic() >= deadline:
-                raise _held_error(holder)
+                raise held_error(holder)
             time.sleep(min(_POLL_SECONDS, max(deadline - time.monotonic(), 0.0)))
 
     def current(self, conn: psycopg.Connection) -> LockInfo | None:
@@ -150,18 +148,6 @@ class PgLock:
             self.warn(
                 f"broke the state lock of a process that no longer exists ({holder.describe()})"
             )
-
-    def _new_info(self, operation: str) -> LockInfo:
-        now = datetime.now(UTC)
-        return LockInfo(
-            id=str(uuid.uuid4()),
-            operation=operation,
-            who=self.who,
-            pid=os.getpid(),
-            host=self.host,
-            created=now,
-            expires=now + timedelta(seconds=self.lease),
-        )
 
 
 class _Renewer(threading.Thread):
