@@ -290,16 +290,21 @@ class _Renewer(threading.Thread):
         while not self._stopped.wait(self._lock.lease / 3):
             renewed = self._lock.renew(self._info)
             if renewed is None:
-                self._lock.warn(
-                    f"the state lock {self._info.id} was removed by someone else "
-                    "(force-unlock?); this operation stops before its next state write"
-                )
+                self._lock.warn(lock_removed_warning(self._info))
                 return
             self._info = renewed
 
     def stop(self) -> None:
         self._stopped.set()
         self.join()
+
+
+def lock_removed_warning(info: LockInfo) -> str:
+    """What a lease renewer says when it finds its lock gone (both backends say the same)."""
+    return (
+        f"the state lock {info.id} was removed by someone else "
+        "(force-unlock?); this operation stops before its next state write"
+    )
 
 
 def held_error(holder: LockInfo) -> LockError:

@@ -25,6 +25,7 @@ from fnplan.state.lock import (
     Warn,
     current_user,
     held_error,
+    lock_removed_warning,
     process_exists,
 )
 from fnplan.state.pg_db import first_line
@@ -167,10 +168,7 @@ class _Renewer(threading.Thread):
                 return
             if renewed is None:
                 self._lock.lost.set()
-                self._lock.warn(
-                    f"the state lock {self._info.id} was removed by someone else "
-                    "(force-unlock?); this operation stops before its next state write"
-                )
+                self._lock.warn(lock_removed_warning(self._info))
                 return
             self._info = renewed
 
