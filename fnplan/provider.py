@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cast, runtime_checkable
 
+from fnplan.provider_schema import DataSourceSchema, Diagnostic, PlannedChange, ResourceSchema
+
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from fnplan.resources import Resource
     from fnplan.run.executor import RunResult
     from fnplan.run.history import Execution
@@ -64,22 +68,25 @@ class Observation:
 
 @runtime_checkable
 class Provider(Protocol):
-    """A deployment target. Methods may be called concurrently from several threads.
+    """A deployment target (protocol v2, docs/providers/protocol.md). Methods may be called
+    concurrently from several threads unless `threaded` is False.
 
-    create/update return the resource's outputs (recorded in state). create on an object
-    that already exists adopts it; delete of an object that is gone succeeds.
-    Failures raise fnplan.errors.ProviderError with the platform's own message.
+    observe/create/update/delete are the heart: create/update return the resource's outputs
+    (recorded in state); delete of an object that is gone succeeds. Failures raise
+    fnplan.errors.ProviderError with the platform's own message. Real providers subclass
+    BaseProvider, which gives every optional declaration and hook a default.
     """
 
     name: ClassVar[str]
     #: workflow step node types this provider can run: function, workflow, sql, shell, http
+    #: (validate rejects a step of another type on this provider)
     node_types: ClassVar[frozenset[str]]
-    #: per resource type, the top-level attributes whose change forces replacement
-    replace_triggers: ClassVar[dict[str, frozenset[str]]]
-    #: per resource type, the outputs an in-place update leaves as they are (they follow from
-    #: the object's identity, e.g. an endpoint named after the address): a plan that updates
-    #: the object keeps them known instead of "known after apply" (a class without it: none)
-    stable_outputs: ClassVar[dict[str, frozenset[str]]]
+    #: per resource type: the attributes it accepts, the outputs it returns, the replace paths
+    resource_schemas: ClassVar[Mapping[str, ResourceSchema]]
+    #: per data source type: the arguments a `data` block passes and the attributes it reads
+    data_sources: ClassVar[Mapping[str, DataSourceSchema]]
+    #: the pydantic model of the `provider "NAME" {}` block (None: the block takes nothing)
+    config_model: ClassVar[type[BaseModel] | None]
     #: whether calls gain from running in several threads at once (network-bound providers:
     #: True); a provider whose calls are local CPU and file work says False, and refresh and
     #: apply then call it from one thread at a time
@@ -87,6 +94,8 @@ class Provider(Protocol):
     #: what the provider can do besides deploying (the names of the Capability constants
     #: below, e.g. "run-workflow"); the engine asks for one with `capability()`
     capabilities: ClassVar[frozenset[str]]
+    #: whether objects are stored under fnplan's address (moving one needs `move`)
+    keyed_by_address: ClassVar[bool]
 
     def __init__(self, context: ProviderContext) -> None: ...
 
@@ -97,6 +106,69 @@ class Provider(Protocol):
     def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]: ...
 
     def delete(self, prior: ResourceState) -> None: ...
+
+    def validate_resource(self, resource: Resource) -> list[Diagnostic]: ...
+
+    def plan_change(self, change: PlannedChange) -> PlannedChange: ...
+
+    def import_object(self, type_: str, address: str, id: str) -> Observation: ...
+
+    def read_data(self, type_: str, arguments: dict[str, Any]) -> dict[str, Any]: ...
+
+    def move(self, prior: ResourceState, new_address: str) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+class BaseProvider:
+    """What real providers subclass: every optional declaration and hook with its default,
+    so a provider implements observe/create/update/delete and only what it needs beyond."""
+
+    name: ClassVar[str]
+    node_types: ClassVar[frozenset[str]] = frozenset()
+    resource_schemas: ClassVar[Mapping[str, ResourceSchema]] = {}
+    data_sources: ClassVar[Mapping[str, DataSourceSchema]] = {}
+    config_model: ClassVar[type[BaseModel] | None] = None
+    threaded: ClassVar[bool] = True
+    capabilities: ClassVar[frozenset[str]] = frozenset()
+    keyed_by_address: ClassVar[bool] = False
+
+    def validate_resource(self, resource: Resource) -> list[Diagnostic]:
+        """Provider rules beyond the schema (naming, limits); none by default."""
+        return []
+
+    def plan_change(self, change: PlannedChange) -> PlannedChange:
+        """Refine a planned change (force replacement, predict outputs); unchanged by default."""
+        return change
+
+    def import_object(self, type_: str, address: str, id: str) -> Observation:
+        """Read the existing object `id` so that `address` adopts it."""
+        from fnplan.errors import ProviderError
+
+        raise ProviderError(f"{address}: provider {self.name} cannot import {type_} objects")
+
+    def read_data(self, type_: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        """Read an existing object a `data` block names."""
+        from fnplan.errors import ProviderError
+
+        raise ProviderError(
+            f"provider {self.name} has no data source {type_!r}", allowed=self.data_sources
+        )
+
+    def move(self, prior: ResourceState, new_address: str) -> dict[str, Any]:
+        """The outputs of `prior`'s object at `new_address`: unchanged when objects are not
+        keyed by address; a provider that keys them so must move them itself."""
+        from fnplan.errors import ProviderError
+
+        if self.keyed_by_address:
+            raise ProviderError(
+                f"provider {self.name} cannot move {prior.address} to {new_address}: "
+                "its objects are named after their address"
+            )
+        return dict(prior.outputs)
+
+    def close(self) -> None:
+        """Release connections and background work at the end of a command; nothing here."""
 
 
 @runtime_checkable
@@ -257,8 +329,24 @@ def keyed_by_address(provider_address: str) -> bool:
 
 
 def stable_outputs(provider: Provider) -> dict[str, frozenset[str]]:
-    """The provider's Provider.stable_outputs; none for a provider that declares none."""
+    """Per resource type, the outputs an in-place update keeps (declared "create" in the
+    provider's resource_schemas). Compatibility read until the planner reads the schemas."""
+    schemas = getattr(provider, "resource_schemas", None)
+    if schemas:
+        return {type_: schema.stable_outputs() for type_, schema in schemas.items()}
     return dict(getattr(provider, "stable_outputs", {}))
+
+
+def replace_triggers(provider: Provider) -> dict[str, frozenset[str]]:
+    """Per resource type, the top-level attributes whose change replaces (the first segment
+    of each replace path). Compatibility read until the planner reads the schemas."""
+    schemas = getattr(provider, "resource_schemas", None)
+    if schemas:
+        return {
+            type_: frozenset(p.split(".")[0].split("[")[0] for p in schema.replace_paths)
+            for type_, schema in schemas.items()
+        }
+    return dict(getattr(provider, "replace_triggers", {}))
 
 
 def is_threaded(provider: Provider) -> bool:

@@ -6,6 +6,7 @@ module, and this class only dispatches on the resource type.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from fnplan.errors import ProviderError
@@ -13,9 +14,11 @@ from fnplan.provider import (
     DELIVER_EVENTS,
     INVOKE_FUNCTION,
     RUN_WORKFLOW,
+    BaseProvider,
     Observation,
     ProviderContext,
 )
+from fnplan.provider_schema import ResourceSchema
 
 from .delivery import LocalDelivery
 from .disk import Layout
@@ -38,7 +41,12 @@ class _Kind(Protocol):
     def delete(self, prior: ResourceState) -> None: ...
 
 
-class LocalProvider(LocalRunner, LocalDelivery):
+def _names(text: str) -> frozenset[str]:
+    """Attribute names written as one space-separated line."""
+    return frozenset(text.split())
+
+
+class LocalProvider(BaseProvider, LocalRunner, LocalDelivery):
     """The embedded default provider: no cloud, real venvs, snapshots and registries on disk.
 
     Nothing needs replacing: a new function version is published beside the old ones, a
@@ -49,13 +57,42 @@ class LocalProvider(LocalRunner, LocalDelivery):
     node_types: ClassVar[frozenset[str]] = frozenset(
         {"function", "workflow", "sql", "shell", "http"}
     )
-    replace_triggers: ClassVar[dict[str, frozenset[str]]] = {
-        kind: frozenset() for kind in ("runtime", "function", "workflow", "event", "trigger")
-    }
-    #: a workflow's endpoint and a trigger's id are derived from the address alone
-    stable_outputs: ClassVar[dict[str, frozenset[str]]] = {
-        "workflow": frozenset({"endpoint"}),
-        "trigger": frozenset({"id"}),
+    #: nothing is replaced (see the class docstring); outputs are what create/update return
+    resource_schemas: ClassVar[Mapping[str, ResourceSchema]] = {
+        "runtime": ResourceSchema(
+            attributes=_names("name language image memory timeout env packages base"),
+            outputs={"python": "apply", "venv": "apply"},
+        ),
+        "function": ResourceSchema(
+            attributes=_names(
+                "name runtime source source_hash handler memory timeout env input_schema"
+                " output_schema scaling rollout keep_versions retain_versions version"
+            ),
+            outputs={
+                "version": "apply",
+                "version_number": "apply",
+                "versions": "apply",
+                "python": "apply",
+                "code": "apply",
+                "handler": "apply",
+            },
+        ),
+        "workflow": ResourceSchema(
+            attributes=_names("name isolation document version"),
+            #: the endpoint is derived from the address alone
+            outputs={"version": "apply", "document_path": "apply", "endpoint": "create"},
+        ),
+        "event": ResourceSchema(
+            attributes=_names("name type schema source"),
+            outputs={"type": "apply"},
+        ),
+        "trigger": ResourceSchema(
+            attributes=_names(
+                "name kind schedule event_type source on_completion target target_type input"
+            ),
+            #: the id is the address
+            outputs={"id": "create"},
+        ),
     }
     #: every call is local file work under the GIL: threads would only contend for it
     threaded: ClassVar[bool] = False

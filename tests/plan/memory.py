@@ -8,12 +8,12 @@ import threading
 from typing import Any, ClassVar
 
 from fnplan.errors import ProviderError
-from fnplan.provider import Observation, ProviderContext
+from fnplan.provider import BaseProvider, Observation, ProviderContext
 from fnplan.resources import Resource
 from fnplan.state.model import ResourceState
 
 
-class MemoryProvider:
+class MemoryProvider(BaseProvider):
     """Implements fnplan.provider.Provider over a dict; thread-safe."""
 
     name: ClassVar[str] = "memory"

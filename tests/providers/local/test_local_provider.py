@@ -19,7 +19,7 @@ from .test_local_workflows import workflow
 def test_registered_under_the_entry_point() -> None:
     assert provider_class("local") is LocalProvider
     assert LocalProvider.node_types == {"function", "workflow", "sql", "shell", "http"}
-    assert all(not fields for fields in LocalProvider.replace_triggers.values())
+    assert all(not schema.replace_paths for schema in LocalProvider.resource_schemas.values())
 
 
 def test_implements_the_protocol(provider: LocalProvider) -> None:
