@@ -36,12 +36,16 @@ class ProviderContext:
                  project_dir; ".fnplan/workspaces/NAME" for a workspace other than default)
     config       the evaluated attributes of the `provider "NAME" {}` block
     alias        the alias of that block, or None for the default configuration
+    lineage      the lineage of the state being planned or applied (None outside of one):
+                 a provider marks the objects it creates with it, so that `create` adopts
+                 only its own and refuses foreign ones (`fnplan import` adopts those)
     """
 
     project_dir: Path
     data_dir: Path
     config: dict[str, Any] = field(default_factory=dict)
     alias: str | None = None
+    lineage: str | None = None
 
 
 @dataclass(slots=True)
@@ -388,12 +392,17 @@ def check_capabilities(cls: type[Provider]) -> None:
 
 
 def open_providers(
-    configs: Mapping[str, Mapping[str, Any]], needed: set[str], project_dir: Path
+    configs: Mapping[str, Mapping[str, Any]],
+    needed: set[str],
+    project_dir: Path,
+    *,
+    lineage: str | None = None,
 ) -> dict[str, Provider]:
     """Instantiate one provider per address in `needed` ("local", "aws", "aws.west").
 
     `configs` maps provider addresses to their evaluated `provider` block attributes; an
-    address with no block (typically "local") gets an empty configuration.
+    address with no block (typically "local") gets an empty configuration; `lineage` is the
+    state's (ProviderContext.lineage).
     """
     from fnplan.workspace import workspace_data_dir
 
@@ -407,6 +416,7 @@ def open_providers(
             data_dir=data_dir,
             config=dict(block) if block is not None else {},
             alias=alias or None,
+            lineage=lineage,
         )
         providers[address] = provider_class(name)(context)
     return providers

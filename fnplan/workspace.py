@@ -168,7 +168,7 @@ class Workspace:
         from fnplan.provider import open_providers
 
         needed = used | {r.provider for r in state.resources.values()}
-        return open_providers(configs, needed, self.directory)
+        return open_providers(configs, needed, self.directory, lineage=state.lineage)
 
     def _desired_cache(self) -> DesiredCache:
         from fnplan.desired_cache import DesiredCache
