@@ -93,6 +93,11 @@ class ProviderError(FnplanError):
     """A provider call failed; the message is the provider's own."""
 
 
+class CallCancelled(ProviderError):
+    """A provider call stopped before it finished: the user interrupted the command, or the
+    call ran out of time ("timed out after 10m waiting for create of function.x")."""
+
+
 class ErrorList(FnplanError):
     """Several independent errors found in one pass, reported together."""
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cast, runtime_checkable
 
+# the context of each provider call (progress, deadline, cancellation): docs/providers/protocol.md
+from fnplan.provider_call import Call as Call
+from fnplan.provider_call import current_call as current_call
 from fnplan.provider_schema import DataSourceSchema, Diagnostic, PlannedChange, ResourceSchema
 
 if TYPE_CHECKING:
@@ -136,6 +139,9 @@ class BaseProvider:
     threaded: ClassVar[bool] = True
     capabilities: ClassVar[frozenset[str]] = frozenset()
     keyed_by_address: ClassVar[bool] = False
+    #: seconds an operation ("observe", "create", "update", "delete") may take, where the
+    #: engine's defaults do not suit (fnplan.apply.calls.DEFAULT_TIMEOUTS); --timeout wins
+    timeouts: ClassVar[Mapping[str, float]] = {}
 
     def validate_resource(self, resource: Resource) -> list[Diagnostic]:
         """Provider rules beyond the schema (naming, limits); none by default."""
@@ -419,4 +425,27 @@ def open_providers(
             lineage=lineage,
         )
         providers[address] = provider_class(name)(context)
+    _OPENED.extend(providers.values())
     return providers
+
+
+#: every provider opened by this process and not closed yet (close_opened_providers)
+_OPENED: list[Provider] = []
+
+
+def close_opened_providers() -> list[str]:
+    """Call `close()` once on every provider opened since the last call (the CLI does at the
+    end of every command, also after an error); the messages of those that failed to close."""
+    failures: list[str] = []
+    while _OPENED:
+        provider = _OPENED.pop()
+        close = getattr(provider, "close", None)
+        if close is None:
+            continue
+        try:
+            close()
+        except Exception as error:  # one failing close must not keep the others open
+            failures.append(
+                f"provider {provider.name}: close failed: {type(error).__name__}: {error}"
+            )
+    return failures

@@ -9,8 +9,9 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
+from fnplan.apply.calls import ProviderCalls
 from fnplan.apply.outputs import apply_output_changes
 from fnplan.errors import ErrorList, FnplanError, LockLostError, SourcePos
 from fnplan.provider import is_threaded
@@ -18,17 +19,19 @@ from fnplan.state.model import ResourceState
 
 if TYPE_CHECKING:
     from fnplan.plan.model import Plan, ResourceChange
-    from fnplan.provider import Provider
+    from fnplan.provider import Call, Provider
     from fnplan.resources import Resource
     from fnplan.state.model import State
 
+T = TypeVar("T")
 OpKind = Literal["create", "update", "delete"]
-Phase = Literal["start", "done", "failed", "skipped"]
+Phase = Literal["start", "progress", "done", "failed", "skipped"]
 
 
 @dataclass(frozen=True, slots=True)
 class ApplyEvent:
-    """Progress of one provider call: started, done, failed (message) or skipped."""
+    """Progress of one provider call: started, progress (the provider's message), done,
+    failed (message) or skipped."""
 
     address: str
     action: OpKind
@@ -47,10 +50,12 @@ class ApplyResult:
     added: int = 0
     changed: int = 0
     destroyed: int = 0
+    #: the apply was interrupted (Ctrl-C): what had not started is in `skipped`
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.skipped
+        return not self.failed and not self.skipped and not self.interrupted
 
 
 class JournalWriter(Protocol):
@@ -95,12 +100,15 @@ def apply_plan(
     parallelism: int = 10,
     on_event: Callable[[ApplyEvent], None] | None = None,
     handed: Callable[[Resource], Resource] | None = None,
+    calls: ProviderCalls | None = None,
 ) -> ApplyResult:
     """Apply `plan` to `state`; provider errors are recorded in the result, never raised.
     LockLostError when the state lock was broken: the walk starts nothing more and raises it.
     `handed` gives what a provider is handed for a resource (its code staged, say); the
-    state records the planned resource itself."""
+    state records the planned resource itself. Provider calls go through `calls` (timeouts,
+    the thread contract, cancellation: once it is cancelled nothing new starts)."""
     walk = _Walk(plan, state, providers, journal, on_event or (lambda _: None), handed)
+    walk.calls = calls or ProviderCalls()
     return walk.run(max(1, parallelism))
 
 
@@ -123,6 +131,7 @@ class _Walk:
         self.handed: Callable[[Resource], Resource] = handed or (lambda resource: resource)
         self.ops: list[_Op] = []
         self.finished = 0
+        self.calls = ProviderCalls()
         self._build()
 
     def _build(self) -> None:
@@ -199,6 +208,8 @@ class _Walk:
         lost: LockLostError | None = None
         with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="apply") as pool:
             while ready or in_flight:
+                if self.calls.cancelled:
+                    self._interrupt(ready)
                 while ready and in_flight < parallelism:
                     index = ready.popleft()
                     op = self.ops[index]
@@ -278,7 +289,8 @@ class _Walk:
             prior = self.state.resources.get(change.address) if op.deposed else record
             assert prior is not None
             self.journal.intend(change.address, "delete", None)
-            self._provider(prior.provider).delete(prior)
+            provider = self._provider(prior.provider)
+            self._through_calls(op, provider, lambda: provider.delete(prior))
             return record if op.deposed else None
         resource = change.resource
         assert resource is not None
@@ -292,12 +304,39 @@ class _Walk:
         )
         self.journal.intend(change.address, op.kind, intended)
         provider = self._provider(resource.provider)
+        handed = self.handed(resource)
         if op.kind == "create":
-            outputs = provider.create(self.handed(resource))
+            outputs = self._through_calls(op, provider, lambda: provider.create(handed))
         else:
             assert record is not None
-            outputs = provider.update(self.handed(resource), record)
+            outputs = self._through_calls(op, provider, lambda: provider.update(handed, record))
         return intended.model_copy(update={"outputs": dict(outputs or {})})
+
+    def _through_calls(self, op: _Op, provider: Provider, function: Callable[[], T]) -> T:
+        """The provider call within its timeout and the thread contract; its progress is
+        reported as "progress" events."""
+        address = op.change.address
+
+        def progress(call: Call, text: str) -> None:
+            self.emit(ApplyEvent(address, op.kind, "progress", call.elapsed(), text))
+
+        return self.calls.call(provider, op.kind, address, function, on_progress=progress)
+
+    def _interrupt(self, ready: deque[int]) -> None:
+        """Ctrl-C: what is ready does not start, nor anything after it; reported skipped."""
+        self.result.interrupted = True
+        stack = list(ready)
+        ready.clear()
+        while stack:
+            op = self.ops[stack.pop()]
+            if op.skipped:
+                continue
+            op.skipped = True
+            self.finished += 1
+            if op.change.address not in self.result.skipped:
+                self.result.skipped.append(op.change.address)
+            self.emit(ApplyEvent(op.change.address, op.kind, "skipped", message="interrupted"))
+            stack.extend(op.successors)
 
     def _provider(self, name: str) -> Provider:
         provider = self.providers.get(name)

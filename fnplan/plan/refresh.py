@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from fnplan.apply.calls import ProviderCalls
 from fnplan.errors import FnplanError, ProviderError
 from fnplan.plan.diff import attr_changes
 from fnplan.plan.model import AttrChange
@@ -26,18 +28,21 @@ def refresh(
     *,
     parallelism: int = 10,
     on_progress: Callable[[str], None] | None = None,
+    calls: ProviderCalls | None = None,
 ) -> tuple[State, dict[str, list[AttrChange]]]:
     """The state with each record replaced by what its provider observes, and the drift per
     address; pending records of an interrupted apply are settled.
 
-    Provider errors raise ProviderError naming the address.
+    Provider errors raise ProviderError naming the address; so does an observe that outlasts
+    its timeout (calls go through `calls`, which also keeps the thread contract).
     """
     records = list(state.resources.values())
     for record in records:
         _provider_for(record, providers)
     resources: dict[str, ResourceState] = {}
     drift: dict[str, list[AttrChange]] = {}
-    for record, observation in _observations(records, providers, parallelism):
+    observed = _observations(records, providers, parallelism, calls or ProviderCalls())
+    for record, observation in observed:
         refreshed, changes = _settle(record, observation)
         if refreshed is not None:
             resources[record.address] = refreshed
@@ -49,24 +54,32 @@ def refresh(
 
 
 def _observations(
-    records: list[ResourceState], providers: Mapping[str, Provider], parallelism: int
+    records: list[ResourceState],
+    providers: Mapping[str, Provider],
+    parallelism: int,
+    calls: ProviderCalls,
 ) -> Iterator[tuple[ResourceState, Observation]]:
     """Each record with its observation. Providers whose observe is local file work
-    (`threaded = False`) run in this thread: threads would only fight over the GIL.
-    The others run in one batch per worker thread, since a hand-off per record costs more
-    than a fast observe."""
+    (`threaded = False`) are observed one record at a time: threads would only fight over
+    the GIL. The others run in one batch per worker thread, since a hand-off per record costs
+    more than a fast observe."""
+    observe = partial(_observe, providers=providers, calls=calls)
     serial = [r for r in records if not is_threaded(providers[r.provider])]
     threaded = [r for r in records if is_threaded(providers[r.provider])]
     for record in serial:
-        yield record, _observe(record, providers)
+        yield record, observe(record)
     if not threaded:
         return
     workers = max(1, min(parallelism, len(threaded)))
     batches = [threaded[i::workers] for i in range(workers)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        observed = pool.map(lambda batch: [_observe(r, providers) for r in batch], batches)
-        for batch, observations in zip(batches, observed, strict=True):
-            yield from zip(batch, observations, strict=True)
+        try:
+            observed = pool.map(lambda batch: [observe(r) for r in batch], batches)
+            for batch, observations in zip(batches, observed, strict=True):
+                yield from zip(batch, observations, strict=True)
+        except BaseException:  # Ctrl-C or a failed observe: the other workers stop waiting
+            calls.cancel("the refresh was stopped")
+            raise
 
 
 def _provider_for(record: ResourceState, providers: Mapping[str, Provider]) -> Provider:
@@ -80,9 +93,14 @@ def _provider_for(record: ResourceState, providers: Mapping[str, Provider]) -> P
     return provider
 
 
-def _observe(record: ResourceState, providers: Mapping[str, Provider]) -> Observation:
+def _observe(
+    record: ResourceState, *, providers: Mapping[str, Provider], calls: ProviderCalls
+) -> Observation:
+    provider = _provider_for(record, providers)
     try:
-        return _provider_for(record, providers).observe(record)
+        return calls.call(
+            provider, "observe", record.address, lambda: provider.observe(record), read_only=True
+        )
     except FnplanError as error:
         raise ProviderError(f"{record.address}: {error.message}", hint=error.hint) from error
     except Exception as error:  # a provider bug is reported against its resource, not a crash
