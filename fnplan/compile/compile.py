@@ -2,34 +2,42 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from fnplan.compile.canonical import hash_json, plain
 from fnplan.compile.contracts import check_contracts
-from fnplan.compile.drafts import draft_workflow
+from fnplan.compile.drafts import DraftWorkflow, draft_workflow
 from fnplan.compile.functions import (
     function_attributes,
     function_resource,
     runtime_attributes,
     runtime_resource,
-    version_of,
 )
 from fnplan.compile.handlers import check_handlers
-from fnplan.compile.index import Index, build_index
+from fnplan.compile.index import Entry, Index, build_index
 from fnplan.compile.input_fields import input_field_warnings
 from fnplan.compile.isolation import Usage, resolve_functions
 from fnplan.compile.model import BackendSpec, Desired, OutputSpec
 from fnplan.compile.nesting import Nesting
-from fnplan.compile.providers import agreed, default_provider, function_provider, workflow_provider
+from fnplan.compile.providers import default_provider
 from fnplan.compile.schemas import SchemaFiles
 from fnplan.compile.sensitive import add_workflow_secrets, sensitive_values
 from fnplan.compile.sources import SourceHasher, source_warnings
+from fnplan.compile.targets import (
+    FunctionCopies,
+    Placement,
+    place,
+    runtime_on,
+    trigger_addresses,
+)
 from fnplan.compile.triggers import check_http_routes, event_resource, trigger_resource
 from fnplan.compile.validate import validate
 from fnplan.compile.workflows import build_document, workflow_resource
-from fnplan.config.model import Config
+from fnplan.config.model import Config, Trigger
 from fnplan.resources import Resource
 from fnplan.state.model import State
 from fnplan.workflow.model import WorkflowCall
@@ -52,29 +60,28 @@ def compile_config(
     }
     functions = _function_attributes(index, runtimes, schemas, cache_dir)
     check_handlers(index, runtimes)
+    nesting = Nesting(
+        {
+            address: draft_workflow(entry, index, schemas)
+            for address, entry in index.workflows.items()
+        }
+    )
+    expanded = nesting.expand_all()
+    runtime_of = {address: attrs["runtime"]["address"] for address, attrs in functions.items()}
+    placement = place(index, default, expanded, nesting.order, runtime_of)
     context = _Context(
         index=index,
-        schemas=schemas,
         state=state,
-        default=default,
-        functions=functions,
-        versions={address: version_of(attributes) for address, attributes in functions.items()},
-        workflow_providers={
-            address: workflow_provider(entry, config, default)
-            for address, entry in index.workflows.items()
-        },
+        functions=FunctionCopies(functions, placement),
+        placement=placement,
     )
-    resources = _workflow_resources(context)
+    resources = _workflow_resources(context, nesting.order, expanded)
     resources.update(_function_resources(context))
-    _add_runtimes(index, runtimes, resources, default)
+    _add_runtimes(index, runtimes, resources, placement)
     for address, event in index.events.items():
         resources[address] = event_resource(event, schemas, default)
-    for address, trigger in index.triggers.items():
-        target = index.resolve(
-            trigger.config, trigger.block.target, ("workflow", "function"), address
-        )
-        resources[address] = trigger_resource(trigger, index, resources[target].provider)
-    check_http_routes(index.triggers.values(), resources)
+    triggers = _add_triggers(index, placement, resources)
+    check_http_routes(triggers)
     add_workflow_secrets(resources, sensitive_values(config))
     desired = _desired(config, resources)
     blocks = (entry.block for entry in index.functions.values())
@@ -90,62 +97,56 @@ class _Context:
     """What the stages of one compile share."""
 
     index: Index
-    schemas: SchemaFiles
     state: State | None
-    default: str
-    functions: dict[str, dict[str, Any]]  # attributes before pins and version
-    versions: dict[str, str]
-    workflow_providers: dict[str, str]
+    functions: FunctionCopies  # attributes before pins and version, per provider
+    placement: Placement
     usage: Usage = field(default_factory=Usage)
 
 
-def _workflow_resources(context: _Context) -> dict[str, Resource]:
-    """Every workflow, children first (a call pins its child's document version)."""
-    index = context.index
-    nesting = Nesting(
-        {
-            address: draft_workflow(entry, index, context.schemas)
-            for address, entry in index.workflows.items()
-        }
-    )
-    expanded = nesting.expand_all()
+def _workflow_resources(
+    context: _Context, order: list[str], expanded: dict[str, DraftWorkflow]
+) -> dict[str, Resource]:
+    """Every workflow's copy on each of its targets, children first (a call pins its
+    child's document version on the same target)."""
+    placement = context.placement
     resources: dict[str, Resource] = {}
-    for address in nesting.order:
-        draft = expanded[address]
-        calls = resolve_functions(
-            draft, context.functions, context.versions, context.state, context.usage
-        )
-        check_contracts(draft, context.functions)
-        children = {
-            step.name: WorkflowCall(
-                address=step.workflow, version=resources[step.workflow].attributes["version"]
+    for address in order:
+        for copy_address, provider in placement.copies(address):
+            draft = expanded[address]
+            if copy_address != address:
+                draft = dataclasses.replace(draft, address=copy_address)
+            calls = resolve_functions(
+                draft, provider, context.functions, context.state, context.usage
             )
-            for step in draft.steps.values()
-            if step.workflow is not None
-        }
-        document = build_document(draft, calls, children)
-        provider = context.workflow_providers[address]
-        resources[address] = workflow_resource(draft, document, provider)
+            check_contracts(draft, context.functions.functions)
+            children: dict[str, WorkflowCall] = {}
+            for step in draft.steps.values():
+                if step.workflow is not None:
+                    child = placement.address(step.workflow, provider)
+                    version = resources[child].attributes["version"]
+                    children[step.name] = WorkflowCall(address=child, version=version)
+            document = build_document(draft, calls, children)
+            resources[copy_address] = workflow_resource(draft, document, provider)
     return resources
 
 
 def _function_resources(context: _Context) -> dict[str, Resource]:
-    """Shared functions (with their pinned versions retained) and dedicated copies."""
+    """Shared functions on each of their providers (with their pinned versions retained)
+    and dedicated copies."""
     usage = context.usage
+    functions = context.functions
     resources: dict[str, Resource] = {}
-    for address, entry in context.index.functions.items():
-        users = usage.users.get(address, set())
-        resources[address] = function_resource(
-            address,
-            entry,
-            context.functions[address],
-            version=context.versions[address],
-            retain_versions=sorted(usage.pins.get(address, ())),
-            provider=function_provider(
-                address, users, context.workflow_providers, context.default, entry.block.pos
-            ),
-            group=address,
-        )
+    for function, entry in context.index.functions.items():
+        for address, provider in context.placement.copies(function):
+            resources[address] = function_resource(
+                address,
+                entry,
+                functions.attributes(function, provider),
+                version=functions.version(function, provider),
+                retain_versions=sorted(usage.pins.get(address, ())),
+                provider=provider,
+                group=address,
+            )
     for copy in usage.copies.values():
         resources[copy.address] = function_resource(
             copy.address,
@@ -153,7 +154,7 @@ def _function_resources(context: _Context) -> dict[str, Resource]:
             copy.attributes,
             version=copy.version,
             retain_versions=[],
-            provider=context.workflow_providers[copy.workflow],
+            provider=copy.provider,
             group=copy.workflow,
         )
     return resources
@@ -177,18 +178,30 @@ def _function_attributes(
 
 
 def _add_runtimes(
-    index: Index, runtimes: dict[str, dict[str, Any]], resources: dict[str, Resource], default: str
+    index: Index,
+    runtimes: dict[str, dict[str, Any]],
+    resources: dict[str, Resource],
+    placement: Placement,
 ) -> None:
-    """Runtime resources, each on the provider its functions agree on."""
-    users: dict[str, set[str]] = {}
-    for resource in list(resources.values()):
-        if resource.type == "function":
-            users.setdefault(resource.attributes["runtime"]["address"], set()).add(
-                resource.provider
-            )
-    for address, entry in index.runtimes.items():
-        provider = agreed(users.get(address, set()), default)
-        resources[address] = runtime_resource(entry, runtimes[address], provider)
+    """Runtime resources, a copy on each provider its functions are on."""
+    for runtime, entry in index.runtimes.items():
+        for address, provider in placement.copies(runtime):
+            attributes = runtime_on(runtimes[runtime], provider, placement)
+            resources[address] = runtime_resource(entry, attributes, provider, address=address)
+
+
+def _add_triggers(
+    index: Index, placement: Placement, resources: dict[str, Resource]
+) -> list[tuple[Entry[Trigger], Resource]]:
+    """Trigger resources, a copy on each provider their target is on."""
+    added = []
+    for trigger, entry in index.triggers.items():
+        for provider in placement.providers[trigger]:
+            locate = partial(trigger_addresses, provider=provider, placement=placement)
+            resource = trigger_resource(entry, index, provider, locate)
+            resources[resource.address] = resource
+            added.append((entry, resource))
+    return added
 
 
 def _desired(config: Config, resources: dict[str, Resource]) -> Desired:

@@ -35,16 +35,19 @@ def runtime_attributes(entry: Entry[Runtime], index: Index) -> dict[str, Any]:
     )
 
 
-def runtime_resource(entry: Entry[Runtime], attributes: dict[str, Any], provider: str) -> Resource:
-    """The `runtime.NAME` resource; it depends on its base runtime, if any."""
+def runtime_resource(
+    entry: Entry[Runtime], attributes: dict[str, Any], provider: str, *, address: str = ""
+) -> Resource:
+    """The `runtime.NAME` resource (or its copy at `address`); it depends on its base runtime,
+    if any."""
     base = attributes["base"]
     return Resource(
-        address=entry.address,
+        address=address or entry.address,
         type="runtime",
         provider=provider,
         attributes=attributes,
         depends_on=[base] if base else [],
-        group=entry.address,
+        group=address or entry.address,
         pos=entry.block.pos,
     )
 

@@ -18,6 +18,7 @@ from typing import Any
 from fnplan.compile.drafts import Draft, DraftWorkflow
 from fnplan.compile.functions import version_of, with_overrides
 from fnplan.compile.index import to_pos
+from fnplan.compile.targets import FunctionCopies
 from fnplan.errors import ConfigError
 from fnplan.inputs import record_state
 from fnplan.state.model import State
@@ -31,6 +32,7 @@ class Copy:
     address: str
     function: str
     workflow: str
+    provider: str
     attributes: dict[str, Any]
     version: str
 
@@ -39,21 +41,22 @@ class Copy:
 class Usage:
     """What every workflow's function steps need, across the configuration."""
 
-    pins: dict[str, set[str]] = field(default_factory=dict)  # function address -> pinned hashes
-    users: dict[str, set[str]] = field(default_factory=dict)  # function address -> workflows
+    pins: dict[str, set[str]] = field(default_factory=dict)  # deployed address -> pinned hashes
+    users: dict[str, set[str]] = field(default_factory=dict)  # deployed address -> workflows
     copies: dict[str, Copy] = field(default_factory=dict)
 
 
 def resolve_functions(
     draft: DraftWorkflow,
-    functions: dict[str, dict[str, Any]],
-    versions: dict[str, str],
+    provider: str,
+    functions: FunctionCopies,
     state: State | None,
     usage: Usage,
 ) -> dict[str, FunctionCall]:
-    """The FunctionCall of every function step of `draft` (recording copies, pins and users)."""
+    """The FunctionCall of every function step of `draft`, the copy of a workflow on
+    `provider` (recording copies, pins and users)."""
     if draft.entry.block.isolation == "dedicated":
-        return _dedicated(draft, functions, usage)
+        return _dedicated(draft, provider, functions, usage)
     calls: dict[str, FunctionCall] = {}
     for step in draft.steps.values():
         if step.function is None:
@@ -66,18 +69,19 @@ def resolve_functions(
                 hint=f'set isolation = "dedicated" on {draft.address} to give it its own copy '
                 "whose resources steps may override",
             )
-        usage.users.setdefault(step.function, set()).add(draft.address)
+        address = functions.address(step.function, provider)
+        usage.users.setdefault(address, set()).add(draft.address)
         if step.pin is None:
-            version = versions[step.function]
+            version = functions.version(step.function, provider)
         else:
-            version = _pinned(step, state)
-            usage.pins.setdefault(step.function, set()).add(version)
-        calls[step.name] = FunctionCall(address=step.function, version=version)
+            version = _pinned(step, address, state)
+            usage.pins.setdefault(address, set()).add(version)
+        calls[step.name] = FunctionCall(address=address, version=version)
     return calls
 
 
 def _dedicated(
-    draft: DraftWorkflow, functions: dict[str, dict[str, Any]], usage: Usage
+    draft: DraftWorkflow, provider: str, functions: FunctionCopies, usage: Usage
 ) -> dict[str, FunctionCall]:
     calls: dict[str, FunctionCall] = {}
     names: dict[tuple[str, int | None, float | None], str] = {}
@@ -100,16 +104,19 @@ def _dedicated(
         address = names[key]
         copy = usage.copies.get(address)
         if copy is None:
-            attributes = with_overrides(functions[step.function], memory, timeout)
-            copy = Copy(address, step.function, draft.address, attributes, version_of(attributes))
+            attributes = with_overrides(
+                functions.attributes(step.function, provider), memory, timeout
+            )
+            version = version_of(attributes)
+            copy = Copy(address, step.function, draft.address, provider, attributes, version)
             usage.copies[address] = copy
         calls[step.name] = FunctionCall(address=address, version=copy.version)
     return calls
 
 
-def _pinned(step: Draft, state: State | None) -> str:
-    """The hash of version N of a shared function, from the prior state's outputs."""
-    address = str(step.function)
+def _pinned(step: Draft, address: str, state: State | None) -> str:
+    """The hash of version N of a shared function's copy at `address`, from the prior
+    state's outputs (each target numbers its versions itself)."""
     recorded = state.resources.get(address) if state is not None else None
     versions = recorded.outputs.get("versions", []) if recorded is not None else []
     record_state(address, versions)

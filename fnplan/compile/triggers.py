@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from fnplan.addresses import without_targets
 from fnplan.compile.canonical import plain
 from fnplan.compile.index import Entry, Index, to_pos
 from fnplan.compile.schemas import SchemaFiles
@@ -33,8 +34,15 @@ def event_resource(entry: Entry[Event], schemas: SchemaFiles, provider: str) -> 
     )
 
 
-def trigger_resource(entry: Entry[Trigger], index: Index, provider: str) -> Resource:
-    """The `trigger.NAME` resource; it depends on its target, event and completion source."""
+#: (trigger, target, completion source) addresses -> those of the trigger's copy on a provider
+Locate = Callable[[str, str, str | None], tuple[str, str, str | None]]
+
+
+def trigger_resource(
+    entry: Entry[Trigger], index: Index, provider: str, locate: Locate | None = None
+) -> Resource:
+    """The `trigger.NAME` resource (or its copy on `provider`, named by `locate`); it depends
+    on its target, event and completion source."""
     trigger = entry.block
     kind = trigger_kind(entry)
     target = index.resolve(
@@ -55,10 +63,13 @@ def trigger_resource(entry: Entry[Trigger], index: Index, provider: str) -> Reso
             ("workflow", "function"),
             f"{entry.address}.on_completion",
         )
+    address = entry.address
+    if locate is not None:
+        address, target, completion = locate(address, target, completion)
     source = trigger.source
     depends = {target, *([event.address] if event else []), *([completion] if completion else [])}
     return Resource(
-        address=entry.address,
+        address=address,
         type="trigger",
         provider=provider,
         attributes={
@@ -73,7 +84,7 @@ def trigger_resource(entry: Entry[Trigger], index: Index, provider: str) -> Reso
             "input": plain(trigger.input),
         },
         depends_on=sorted(depends),
-        group=entry.address,
+        group=address,
         pos=trigger.pos,
     )
 
@@ -115,13 +126,12 @@ def check_schedule(entry: Entry[Trigger]) -> None:
         ) from None
 
 
-def check_http_routes(
-    triggers: Iterable[Entry[Trigger]], resources: Mapping[str, Resource]
-) -> None:
-    """Each http trigger needs a route of its own, and not one `fnplan serve` answers itself."""
+def check_http_routes(triggers: Iterable[tuple[Entry[Trigger], Resource]]) -> None:
+    """Each http trigger needs a route of its own, and not one `fnplan serve` answers itself
+    (a trigger whose target is deployed to several targets would serve its route twice)."""
     taken: dict[tuple[str, str], Entry[Trigger]] = {}
-    for entry in triggers:
-        attributes = resources[entry.address].attributes
+    for entry, resource in triggers:
+        attributes = resource.attributes
         source = attributes.get("source") or {}
         if source.get("kind") != "http":
             continue
@@ -132,6 +142,13 @@ def check_http_routes(
                 f"{entry.address}: {path} is answered by `fnplan serve` itself",
                 pos=pos,
                 hint=f"choose another path; these are reserved: {', '.join(sorted(SERVE_PATHS))}",
+            )
+        if resource.address != entry.address:
+            raise ConfigError(
+                f"{entry.address} serves {method} {path}, but its target "
+                f"{without_targets(attributes['target'])} is deployed to several targets",
+                pos=pos,
+                hint="an http trigger serves one route: give its target a single target",
             )
         first = taken.setdefault((method, path), entry)
         if first is not entry:

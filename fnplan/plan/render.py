@@ -11,6 +11,7 @@ from fnplan.plan.diff import changed_top_level
 from fnplan.plan.model import AttrChange, OutputChange, Plan, ResourceChange
 from fnplan.plan.redact import hide as hide_value
 from fnplan.plan.refresh import DELETED_PATH
+from fnplan.plan.targets import by_target
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -148,12 +149,15 @@ def _actions_sections(actions: list[ResourceChange]) -> Iterator[Text]:
     groups: dict[str, list[ResourceChange]] = {}
     for change in actions:
         groups.setdefault(change.group or change.address, []).append(change)
-    for group in sorted(groups):
-        text = _text()
-        text.append(f"\n# {group}\n", style="bold")
-        for change in groups[group]:
-            _append_resource(text, change)
-        yield text
+    for target, names in by_target(groups):
+        if target is not None:
+            yield _text().append(f"\n## on {target}\n", style="bold underline")
+        for group in names:
+            text = _text()
+            text.append(f"\n# {group}\n", style="bold")
+            for change in groups[group]:
+                _append_resource(text, change)
+            yield text
     yield _text().append("\n")
 
 

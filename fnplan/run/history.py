@@ -156,8 +156,11 @@ def step_outputs(path: Path) -> dict[str, Any]:
 
 
 def _workflow_dir(log_dir: Path, address: str) -> Path:
-    # Documents are named after their block label, the last part of the address.
-    return log_dir / address.rpartition(".")[2]
+    # Documents are named after their block label, the last part of the address (without
+    # a target suffix: every target's copy of a workflow logs into one directory).
+    from fnplan.addresses import label_of
+
+    return log_dir / label_of(address)
 
 
 def _newest_first(directory: Path) -> list[Path]:

@@ -7,12 +7,13 @@ output, `fnplan runs` and `fnplan logs`, masking, retries of nothing and a clean
 
 from __future__ import annotations
 
+from fnplan.addresses import kind_of, label_of
 from fnplan.workflow.model import FunctionCall, Step, WorkflowDocument
 
 
 def function_document(address: str, version: str) -> WorkflowDocument:
     """The document that calls function `address` at `version` once with the run input."""
-    name = address.rpartition(".")[2]
+    name = label_of(address)
     step = Step(
         name=name,
         type="function",
@@ -26,5 +27,4 @@ def function_document(address: str, version: str) -> WorkflowDocument:
 
 def is_function_address(address: str) -> bool:
     """Whether `address` names a function (function.NAME, module.M.function.NAME, ...)."""
-    parts = address.split(".")
-    return len(parts) >= 2 and parts[-2] == "function"
+    return kind_of(address) == "function"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable, Sequence
 
+from fnplan.addresses import parts
 from fnplan.errors import StateError, did_you_mean
 from fnplan.state.model import ResourceState, State
 
@@ -20,12 +21,23 @@ def list_addresses(state: State, patterns: Sequence[str] = ()) -> list[str]:
     addresses = sorted(state.resources)
     if not patterns:
         return addresses
-    _require_covered(state, [p for p in patterns if not _GLOB_CHARS.intersection(p)])
+    _require_covered(state, [p for p in patterns if not _is_glob(state, p)])
     return [
         address
         for address in addresses
-        if any(fnmatch.fnmatchcase(address, p) or _inside(address, p) for p in patterns)
+        if any(
+            _covers(p, address) or (_is_glob(state, p) and fnmatch.fnmatchcase(address, p))
+            for p in patterns
+        )
     ]
+
+
+def _is_glob(state: State, pattern: str) -> bool:
+    """Whether `pattern` is a glob: it has glob characters and is not an address of the
+    state, nor a parent of one (a target suffix, "workflow.w[local.b]", has brackets)."""
+    if not _GLOB_CHARS.intersection(pattern) or pattern in state.resources:
+        return False
+    return not any(_inside(address, pattern) for address in state.resources)
 
 
 def show_resource(state: State, address: str) -> ResourceState:
@@ -90,8 +102,8 @@ def _renamed(resource: ResourceState, src: str, dst: str, renamed: dict[str, str
 
 
 def _check_type(resource: ResourceState, dst: str) -> None:
-    parts = dst.split(".")
-    if len(parts) < 2 or parts[-2] != resource.type or not parts[-1]:
+    names = parts(dst)
+    if len(names) < 2 or names[-2] != resource.type or not names[-1]:
         raise StateError(
             f"cannot move {resource.address!r} to {dst!r}: the new address must name a "
             f"{resource.type}, ending in '{resource.type}.<name>'",
@@ -107,9 +119,10 @@ def _inside(address: str, parent: str) -> bool:
 
 
 def _prefixes(address: str) -> list[str]:
-    """`address` and every dotted prefix of it: "a.b.c" -> ["a", "a.b", "a.b.c"]."""
-    parts = address.split(".")
-    return [".".join(parts[:end]) for end in range(1, len(parts) + 1)]
+    """`address` and every dotted prefix of it: "a.b.c" -> ["a", "a.b", "a.b.c"] (a target
+    suffix "[local.b]" stays whole)."""
+    names = parts(address)
+    return [".".join(names[:end]) for end in range(1, len(names) + 1)]
 
 
 def _require_covered(state: State, addresses: Iterable[str]) -> None:

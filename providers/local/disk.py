@@ -58,8 +58,10 @@ class Layout:
     root: Path
 
     @classmethod
-    def under(cls, data_dir: Path) -> Layout:
-        return cls(data_dir / "local")
+    def under(cls, data_dir: Path, alias: str | None = None) -> Layout:
+        """<data_dir>/local, or <data_dir>/local.ALIAS for `provider "local" { alias }`: each
+        configuration deploys to a place of its own, as two cloud regions would."""
+        return cls(data_dir / ("local" if alias is None else f"local.{alias}"))
 
     @property
     def runtimes(self) -> Path:

@@ -105,7 +105,7 @@ class LocalProvider(BaseProvider, LocalRunner, LocalDelivery):
 
     def __init__(self, context: ProviderContext) -> None:
         self.context = context
-        self.layout = Layout.under(context.data_dir)
+        self.layout = Layout.under(context.data_dir, context.alias)
         project_dir = context.project_dir
         self._kinds: dict[str, _Kind] = {
             "runtime": Runtimes(self.layout, project_dir),

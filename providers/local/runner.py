@@ -23,7 +23,7 @@ class LocalRunner:
         from fnplan.run.debug import reusable_outputs
         from fnplan.run.history import runs_dir
 
-        store = LocalStore(self.context.data_dir)
+        store = LocalStore(self.context.data_dir, self.context.alias)
         document = store.workflow_document(address)
         log_dir = options.log_dir or runs_dir(self.context.data_dir)
         reuse: dict[str, Any] = {}
@@ -51,7 +51,7 @@ class LocalRunner:
         from fnplan.run.history import runs_dir
         from fnplan.run.invoke import function_document
 
-        store = LocalStore(self.context.data_dir)
+        store = LocalStore(self.context.data_dir, self.context.alias)
         if version is None:
             version = store.latest_function_version(address).version
         else:

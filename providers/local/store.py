@@ -39,10 +39,11 @@ class DeployedFunction:
 
 
 class LocalStore:
-    """What is deployed under <data_dir>/local (data_dir is the project's .fnplan directory)."""
+    """What is deployed under <data_dir>/local (data_dir is the project's .fnplan directory),
+    or <data_dir>/local.ALIAS for an aliased configuration."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self._layout = Layout.under(data_dir)
+    def __init__(self, data_dir: Path, alias: str | None = None) -> None:
+        self._layout = Layout.under(data_dir, alias)
 
     def workflow_document(self, address: str, version: str | None = None) -> WorkflowDocument:
         """The deployed document of a workflow: the current version, or a kept earlier one."""

@@ -94,7 +94,9 @@ def test_workflow_target_decides_its_functions_provider(tmp_path: Path) -> None:
     assert resources["runtime.python"].provider == "aws.west"
 
 
-def test_shared_function_on_two_providers_is_an_error(tmp_path: Path) -> None:
+def test_shared_function_on_two_providers_gets_a_copy_on_each(tmp_path: Path) -> None:
+    """Workflows on different providers calling one shared function: one copy per provider
+    (tests/compile/test_targets.py covers several targets in depth)."""
     providers = [ProviderConfig(name="aws")]
     flows = [
         workflow("a", [step("go", function=ref("function.resize"))], targets=[ref("provider.aws")]),
@@ -104,9 +106,10 @@ def test_shared_function_on_two_providers_is_an_error(tmp_path: Path) -> None:
     ]
     cfg = config(tmp_path, functions=[function(tmp_path, "resize")], workflows=flows,
                  providers=providers)  # fmt: skip
-    with pytest.raises(ConfigError, match="different providers") as caught:
-        compile_config(cfg)
-    assert 'isolation = "dedicated"' in caught.value.render()
+    resources = compile_config(cfg).resources
+    assert resources["function.resize[aws]"].provider == "aws"
+    assert resources["function.resize[local]"].provider == "local"
+    assert "function.resize" not in resources
     flows[1].isolation = "dedicated"
     resources = compile_config(cfg).resources
     assert resources["workflow.b.function.resize"].provider == "local"
