@@ -1,0 +1,1 @@
+"""The AWS provider's building blocks: Step Functions definitions generated from workflows."""
