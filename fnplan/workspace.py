@@ -83,9 +83,13 @@ class Workspace:
         return self._read_files(load_config)
 
     def compile(self, config: Config, state: State | None) -> Desired:
+        """Compile, then check the result against the providers it is placed on."""
         from fnplan.compile.compile import compile_config
+        from fnplan.compile.provider_checks import check_providers
 
-        return compile_config(config, state, cache_dir=self.cache_dir)
+        desired = compile_config(config, state, cache_dir=self.cache_dir)
+        check_providers(config, desired)
+        return desired
 
     def prepare(self) -> Prepared:
         """What a locked operation needs first: the backend, from the cache when it is valid."""

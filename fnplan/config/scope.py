@@ -1,6 +1,6 @@
 """Reference values of the evaluation scope: `function.x`, `runtime.x`, `provider.aws.west`,
 `step.fetch`, `module.m.workflow.x`. They are Traversables while an expression is evaluated
-and become `Ref`s (or {"$ref": ADDRESS, "attr": NAME} after-apply values) in the Config."""
+and become `Ref`s (or AfterApply placeholders {"$ref": ADDRESS, "attr": NAME}) in the Config."""
 
 from __future__ import annotations
 
@@ -8,21 +8,15 @@ from collections.abc import Callable, Collection, Mapping
 from contextvars import ContextVar
 from typing import Any
 
+from fnplan.config.after_apply import AfterApply
 from fnplan.config.model import Ref
 from fnplan.errors import ConfigError, SourcePos, did_you_mean
 from fnplan.expr.marks import Marked
 from fnplan.expr.values import Traversable
 
-#: attributes of each block kind that are known only after apply
-AFTER_APPLY: Mapping[str, frozenset[str]] = {
-    "function": frozenset({"arn", "version", "version_number", "url", "name"}),
-    "workflow": frozenset({"endpoint", "arn", "version", "name"}),
-    "runtime": frozenset({"name", "id"}),
-    "event": frozenset({"arn", "name", "bus"}),
-    "trigger": frozenset({"arn", "id", "name", "url"}),
-    "provider": frozenset(),
-    "step": frozenset(),
-}
+#: block kinds that are resources: their attributes are the outputs their provider declares
+#: (checked by validate, fnplan.compile.output_refs, once each block's provider is known)
+RESOURCE_KINDS = frozenset({"function", "workflow", "runtime", "event", "trigger"})
 _LISTED = 30  # list allowed names in errors only below this many
 
 #: the workspace selected while a configuration is evaluated (fnplan.workspace.Workspace.load)
@@ -52,21 +46,21 @@ class BlockRef:
         return f"reference to {self.address}"
 
     def get_attr(self, name: str, pos: SourcePos) -> Any:
-        """An after-apply attribute placeholder, or `versions` of a function."""
+        """An after-apply output placeholder, or `versions` of a function."""
         if name == "versions" and self.kind == "function" and self.version is None:
             return _Versions(self)
-        allowed = AFTER_APPLY.get(self.kind, frozenset())
-        if name not in allowed:
-            raise ConfigError(
-                f"{self.address} has no attribute {name!r}",
-                pos=pos,
-                allowed=sorted(allowed | ({"versions"} if self.kind == "function" else set())),
-                hint=did_you_mean(name, allowed),
-            )
-        return {"$ref": self.address, "attr": name}
+        if self.kind not in RESOURCE_KINDS:
+            raise ConfigError(f"{self.address} has no attribute {name!r}", pos=pos)
+        return AfterApply(self.address, name, str(pos))
 
     def get_index(self, key: Any, pos: SourcePos) -> Any:
-        """Blocks are not indexable; say how to refer to a version instead."""
+        """`KIND.NAME[provider.P]`: the block's copy on target P (fnplan.addresses); blocks
+        are not indexable otherwise: say how to refer to a version instead."""
+        if isinstance(key, BlockRef) and key.kind == "provider" and self.kind in RESOURCE_KINDS:
+            from fnplan.addresses import with_target
+
+            target = key.address.removeprefix("provider.")
+            return BlockRef(self.kind, with_target(self.address, target), pos)
         hint = (
             f"write {self.address}.versions[N] for a version" if self.kind == "function" else None
         )
@@ -226,6 +220,8 @@ def finalize(value: Any, pos: SourcePos | None = None) -> Any:
         return Marked(finalize(value.value, pos))
     if isinstance(value, BlockRef):
         return value.to_ref()
+    if isinstance(value, AfterApply):
+        return value
     if isinstance(value, dict):
         return {key: finalize(item, pos) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from pydantic import BaseModel, ConfigDict
+
 from fnplan.errors import ProviderError
 from fnplan.provider import (
     DELIVER_EVENTS,
@@ -39,6 +41,12 @@ class _Kind(Protocol):
     def create(self, resource: Resource) -> dict[str, Any]: ...
     def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]: ...
     def delete(self, prior: ResourceState) -> None: ...
+
+
+class LocalConfig(BaseModel):
+    """`provider "local" {}` takes no settings (only `alias`, which the engine reads)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def _names(text: str) -> frozenset[str]:
@@ -94,6 +102,7 @@ class LocalProvider(BaseProvider, LocalRunner, LocalDelivery):
             outputs={"id": "create"},
         ),
     }
+    config_model: ClassVar[type[BaseModel] | None] = LocalConfig
     #: every call is local file work under the GIL: threads would only contend for it
     threaded: ClassVar[bool] = False
     #: objects live in directories named after their address: `state mv` cannot move them

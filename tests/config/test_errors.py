@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from fnplan.errors import ConfigError
-from tests.config.conftest import Write, load_error, where
+from tests.config.conftest import Write, load, load_error, where
 
 RUNTIME = 'runtime "python" {\n  memory = 256\n}\n'
 
@@ -214,11 +214,13 @@ def test_yaml_wrong_type_position(project: Write) -> None:
     assert where(error) == "main.fnplan.yaml:3:13"
 
 
-def test_after_apply_attribute_unknown(project: Write) -> None:
+def test_after_apply_attribute_keeps_its_position_for_validate(project: Write) -> None:
+    """Which attributes exist is the provider's to say: validate checks them once each block
+    is placed on its provider (tests/providers/test_protocol_outputs.py)."""
     text = 'workflow "w" {\n}\noutput "o" {\n  value = workflow.w.endpiont\n}\n'
-    error = load_error(project({"main.hcl": text}))
-    assert error.message == "workflow.w has no attribute 'endpiont'"
-    assert error.hint == "did you mean 'endpoint'?"
+    value = load(project({"main.hcl": text})).outputs["o"].value
+    assert value == {"$ref": "workflow.w", "attr": "endpiont"}
+    assert value.pos.endswith("main.hcl:4:21")
 
 
 def test_pydantic_errors_become_config_errors_at_the_attribute() -> None:
