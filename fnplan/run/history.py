@@ -75,6 +75,27 @@ class Execution:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class RunLogs:
+    """The execution logs under one log directory, read back as a provider's "run-history"
+    capability serves them (fnplan.provider.RunHistory)."""
+
+    log_dir: Path
+
+    def executions(self, address: str, limit: int) -> list[Execution]:
+        """Executions of `address`, newest first; FnplanError when none is recorded."""
+        return list_executions(self.log_dir, address, limit)
+
+    def execution_records(
+        self, address: str, execution_id: str | None, *, follow: bool
+    ) -> tuple[str, Iterator[LogRecord]]:
+        """The id and records of one execution (the latest when None), followed until it
+        ends with `follow`."""
+        path = execution_log(self.log_dir, address, execution_id)
+        records = follow_records(path) if follow else iter(read_records(path))
+        return path.stem, records
+
+
 def list_executions(log_dir: Path, address: str, limit: int | None = None) -> list[Execution]:
     """Executions of workflow `address`, most recently written first (at most `limit`)."""
     found = []

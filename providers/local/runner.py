@@ -19,9 +19,7 @@ class LocalRunner:
 
     def run_workflow(self, address: str, input: Any, *, options: RunOptions) -> RunResult:
         """Run the deployed version of workflow `address` on this machine."""
-        from fnplan.run import run_workflow
-        from fnplan.run.debug import reusable_outputs
-        from fnplan.run.history import runs_dir
+        from fnplan.run import reusable_outputs, run_workflow, runs_dir
 
         store = LocalStore(self.context.data_dir, self.context.alias)
         document = store.workflow_document(address)
@@ -47,9 +45,7 @@ class LocalRunner:
         self, address: str, input: Any, *, version: str | None, options: RunOptions
     ) -> RunResult:
         """Invoke one deployed version of function `address` (the latest when None) once."""
-        from fnplan.run import run_workflow
-        from fnplan.run.history import runs_dir
-        from fnplan.run.invoke import function_document
+        from fnplan.run import function_document, run_workflow, runs_dir
 
         store = LocalStore(self.context.data_dir, self.context.alias)
         if version is None:
