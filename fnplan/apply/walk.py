@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
 from fnplan.apply.calls import ProviderCalls
 from fnplan.apply.outputs import apply_output_changes
+from fnplan.apply.resolve import resolve
 from fnplan.errors import ErrorList, FnplanError, LockLostError, SourcePos
 from fnplan.provider import is_threaded
 from fnplan.state.model import ResourceState
@@ -292,8 +293,8 @@ class _Walk:
             provider = self._provider(prior.provider)
             self._through_calls(op, provider, lambda: provider.delete(prior))
             return record if op.deposed else None
-        resource = change.resource
-        assert resource is not None
+        assert change.resource is not None
+        resource = resolve(change.resource, self.resources)
         intended = ResourceState(
             address=resource.address,
             type=resource.type,

@@ -12,10 +12,16 @@ from typing import Any
 
 
 def plain(value: Any) -> Any:
-    """`value` with integral floats turned into ints (recursively), ready to hash or store."""
+    """`value` with integral floats turned into ints (recursively), ready to hash or store;
+    a {"$ref"} placeholder keeps only its address and attribute (where it was written is for
+    messages, kept beside them by fnplan.config.after_apply: moving a line changes no version)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
+        if isinstance(value.get("$ref"), str):
+            if value.keys() <= {"$ref", "attr"}:
+                return value
+            return {key: value[key] for key in ("$ref", "attr") if key in value}
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]

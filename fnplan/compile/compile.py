@@ -24,6 +24,7 @@ from fnplan.compile.isolation import Usage, resolve_functions
 from fnplan.compile.model import BackendSpec, Desired, OutputSpec
 from fnplan.compile.nesting import Nesting
 from fnplan.compile.providers import default_provider
+from fnplan.compile.references import wire_references
 from fnplan.compile.schemas import SchemaFiles
 from fnplan.compile.sensitive import add_workflow_secrets, sensitive_values
 from fnplan.compile.sources import SourceHasher, source_warnings
@@ -83,6 +84,7 @@ def compile_config(
     triggers = _add_triggers(index, placement, resources)
     check_http_routes(triggers)
     add_workflow_secrets(resources, sensitive_values(config))
+    wire_references(resources)
     desired = _desired(config, resources)
     blocks = (entry.block for entry in index.functions.values())
     desired.warnings = [

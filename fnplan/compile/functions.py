@@ -28,7 +28,7 @@ def runtime_attributes(entry: Entry[Runtime], index: Index) -> dict[str, Any]:
             "image": runtime.image,
             "memory": runtime.memory,
             "timeout": runtime.timeout,
-            "env": dict(runtime.env),
+            "env": plain(dict(runtime.env)),
             "packages": list(runtime.packages),
             "base": base,
         }
@@ -69,7 +69,7 @@ def function_attributes(
         "handler": function.handler,
         "memory": function.memory if function.memory is not None else runtime["memory"],
         "timeout": plain(function.timeout) if function.timeout is not None else runtime["timeout"],
-        "env": {**runtime["env"], **function.env},
+        "env": plain({**runtime["env"], **function.env}),
         "input_schema": schemas.load(function.input_schema, function.pos_of("input_schema")),
         "output_schema": schemas.load(function.output_schema, function.pos_of("output_schema")),
         "scaling": {

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fnplan.compile.canonical import hash_json, plain
+from fnplan.compile.canonical import plain
 from fnplan.compile.drafts import Draft, DraftWorkflow
 from fnplan.compile.exprs import step_references
+from fnplan.compile.identity import document_version
 from fnplan.resources import Resource
 from fnplan.workflow.model import Edge, FunctionCall, Step, WorkflowCall, WorkflowDocument
 
@@ -66,7 +67,7 @@ def workflow_resource(draft: DraftWorkflow, document: WorkflowDocument, provider
             "name": document.name,
             "isolation": document.isolation,
             "document": data,
-            "version": hash_json({k: v for k, v in data.items() if k != "sensitive_values"}),
+            "version": document_version(data),
         },
         depends_on=sorted(called),
         group=draft.address,

@@ -74,6 +74,11 @@ class Backend(_Node):
     config: dict[str, Any] = Field(default_factory=dict)
 
 
+#: an env value: a string, or another resource's output known after apply (an AfterApply
+#: placeholder, checked by fnplan.config.values and kept as it is, with its position)
+EnvValue = Any
+
+
 class Runtime(_Node):
     """A runtime environment with `base` inheritance already applied
     (scalars override, env merges, packages append)."""
@@ -84,7 +89,7 @@ class Runtime(_Node):
     image: str | None = None
     memory: Annotated[int, Field(ge=1)] = 128
     timeout: Annotated[float, Field(gt=0)] = 30
-    env: dict[str, str] = Field(default_factory=dict)
+    env: dict[str, EnvValue] = Field(default_factory=dict)
     packages: list[str] = Field(default_factory=list)
 
 
@@ -116,7 +121,7 @@ class Function(_Node):
     output_schema: str | None = None
     memory: Annotated[int | None, Field(ge=1)] = None  # overrides the runtime's
     timeout: Annotated[float | None, Field(gt=0)] = None
-    env: dict[str, str] = Field(default_factory=dict)
+    env: dict[str, EnvValue] = Field(default_factory=dict)
     scaling: Scaling = Field(default_factory=Scaling)
     rollout: Rollout = Field(default_factory=Rollout)
     keep_versions: Annotated[int, Field(ge=1)] = 3

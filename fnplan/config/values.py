@@ -31,7 +31,7 @@ def check_value(value: Any, attr: Attr, name: str, pos: SourcePos) -> Any:
             raise _mismatch(name, "object", value, pos)
         if kind == "map":
             return value
-        return {key: _scalar(item, "string", f"{name}.{key}", pos) for key, item in value.items()}
+        return {key: _string_or_ref(item, f"{name}.{key}", pos) for key, item in value.items()}
     if kind == "enum":
         if value not in attr.choices:
             raise ConfigError(
@@ -41,6 +41,14 @@ def check_value(value: Any, attr: Attr, name: str, pos: SourcePos) -> Any:
             )
         return value
     return _scalar(value, "string" if kind == "path" else kind, name, pos)
+
+
+def _string_or_ref(value: Any, name: str, pos: SourcePos) -> Any:
+    """A string, or another resource's output known only after apply (an env value may name
+    an endpoint): compile makes the referenced resource a dependency, apply fills it in."""
+    if isinstance(value, dict) and isinstance(value.get("$ref"), str) and "attr" in value:
+        return value
+    return _scalar(value, "string", name, pos)
 
 
 def _items(value: Any, name: str, pos: SourcePos) -> list[tuple[int, Any]]:

@@ -94,7 +94,6 @@ def make_plan(
     """Read the state, compile the configuration, refresh through providers, diff."""
     from fnplan.plan.planner import make_plan as diff
     from fnplan.plan.refresh import refresh
-    from fnplan.provider import replace_triggers, stable_outputs
 
     state = session.backend.read()
     if progress is not None:
@@ -116,8 +115,7 @@ def make_plan(
         desired,
         state,
         drift=drift,
-        replace_triggers={a: replace_triggers(p) for a, p in providers.items()},
-        stable_outputs={a: stable_outputs(p) for a, p in providers.items()},
+        providers=providers,
         destroy=options.destroy,
         targets=options.targets,
         replace=options.replace,

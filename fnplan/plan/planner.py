@@ -10,19 +10,19 @@ from typing import TYPE_CHECKING, Any
 
 from fnplan.errors import PlanError, did_you_mean
 from fnplan.plan.diff import attr_changes, changed_top_level
+from fnplan.plan.hook import refine
 from fnplan.plan.model import Action, AttrChange, OutputChange, Plan, PlanSummary, ResourceChange
 from fnplan.plan.reasons import update_reasons
 from fnplan.plan.refresh import DELETED_PATH
-from fnplan.plan.refs import Lookup, fill_refs, iter_refs, state_lookup
+from fnplan.plan.refs import Lookup, fill_refs, iter_refs
+from fnplan.plan.unknowns import ProviderSchemas, Settler, mark_unknown, masked
 
 if TYPE_CHECKING:
     from fnplan.compile.model import Desired
+    from fnplan.provider import Provider
+    from fnplan.provider_schema import ResourceSchema
     from fnplan.resources import Resource
     from fnplan.state.model import ResourceState, State
-
-#: provider address -> resource type -> top-level attribute (or output) names
-ReplaceTriggers = Mapping[str, Mapping[str, frozenset[str]]]
-StableOutputs = ReplaceTriggers
 
 
 def make_plan(
@@ -30,41 +30,36 @@ def make_plan(
     state: State,
     *,
     drift: Mapping[str, list[AttrChange]] = {},
-    replace_triggers: ReplaceTriggers = {},  # noqa: B006 - read only
-    stable_outputs: StableOutputs = {},  # noqa: B006 - read only
+    providers: Mapping[str, Provider] = {},
     destroy: bool = False,
     targets: Sequence[str] = (),
     replace: Sequence[str] = (),
 ) -> Plan:
     """The plan that takes `state` to `desired` (or to nothing when `destroy`), limited to
     `targets` and their dependencies when given; `replace` forces replacement of addresses.
-    `stable_outputs` names the outputs an in-place update keeps (Provider.stable_outputs)."""
+    `providers` (by address) give their resource schemas (replace paths, outputs an update
+    keeps) and their plan hook; values they leave settled fill references (unknowns.py)."""
     known = desired.resources.keys() | state.resources.keys()
     _check_known("--replace", replace, known)
     selected = _select(desired, state, targets, destroy) if targets else None
+    settler = Settler(state, _schemas(providers))
     if destroy:
         changes = [
             _delete(record, "destroy requested", drift.get(address, []))
             for address, record in sorted(state.resources.items())
             if selected is None or address in selected
         ]
+        for change in changes:
+            settler.decided(change)
     else:
-        replace_set = set(replace)
+        decisions = _Decisions(desired, state, drift, providers, settler, set(replace))
         changes = [
-            _change_for(
-                desired.resources.get(address),
-                state.resources.get(address),
-                drift.get(address, []),
-                replace_triggers,
-                address in replace_set,
-            )
-            for address in sorted(known if selected is None else selected)
+            decisions.decide(address) for address in sorted(known if selected is None else selected)
         ]
     _mark_create_before_destroy(changes, desired, state)
     changes = _deletes_first(changes)
     # a targeted destroy removes only its targets: outputs stay, re-read where they refer to them
-    lookup = _settled_lookup(state, changes, stable_outputs)
-    outputs = _output_changes(desired, state, lookup, destroy and not targets, selected)
+    outputs = _output_changes(desired, state, settler.lookup, destroy and not targets, selected)
     return Plan(
         lineage=state.lineage,
         serial=state.serial,
@@ -131,11 +126,68 @@ def _with_recorded_dependents(state: State, addresses: set[str]) -> set[str]:
     return found
 
 
+class _Decisions:
+    """Decides each address's change once, a resource's dependencies first when it holds
+    references to fill (the settled values depend on what happens to the referenced ones)."""
+
+    def __init__(
+        self,
+        desired: Desired,
+        state: State,
+        drift: Mapping[str, list[AttrChange]],
+        providers: Mapping[str, Provider],
+        settler: Settler,
+        replace: set[str],
+    ) -> None:
+        self.desired, self.state, self.drift = desired, state, drift
+        self.providers, self.settler, self.replace = providers, settler, replace
+        self.schemas = _schemas(providers)
+        self.done: dict[str, ResourceChange] = {}
+        self.pending: set[str] = set()
+
+    def decide(self, address: str) -> ResourceChange:
+        """The change of `address`, deciding the resources it refers to first."""
+        if address in self.done:
+            return self.done[address]
+        self.pending.add(address)
+        resource = self.desired.resources.get(address)
+        record = self.state.resources.get(address)
+        if resource is not None and not _same(resource, record) and self.settler.needs(resource):
+            for dependency in resource.depends_on:
+                if dependency in self.desired.resources and dependency not in self.pending:
+                    self.decide(dependency)
+            resource = self.settler.settle(resource)
+        schema = self.schemas.get(resource.provider, {}).get(resource.type) if resource else None
+        change = _change_for(
+            resource, record, self.drift.get(address, []), schema, address in self.replace
+        )
+        predicted: dict[str, Any] = {}
+        if change.action != "noop":
+            change, predicted = refine(change, record, self.providers.get(change.provider))
+        self.settler.decided(change, predicted)
+        self.done[address] = change
+        return change
+
+
+def _schemas(providers: Mapping[str, Provider]) -> ProviderSchemas:
+    """The resource schemas of each provider (none for a provider that declares none)."""
+    return {address: getattr(p, "resource_schemas", {}) for address, p in providers.items()}
+
+
+def _same(resource: Resource, record: ResourceState | None) -> bool:
+    return (
+        record is not None
+        and record.attributes == resource.attributes
+        and record.provider == resource.provider
+        and record.type == resource.type
+    )
+
+
 def _change_for(
     resource: Resource | None,
     record: ResourceState | None,
     drift: list[AttrChange],
-    triggers: ReplaceTriggers,
+    schema: ResourceSchema | None,
     replace_requested: bool,
 ) -> ResourceChange:
     """The change of one address: from what is recorded (if anything) to what is desired."""
@@ -146,29 +198,31 @@ def _change_for(
         gone = any(change.path == DELETED_PATH for change in drift)
         reason = "deleted outside fnplan" if gone else "new in configuration"
         return _change(resource, "create", drift, reasons=[reason])
-    same = (
-        record.attributes == resource.attributes
-        and record.provider == resource.provider
-        and record.type == resource.type
-    )
-    if same and not replace_requested:
+    if _same(resource, record) and not replace_requested:
         return _change(resource, "noop", drift)
-    return _modify(resource, record, drift, triggers, replace_requested)
+    return _modify(resource, record, drift, schema, replace_requested)
 
 
 def _modify(
     resource: Resource,
     record: ResourceState,
     drift: list[AttrChange],
-    triggers: ReplaceTriggers,
+    schema: ResourceSchema | None,
     replace_requested: bool,
 ) -> ResourceChange:
     """An update or replacement of an existing object, with its diff and reasons."""
-    forcing = triggers.get(resource.provider, {}).get(resource.type, frozenset())
     changed = changed_top_level(record.attributes, resource.attributes)
     reasons = _drift_reasons(drift, changed)
     reasons += update_reasons(resource.type, record.attributes, resource.attributes, changed)
-    forced = [name for name in changed if name in forcing]
+    changes = mark_unknown(attr_changes(record.attributes, masked(resource.attributes)))
+    if schema is not None:
+        changes = [
+            change.model_copy(update={"forces_replacement": True})
+            if schema.forces_replacement(change.path)
+            else change
+            for change in changes
+        ]
+    forced = [change.path for change in changes if change.forces_replacement]
     if forced:
         reasons.append(f"forces replacement: {', '.join(forced)}")
     if record.provider != resource.provider:
@@ -188,7 +242,7 @@ def _modify(
         "replace" if replaced else "update",
         drift,
         reasons=reasons,
-        changes=attr_changes(record.attributes, resource.attributes, forcing=forcing),
+        changes=changes,
         before=record.attributes,
     )
 
@@ -242,24 +296,6 @@ def _mark_create_before_destroy(
         depended.update(d for d in record.dependencies if d != record.address)
     for change in replaced:
         change.create_before_destroy = change.address in depended
-
-
-def _settled_lookup(state: State, changes: list[ResourceChange], stable: StableOutputs) -> Lookup:
-    """Reads the recorded outputs that apply leaves as they are: those of unchanged resources
-    and, of a resource updated in place, the outputs its provider declares stable."""
-    moving = {change.address: change for change in changes if change.action != "noop"}
-    recorded = state_lookup(state.resources)
-
-    def lookup(address: str, attr: str | None) -> tuple[bool, Any]:
-        change = moving.get(address)
-        if change is None:
-            return recorded(address, attr)
-        kept = stable.get(change.provider, {}).get(change.type, frozenset())
-        if change.action == "update" and attr in kept:
-            return recorded(address, attr)
-        return False, None
-
-    return lookup
 
 
 def _output_changes(

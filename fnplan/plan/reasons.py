@@ -47,7 +47,8 @@ def _function(before: Mapping[str, Any], after: Mapping[str, Any], changed: list
         reasons.append(f"configuration changed: {', '.join(config)}")
     if "version" in changed:
         old, new = before.get("version"), after.get("version")
-        detail = f" ({short_version(old)} → {short_version(new)})" if old and new else ""
+        shown = short_version(new) if isinstance(new, str) else "known after apply"
+        detail = f" ({short_version(old)} → {shown})" if old and new else ""
         reasons.append(f"publishes a new version{detail}")
     if "version" in changed or "retain_versions" in changed or "keep_versions" in changed:
         reasons.append(_retention(after))

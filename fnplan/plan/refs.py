@@ -1,7 +1,10 @@
-"""{"$ref": ADDRESS, "attr": NAME} placeholders in root output values: finding and filling them.
+"""{"$ref": ADDRESS, "attr": NAME} placeholders: finding and filling them.
 
-Compile leaves these where an output refers to a value only the provider knows (an endpoint,
-a version number); the plan shows them as known after apply, apply fills them from state.
+Compile leaves these where a root output or a resource attribute refers to a value only the
+provider knows (an endpoint, a version number); the plan fills the settled ones and shows the
+rest as known after apply, apply fills them from what it has just recorded.
+{"$version": ADDRESS} stands for the version hash a resource gets once its own placeholders
+are filled (fnplan.plan.unknowns); lookups receive it as the attribute VERSION.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ if TYPE_CHECKING:
 
 #: a placeholder's resolver: (address, attr or None) -> (found, value)
 Lookup = Callable[[str, str | None], tuple[bool, Any]]
+#: the attribute a lookup is asked for to fill a {"$version": ADDRESS} placeholder
+VERSION = "$version"
 
 
 def is_ref(value: Any) -> bool:
@@ -21,8 +26,30 @@ def is_ref(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("$ref"), str)
 
 
+def is_version_ref(value: Any) -> bool:
+    """True for a {"$version": ADDRESS} placeholder (a version known after apply)."""
+    return isinstance(value, dict) and len(value) == 1 and isinstance(value.get(VERSION), str)
+
+
+def version_ref(address: str) -> dict[str, str]:
+    """The placeholder of the version `address` gets at apply."""
+    return {VERSION: address}
+
+
+def has_refs(value: Any) -> bool:
+    """Whether any placeholder ($ref or $version) is inside `value` (no generator: this runs
+    over every attribute of every resource)."""
+    if isinstance(value, dict):
+        if is_ref(value) or is_version_ref(value):
+            return True
+        return any(has_refs(item) for item in value.values())
+    if isinstance(value, list):
+        return any(has_refs(item) for item in value)
+    return False
+
+
 def iter_refs(value: Any) -> Iterator[dict[str, Any]]:
-    """Every placeholder inside `value`, depth first."""
+    """Every {"$ref"} placeholder inside `value`, depth first."""
     if is_ref(value):
         yield value
     elif isinstance(value, dict):
@@ -35,8 +62,12 @@ def iter_refs(value: Any) -> Iterator[dict[str, Any]]:
 
 def fill_refs(value: Any, lookup: Lookup) -> tuple[Any, bool]:
     """`value` with every placeholder the lookup finds replaced; the flag says all were found."""
-    if is_ref(value):
-        found, resolved = lookup(value["$ref"], value.get("attr"))
+    if is_ref(value) or is_version_ref(value):
+        found, resolved = (
+            lookup(value["$ref"], value.get("attr"))
+            if is_ref(value)
+            else lookup(value[VERSION], VERSION)
+        )
         return (resolved, True) if found else (value, False)
     if isinstance(value, dict):
         filled: dict[str, Any] = {}
@@ -52,12 +83,16 @@ def fill_refs(value: Any, lookup: Lookup) -> tuple[Any, bool]:
 
 
 def state_lookup(resources: Mapping[str, ResourceState]) -> Lookup:
-    """A resolver reading recorded resource outputs (attr None means the whole outputs object)."""
+    """A resolver reading recorded resource outputs (attr None means the whole outputs object;
+    VERSION the recorded version hash)."""
 
     def lookup(address: str, attr: str | None) -> tuple[bool, Any]:
         record = resources.get(address)
         if record is None:
             return False, None
+        if attr == VERSION:
+            version = record.attributes.get("version")
+            return (True, version) if isinstance(version, str) else (False, None)
         outputs = record.outputs
         if attr is None:
             return True, outputs

@@ -11,7 +11,9 @@ from fnplan.plan.diff import changed_top_level
 from fnplan.plan.model import AttrChange, OutputChange, Plan, ResourceChange
 from fnplan.plan.redact import hide as hide_value
 from fnplan.plan.refresh import DELETED_PATH
+from fnplan.plan.refs import is_ref, is_version_ref
 from fnplan.plan.targets import by_target
+from fnplan.plan.unknowns import UNKNOWN_TEXT
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,6 +31,9 @@ _MAX_INLINE = 80
 _MAX_LINES = 12
 _MAX_STRING = 200
 _INDENT = "      "
+#: stands for a placeholder while a value is formatted as JSON
+_UNKNOWN = "\x00unknown\x00"
+_UNKNOWN_JSON = json.dumps(_UNKNOWN)
 
 
 def render_plan(
@@ -253,18 +258,21 @@ def _outputs_section(outputs: list[OutputChange]) -> Text:
 
 
 def _format_value(value: Any) -> str:
-    """JSON on one line when short, else pretty-printed and cut after a few lines."""
+    """JSON on one line when short, else pretty-printed and cut after a few lines; a value
+    known only after apply shows as (known after apply)."""
     value = _shorten_strings(value)
     inline = json.dumps(value, ensure_ascii=False, default=str)
     if len(inline) <= _MAX_INLINE:
-        return inline
+        return inline.replace(_UNKNOWN_JSON, UNKNOWN_TEXT)
     lines = json.dumps(value, ensure_ascii=False, indent=2, default=str).splitlines()
     if len(lines) > _MAX_LINES:
         lines = [*lines[:_MAX_LINES], f"… ({len(lines) - _MAX_LINES} more lines)"]
-    return "\n".join(lines)
+    return "\n".join(lines).replace(_UNKNOWN_JSON, UNKNOWN_TEXT)
 
 
 def _shorten_strings(value: Any) -> Any:
+    if is_ref(value) or is_version_ref(value):
+        return _UNKNOWN
     if isinstance(value, str) and len(value) > _MAX_STRING:
         return f"{value[:_MAX_STRING]}… ({len(value)} characters)"
     if isinstance(value, dict):

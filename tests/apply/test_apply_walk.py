@@ -12,7 +12,7 @@ from fnplan.state.model import State
 from tests.plan.helpers import ListJournal, desired, res
 from tests.plan.memory import MemoryProvider
 
-TRIGGERS = {"memory": MemoryProvider.replace_triggers}
+PROVIDERS = {"memory": MemoryProvider()}
 RUNTIME = res("runtime.python", language="python3.12")
 RESIZE = res("function.resize", ("runtime.python",), name="resize", memory=128)
 FETCH = res("function.fetch", ("runtime.python",), name="fetch")
@@ -23,7 +23,7 @@ ALL = (RUNTIME, RESIZE, FETCH, FLOW, LONER)
 
 def _deploy(provider: MemoryProvider, *resources: Resource, state: State | None = None) -> State:
     state = state or State()
-    plan = make_plan(desired(*resources), state, replace_triggers=TRIGGERS)
+    plan = make_plan(desired(*resources), state, providers=PROVIDERS)
     result = apply_plan(plan, state, {"memory": provider}, ListJournal())
     assert result.ok, result.failed
     return result.state
@@ -107,7 +107,7 @@ def test_create_before_destroy_replacement_order() -> None:
     provider.calls.clear()
     runtime = res("runtime.python", language="python3.13")
     resize = res("function.resize", ("runtime.python",), name="resize", memory=256)
-    plan = make_plan(desired(runtime, resize, FETCH, FLOW, LONER), state, replace_triggers=TRIGGERS)
+    plan = make_plan(desired(runtime, resize, FETCH, FLOW, LONER), state, providers=PROVIDERS)
     assert {c.address: c.create_before_destroy for c in plan.changes if c.action == "replace"} == {
         "runtime.python": True
     }
@@ -129,7 +129,7 @@ def test_replacement_without_dependents_deletes_first() -> None:
     state = _deploy(provider, RUNTIME, RESIZE)
     provider.calls.clear()
     renamed = res("function.resize", ("runtime.python",), name="resize2", memory=128)
-    plan = make_plan(desired(RUNTIME, renamed), state, replace_triggers=TRIGGERS)
+    plan = make_plan(desired(RUNTIME, renamed), state, providers=PROVIDERS)
     result = apply_plan(plan, state, {"memory": provider}, ListJournal())
     assert result.ok
     assert provider.calls == [("delete", "function.resize"), ("create", "function.resize")]
@@ -141,7 +141,7 @@ def test_failed_create_before_destroy_keeps_the_old_object() -> None:
     state = _deploy(provider, RUNTIME, RESIZE)
     provider.fail_on.add(("create", "runtime.python"))
     runtime = res("runtime.python", language="python3.13")
-    plan = make_plan(desired(runtime, RESIZE), state, replace_triggers=TRIGGERS)
+    plan = make_plan(desired(runtime, RESIZE), state, providers=PROVIDERS)
     result = apply_plan(plan, state, {"memory": provider}, ListJournal())
     assert result.failed == [("runtime.python", "simulated create failure")]
     assert result.state.resources["runtime.python"] == state.resources["runtime.python"]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from fnplan.errors import ProviderError
 from fnplan.provider import BaseProvider, Observation, ProviderContext
+from fnplan.provider_schema import ResourceSchema
 from fnplan.resources import Resource
 from fnplan.state.model import ResourceState
 
@@ -18,13 +20,15 @@ class MemoryProvider(BaseProvider):
 
     name: ClassVar[str] = "memory"
     node_types: ClassVar[frozenset[str]] = frozenset({"function", "workflow"})
-    replace_triggers: ClassVar[dict[str, frozenset[str]]] = {
-        "runtime": frozenset({"language"}),
-        "function": frozenset({"name"}),
-    }
-    #: an update keeps the object's id, and the endpoint named after it
-    stable_outputs: ClassVar[dict[str, frozenset[str]]] = {
-        kind: frozenset({"id", "endpoint"}) for kind in ("runtime", "function", "workflow")
+    #: a runtime's language and a function's name force replacement; an update keeps the
+    #: object's id and the endpoint named after it
+    resource_schemas: ClassVar[Mapping[str, ResourceSchema]] = {
+        kind: ResourceSchema(
+            attributes=frozenset(),
+            outputs={"id": "create", "endpoint": "create"},
+            replace_paths={"runtime": ("language",), "function": ("name",)}.get(kind, ()),
+        )
+        for kind in ("runtime", "function", "workflow", "event", "trigger")
     }
     threaded: ClassVar[bool] = True
     capabilities: ClassVar[frozenset[str]] = frozenset()

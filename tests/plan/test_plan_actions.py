@@ -11,7 +11,7 @@ from fnplan.resources import Resource
 from tests.plan.helpers import desired, recorded, res, state_of
 from tests.plan.memory import MemoryProvider
 
-TRIGGERS = {"memory": MemoryProvider.replace_triggers}
+PROVIDERS = {"memory": MemoryProvider()}
 
 RUNTIME = res("runtime.python", language="python3.12", memory=256)
 RESIZE = res(
@@ -66,7 +66,7 @@ def test_create_update_delete_noop_with_reasons() -> None:
     plan = make_plan(
         desired(RUNTIME, new_fn, new_event),
         state_of(RUNTIME, old_fn, gone),
-        replace_triggers=TRIGGERS,
+        providers=PROVIDERS,
     )
     changes = _by_address(plan)
     assert changes["runtime.python"].action == "noop"
@@ -106,7 +106,7 @@ def test_workflow_reasons_name_new_function_version_isolation_and_steps() -> Non
 
 def test_replace_trigger_forces_replacement_and_create_before_destroy_with_dependents() -> None:
     runtime = res("runtime.python", language="python3.13", memory=256)
-    plan = make_plan(desired(runtime, RESIZE), state_of(RUNTIME, RESIZE), replace_triggers=TRIGGERS)
+    plan = make_plan(desired(runtime, RESIZE), state_of(RUNTIME, RESIZE), providers=PROVIDERS)
     change = _by_address(plan)["runtime.python"]
     assert change.action == "replace"
     assert "forces replacement: language" in change.reasons
@@ -119,9 +119,7 @@ def test_replace_without_dependents_is_destroy_then_create() -> None:
     renamed = res(
         "function.resize", ("runtime.python",), **{**RESIZE.attributes, "name": "resize2"}
     )
-    plan = make_plan(
-        desired(RUNTIME, renamed), state_of(RUNTIME, RESIZE), replace_triggers=TRIGGERS
-    )
+    plan = make_plan(desired(RUNTIME, renamed), state_of(RUNTIME, RESIZE), providers=PROVIDERS)
     change = _by_address(plan)["function.resize"]
     assert change.action == "replace" and not change.create_before_destroy
 
@@ -197,7 +195,7 @@ def test_plan_of_10000_unchanged_resources_has_no_changes() -> None:
     ]
     want = desired(RUNTIME, *resources)
     state = state_of(RUNTIME, *resources)
-    plan = make_plan(want, state, replace_triggers=TRIGGERS)
+    plan = make_plan(want, state, providers=PROVIDERS)
     assert not plan.has_changes()
 
 

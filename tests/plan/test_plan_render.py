@@ -11,6 +11,7 @@ from fnplan.plan.planner import make_plan
 from fnplan.plan.render import plan_json, render_plan
 from fnplan.state.model import OutputValue
 from tests.plan.helpers import desired, res, state_of
+from tests.plan.memory import MemoryProvider
 
 RUNTIME = res("runtime.python", language="python3.12", memory=256)
 COPY = res(
@@ -80,7 +81,7 @@ def test_replacement_shows_symbol_and_forcing_attribute() -> None:
     plan = make_plan(
         desired(changed, user),
         state_of(RUNTIME, user),
-        replace_triggers={"memory": {"runtime": frozenset({"language"})}},
+        providers={"memory": MemoryProvider()},
     )
     text = _render(plan)
     assert "+/- runtime.python must be replaced (the new one is created first)" in text
