@@ -64,15 +64,22 @@ def kind_of(address: str) -> str | None:
     return found[-2] if len(found) >= 2 else None
 
 
+def shorthand(name: str, kind: str) -> str:
+    """`checkout` is short for `workflow.checkout` (kind "workflow"), `checkout[local.b]` for
+    `workflow.checkout[local.b]`; a dotted address is taken as it is."""
+    return name if len(parts(name)) > 1 else f"{kind}.{name}"
+
+
 def label_of(address: str) -> str:
     """The last block label, without its target: "checkout" for "workflow.checkout[aws]"."""
     return split_target(parts(address)[-1])[0]
 
 
-def resolve(name: str, known: Collection[str], what: str) -> str:
+def resolve(name: str, known: Collection[str], what: str, *, missing_ok: bool = False) -> str:
     """The address among `known` (deployed addresses of one kind) that `name` means: itself,
     or with one target suffix when exactly one copy exists; with several copies, a
-    FnplanError naming them (the user must pick a target)."""
+    FnplanError naming them (the user must pick a target). Nothing known by that name is an
+    error too, unless `missing_ok` (then `name` itself: it may have been deployed before)."""
     if name in known:
         return name
     copies = sorted(address for address in known if without_targets(address) == name)
@@ -84,6 +91,8 @@ def resolve(name: str, known: Collection[str], what: str) -> str:
             allowed=copies,
             hint=f"e.g. {copies[0]}",
         )
+    if missing_ok:
+        return name
     raise FnplanError(
         f"{name} is not deployed: the state has no such {what}",
         allowed=sorted(known),

@@ -31,6 +31,7 @@ from fnplan.compile.sources import SourceHasher, source_warnings
 from fnplan.compile.targets import (
     FunctionCopies,
     Placement,
+    check_output_targets,
     place,
     runtime_on,
     trigger_addresses,
@@ -83,6 +84,7 @@ def compile_config(
         resources[address] = event_resource(event, schemas, default)
     triggers = _add_triggers(index, placement, resources)
     check_http_routes(triggers)
+    check_output_targets(config.outputs.values(), resources)
     add_workflow_secrets(resources, sensitive_values(config))
     wire_references(resources)
     desired = _desired(config, resources)

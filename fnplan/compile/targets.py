@@ -7,21 +7,24 @@ workflows are on (the default when none calls it), a runtime to every provider i
 functions (and dedicated copies, and runtimes built on it) are on, a trigger to those of
 its target. A block on one provider keeps its plain address; a block on several gets one
 copy per provider, `ADDRESS[PROVIDER]` (fnplan.addresses), with its own versions, pins and
-outputs, and whatever it refers to names the copy on the same provider.
+outputs, and whatever it refers to names the copy on the same provider. A root output
+names one copy: `workflow.w[provider.local.b].endpoint`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from fnplan.addresses import with_target
+from fnplan.addresses import target_of, with_target, without_targets
 from fnplan.compile.drafts import DraftWorkflow
 from fnplan.compile.functions import version_of
 from fnplan.compile.index import Entry, Index, to_pos
-from fnplan.config.model import Config, Workflow
+from fnplan.config.model import Config, Output, Workflow
 from fnplan.errors import ConfigError
+from fnplan.expr.marks import Marked
+from fnplan.resources import Resource
 
 
 @dataclass(slots=True)
@@ -193,3 +196,40 @@ def trigger_addresses(
                 hint="deploy both workflows to the same targets",
             )
     return own, placement.address(target, provider), completion
+
+
+def check_output_targets(outputs: Iterable[Output], resources: Mapping[str, Resource]) -> None:
+    """An output reading an attribute of a block deployed to several targets must name one
+    copy (`workflow.w[provider.local.b].endpoint`), and a copy that exists."""
+    for output in outputs:
+        for ref in _placeholders(output.value):
+            address = str(ref["$ref"])
+            if address in resources:
+                continue
+            block = without_targets(address)
+            targets = [target_of(a) for a in resources if without_targets(a) == block]
+            copies = sorted(str(target) for target in targets if target is not None)
+            if not copies:
+                continue
+            pos = to_pos(getattr(ref, "pos", None) or output.pos)
+            allowed = [f"{block}[provider.{target}].{ref['attr']}" for target in copies]
+            if address == block:
+                message = f"{block} is deployed to {len(copies)} targets: name one copy"
+            else:
+                message = f"{block} is not deployed to {target_of(address)}"
+            raise ConfigError(message, pos=pos, allowed=allowed)
+
+
+def _placeholders(value: Any) -> Iterator[dict[str, Any]]:
+    """The {"$ref": ADDRESS, "attr": NAME} placeholders inside an evaluated value."""
+    if isinstance(value, Marked):
+        yield from _placeholders(value.value)
+    elif isinstance(value, dict):
+        if isinstance(value.get("$ref"), str) and "attr" in value:
+            yield value
+        else:
+            for item in value.values():
+                yield from _placeholders(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _placeholders(item)
