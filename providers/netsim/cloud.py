@@ -32,6 +32,14 @@ class NotFound(Exception):
     """No visible object answers the request (a 404)."""
 
 
+class Conflict(Exception):
+    """A conditional create met an object it must not coexist with (a 409)."""
+
+    def __init__(self, existing: Object) -> None:
+        super().__init__(existing["id"])
+        self.existing = existing
+
+
 class Cloud:
     """The server side of netsim: what a real provider would reach over the network."""
 
@@ -79,14 +87,20 @@ class Cloud:
         code: dict[str, str] | None,
         tags: dict[str, str],
         token: str,
+        refuse: Callable[[Object], bool],
     ) -> Object:
         """A new object (`code`: a function's files, path -> sha256); the same client `token`
         again returns the object it created (an idempotent retry after a lost answer), visible
-        or not."""
+        or not. Conflict when an object of this type and name, visible or not, is one
+        `refuse` rejects (a conditional write: consistent)."""
         with self._locked():
-            existing = next((o for o in self.objects() if o.get("client_token") == token), None)
+            stored = self.objects()
+            existing = next((o for o in stored if o.get("client_token") == token), None)
             if existing is not None:
                 return existing
+            for other in stored:
+                if other["type"] == type_ and other["name"] == name and refuse(other):
+                    raise Conflict(other)
             object_id = f"{_ID_PREFIX.get(type_, 'ob')}-{secrets.token_hex(6)}"
             now = time.time()
             obj: Object = {

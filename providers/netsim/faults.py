@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from fnplan.errors import ProviderError
+from fnplan.provider import current_call
 
 ENVIRONMENT = "FNPLAN_NETSIM_FAULTS"
 FAULTS_FILE = "faults"
@@ -74,9 +74,8 @@ def _parse(entry: str) -> Fault:
 class Injector:
     """Applies the rules in force to each provider call."""
 
-    def __init__(self, root: Path, cancelled: Callable[[], bool]) -> None:
+    def __init__(self, root: Path) -> None:
         self._root = root
-        self._cancelled = cancelled
 
     def around(self, operation: str, address: str, call: Callable[[], T]) -> T:
         """Run `call` (the real work of `operation` on `address`) as the rules say."""
@@ -88,7 +87,8 @@ class Injector:
         if fault.action == "hang":
             self._hang(operation, address)
         if fault.action == "slow":
-            self._sleep(fault.delay_ms / 1000)
+            current_call().progress(f"slowed down by {fault.delay_ms} ms (injected fault)")
+            pause(fault.delay_ms / 1000)
         result = call()
         if fault.action == "lost":
             raise ProviderError(f"{address}: injected fault: the answer to {operation} was lost")
@@ -101,15 +101,20 @@ class Injector:
         return next((f for f in parse_faults(text) if f.matches(operation, address)), None)
 
     def _hang(self, operation: str, address: str) -> None:
-        """Announce the hang with a marker file, then wait until killed (or cancelled)."""
+        """Announce the hang with a marker file, then wait until killed, or until the engine
+        cancels the call (Ctrl-C, its timeout)."""
         self._root.mkdir(parents=True, exist_ok=True)
         marker = self._root / f"hanging-{operation}-{address}"
         marker.write_text(f"{os.getpid()}\n")
-        while not self._cancelled():
-            time.sleep(_POLL)
-        raise ProviderError(f"{address}: {operation} was cancelled while hanging")
+        call = current_call()
+        call.progress("hanging (injected fault)")
+        while not call.wait(_POLL):
+            pass
+        call.check_cancelled()
 
-    def _sleep(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0 and not self._cancelled():
-            time.sleep(min(_POLL, left))
+
+def pause(seconds: float) -> None:
+    """Sleep `seconds`, as a network wait would: cut short (raising) when the call is
+    cancelled."""
+    if current_call().wait(seconds):
+        current_call().check_cancelled()

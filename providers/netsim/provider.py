@@ -23,8 +23,8 @@ from fnplan.naming import NameRule, physical_name
 from fnplan.provider import BaseProvider, Observation, ProviderContext
 from fnplan.provider_schema import Diagnostic, PlannedChange
 
-from .cloud import Cloud, NotFound, Object
-from .faults import Injector
+from .cloud import Cloud, Conflict, NotFound, Object
+from .faults import Injector, pause
 from .package import package, tree_hash
 from .schemas import (
     DATA_SOURCES,
@@ -78,7 +78,7 @@ class NetsimProvider(BaseProvider):
         self.cloud = Cloud(
             self.root, consistency_ms=self.config.consistency_ms, region=self.config.region
         )
-        self._faults = Injector(self.root, _cancelled)
+        self._faults = Injector(self.root)
         self._lineage = context.lineage
 
     # the protocol's heart
@@ -129,6 +129,8 @@ class NetsimProvider(BaseProvider):
         if change.action != "update":
             return change
         version = change.resource.attributes.get("version")
+        if not isinstance(version, str):  # hashes a value known only after apply: no guess
+            return change
         versions = change.prior.outputs.get("versions") or []
         known = {v["hash"]: v["number"] for v in versions if isinstance(v, dict)}
         number = known.get(version, 1 + max(known.values(), default=0))
@@ -194,22 +196,24 @@ class NetsimProvider(BaseProvider):
             return Observation(exists=False)
 
     def _create(self, resource: Resource) -> dict[str, Any]:
-        name = physical_name(resource.address, NAME_RULE, prefix=self.config.name_prefix)
-        for obj in self.cloud.find(type=resource.type, name=name):
-            if not self._owned(obj, resource.address):
-                raise ProviderError(
-                    f"{resource.address} already exists as netsim object {obj['id']} "
-                    "(not created by this configuration)",
-                    hint=f"adopt it with `fnplan import {resource.address} {obj['id']}`",
-                )
-        obj = self.cloud.create(
-            resource.type,
-            name,
-            _spec(resource),
-            code=self._code(resource),
-            tags=self._tags(resource.address),
-            token=self._token(resource.type, resource.address, resource.attributes),
-        )
+        address = resource.address
+        try:
+            obj = self.cloud.create(
+                resource.type,
+                physical_name(address, NAME_RULE, prefix=self.config.name_prefix),
+                _spec(resource),
+                code=self._code(resource),
+                tags=self._tags(address),
+                token=self._token(resource.type, address, resource.attributes),
+                refuse=lambda existing: not self._owned(existing, address),
+            )
+        except Conflict as conflict:
+            object_id = conflict.existing["id"]
+            raise ProviderError(
+                f"{address} already exists as netsim object {object_id} "
+                "(not created by this configuration)",
+                hint=f"adopt it with `fnplan import {address} {object_id}`",
+            ) from None
         return _outputs(obj)
 
     def _update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
@@ -307,7 +311,7 @@ class NetsimProvider(BaseProvider):
 
         def round_trip() -> T:
             if self.config.latency_ms:
-                time.sleep(self.config.latency_ms / 1000)
+                pause(self.config.latency_ms / 1000)
             return work()
 
         return self._faults.around(operation, address, round_trip)
@@ -345,14 +349,6 @@ def _outputs(obj: Object) -> dict[str, Any]:
             versions=[{"number": v["number"], "hash": v["hash"]} for v in obj["versions"]],
         )
     return outputs
-
-
-def _cancelled() -> bool:
-    """Whether the engine asked the running call to stop (Ctrl-C)."""
-    import fnplan.provider as protocol
-
-    current = getattr(protocol, "current_call", None)
-    return bool(current is not None and current().cancelled())
 
 
 def cloud_objects(root: Path) -> list[Object]:
