@@ -30,11 +30,14 @@ class Inputs:
     trees: dict[str, str] = field(default_factory=dict)
     listings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     state: dict[str, str] = field(default_factory=dict)
+    #: something was read that no stat can vouch for (a provider's data source)
+    volatile: bool = False
 
     def files_unchanged(self) -> bool:
         """True when every recorded file, listing and tree still looks the same."""
         return (
-            all(_stat(path) == recorded for path, recorded in self.files.items())
+            not self.volatile
+            and all(_stat(path) == recorded for path, recorded in self.files.items())
             and all(_listing(path) == names for path, names in self.listings.items())
             and all(tree_signature(path) == sig for path, sig in self.trees.items())
         )
@@ -65,6 +68,13 @@ def record_file(path: str | os.PathLike[str]) -> None:
     inputs = _current.get()
     if inputs is not None:
         inputs.files[os.fspath(path)] = _stat(os.fspath(path))
+
+
+def record_volatile() -> None:
+    """Something was read that may change at any time: the result must not be reused."""
+    inputs = _current.get()
+    if inputs is not None:
+        inputs.volatile = True
 
 
 def record_listing(directory: str | os.PathLike[str], names: Iterable[str]) -> None:

@@ -16,6 +16,7 @@ import click
 from fnplan import __version__
 from fnplan.cli import (
     event_commands,
+    import_commands,
     plan_commands,
     project_commands,
     run_commands,
@@ -57,6 +58,7 @@ for module in (
     project_commands,
     plan_commands,
     state_commands,
+    import_commands,
     run_commands,
     event_commands,
     workspace_commands,

@@ -10,6 +10,7 @@ from typing import Any
 
 from fnplan.compile.canonical import hash_json, plain
 from fnplan.compile.contracts import check_contracts
+from fnplan.compile.external import add_external_blocks
 from fnplan.compile.drafts import DraftWorkflow, draft_workflow
 from fnplan.compile.functions import (
     function_attributes,
@@ -88,6 +89,7 @@ def compile_config(
     add_workflow_secrets(resources, sensitive_values(config))
     wire_references(resources)
     desired = _desired(config, resources)
+    add_external_blocks(config, desired)
     blocks = (entry.block for entry in index.functions.values())
     desired.warnings = [
         *source_warnings(blocks, Path(config.directory)),

@@ -61,6 +61,15 @@ class CompileWarning(BaseModel):
         return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 
+class ImportSpec(BaseModel):
+    """An `import { to, id }` block: adopt the existing object `id` at its address."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    id: str
+    pos: str | None = None
+
+
 class Desired(BaseModel):
     """What the configuration asks for: the compiled resources and outputs the planner diffs."""
 
@@ -77,6 +86,10 @@ class Desired(BaseModel):
     redact: list[str] = Field(default_factory=list)
     #: what validate reports without failing (see CompileWarning)
     warnings: list[CompileWarning] = Field(default_factory=list)
+    #: the `import` blocks of every module, by the address they adopt an object for
+    imports: dict[str, ImportSpec] = Field(default_factory=dict)
+    #: the addresses of every `data` block read while loading (`data.TYPE.NAME`)
+    reads: list[str] = Field(default_factory=list)
 
     def providers_used(self) -> set[str]:
         """The provider addresses the desired resources are deployed with."""

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from fnplan.config.data import DataSources
 from fnplan.config.files import ModuleFiles
 from fnplan.config.schema import Attr, type_name
 from fnplan.config.scope import (
@@ -67,6 +68,8 @@ class Evaluator:
         }
         for kind in _BLOCK_KINDS:
             self.scope[kind] = Namespace(kind, files.blocks_of(kind), prefix)
+        self.data = DataSources(self, files.data)
+        self.scope["data"] = self.data
 
     def local(self, name: str, pos: SourcePos) -> Any:
         """The value of `local.NAME`, evaluated once."""

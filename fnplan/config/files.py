@@ -25,6 +25,8 @@ class ModuleFiles:
     fnplan: Block | None = None
     locals: dict[str, Attribute] = field(default_factory=dict)
     providers: dict[str, Block] = field(default_factory=dict)  # by address ("aws.west")
+    imports: list[Block] = field(default_factory=list)  # `import { to, id }`, in file order
+    data: dict[str, Block] = field(default_factory=dict)  # `data "TYPE" "NAME"` by "TYPE.NAME"
     labelled: dict[str, dict[str, Block]] = field(
         default_factory=lambda: {kind: {} for kind in _LABELLED}
     )
@@ -54,6 +56,13 @@ class ModuleFiles:
                 if name in self.locals:
                     _duplicate(f"local.{name}", self.locals[name].pos, attribute.pos)
                 self.locals[name] = attribute
+        elif block.type == "import":
+            self.imports.append(block)
+        elif block.type == "data":
+            key = ".".join(block.labels)
+            if key in self.data:
+                _duplicate(f"data {key!r}", self.data[key].pos, block.pos)
+            self.data[key] = block
         elif block.type == "provider":
             address = _provider_address(block)
             if address in self.providers:

@@ -23,6 +23,7 @@ from fnplan.config.blocks import (
 from fnplan.config.cycles import check_reference_cycles
 from fnplan.config.evaluate import Evaluator
 from fnplan.config.files import ModuleFiles, read_module
+from fnplan.config.imports import module_imports
 from fnplan.config.model import Backend, Config, Variable
 from fnplan.config.modules import Context, ModuleCalls
 from fnplan.config.scope import finalize
@@ -124,6 +125,8 @@ def _load_module(
         triggers=build_all(ev, "trigger", build_trigger),
         outputs=build_all(ev, "output", build_output),
         modules={name: calls.module(name) for name in files.modules},
+        imports=module_imports(ev, files),
+        data=ev.data.read_all(),
     )
     config.locals = {
         name: unmark_deep(finalize(ev.local(name, attribute.pos), attribute.pos))[0]

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from fnplan.config.external import DataRead, ImportBlock
+
 
 class _Node(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
@@ -263,6 +265,9 @@ class Config(BaseModel):
     triggers: dict[str, Trigger] = Field(default_factory=dict)
     outputs: dict[str, Output] = Field(default_factory=dict)
     modules: dict[str, Module] = Field(default_factory=dict)
+    #: the module's `import` blocks, and its `data` blocks as read (by address)
+    imports: list[ImportBlock] = Field(default_factory=list)
+    data: dict[str, DataRead] = Field(default_factory=dict)
     #: every text of a value marked sensitive that this module's blocks hold (fnplan.expr.marks)
     sensitive_values: list[str] = Field(default_factory=list)
 

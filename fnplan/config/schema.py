@@ -213,6 +213,21 @@ TOP_LEVEL: Mapping[str, BlockSchema] = {
             )
         },
     ),
+    "import": BlockSchema(
+        attributes={
+            "to": Attr(
+                "ref", required=True, refs=("runtime", "function", "workflow", "event", "trigger")
+            ),
+            "id": Attr("string", required=True),
+        },
+        repeatable=True,
+    ),
+    #: arguments are the provider's (fnplan.config.data checks them against its data_sources)
+    "data": BlockSchema(
+        labels=("data source type", "data block name"),
+        attributes={"provider": Attr("ref", refs=("provider",))},
+        open=True,
+    ),
 }
 
 ROOT = BlockSchema(blocks=TOP_LEVEL, repeatable=True)

@@ -92,6 +92,7 @@ def make_plan(
     progress: PlanProgress | None = None,
 ) -> Planned:
     """Read the state, compile the configuration, refresh through providers, diff."""
+    from fnplan.plan.imports import mark_imports, pending_imports, plan_imports
     from fnplan.plan.planner import make_plan as diff
     from fnplan.plan.refresh import refresh
 
@@ -111,15 +112,18 @@ def make_plan(
             parallelism=options.parallelism,
             on_progress=progress.observed if progress is not None else None,
         )
+    imports = {} if options.destroy else pending_imports(desired, state)
     plan = diff(
         desired,
-        state,
+        plan_imports(desired, state, providers) if imports else state,
         drift=drift,
         providers=providers,
         destroy=options.destroy,
         targets=options.targets,
         replace=options.replace,
     )
+    mark_imports(plan, imports)
+    plan.reads = list(desired.reads)
     plan.providers = desired.providers
     plan.redact = sorted(set(desired.redact) | set(state.redact))
     return Planned(plan=plan, state=state, providers=providers, drift=drift)
@@ -167,13 +171,14 @@ def apply(
     """Execute the plan; the journal records every resource, the state is written at the end
     (apply_plan fills the root outputs from the plan's output changes)."""
     from fnplan.apply.walk import apply_plan
+    from fnplan.plan.imports import apply_imports
 
     backend = session.backend
     journal = backend.journal(planned.state)
     try:
         result = apply_plan(
             planned.plan,
-            planned.state,
+            apply_imports(planned.plan, planned.state, planned.providers, journal),
             planned.providers,
             journal,
             parallelism=parallelism,

@@ -54,6 +54,9 @@ class ResourceChange(BaseModel):
     resource: Resource | None = None
     #: replace: create the new object before deleting the old (something depends on it)
     create_before_destroy: bool = False
+    #: the ID of the existing object an `import` block adopts at this address (apply records
+    #: it first, then makes the change)
+    importing: str | None = None
 
 
 class OutputChange(BaseModel):
@@ -77,6 +80,7 @@ class PlanSummary(BaseModel):
     add: int = 0
     change: int = 0
     destroy: int = 0
+    imported: int = 0
 
 
 class Plan(BaseModel):
@@ -98,12 +102,14 @@ class Plan(BaseModel):
     #: strings the human rendering shows as "(sensitive)": values of sensitive variables (the
     #: plan's attributes hold them anyway, as the state does)
     redact: list[str] = Field(default_factory=list)
+    #: the `data` blocks read to make this plan (their values are in the attributes)
+    reads: list[str] = Field(default_factory=list)
     changes: list[ResourceChange] = Field(default_factory=list)
     outputs: list[OutputChange] = Field(default_factory=list)
     summary: PlanSummary = Field(default_factory=PlanSummary)
 
     def has_changes(self) -> bool:
         """Whether applying would do anything (to a resource or an output)."""
-        return any(c.action != "noop" for c in self.changes) or any(
+        return any(c.action != "noop" or c.importing for c in self.changes) or any(
             o.action != "noop" for o in self.outputs
         )

@@ -11,6 +11,7 @@ from fnplan.plan.diff import changed_top_level
 from fnplan.plan.model import AttrChange, OutputChange, Plan, ResourceChange
 from fnplan.plan.redact import hide as hide_value
 from fnplan.plan.refresh import DELETED_PATH
+from fnplan.plan.render_external import IMPORT_STYLE, IMPORT_SYMBOL, import_headline, reads_text
 from fnplan.plan.refs import is_ref, is_version_ref
 from fnplan.plan.targets import by_target
 from fnplan.plan.unknowns import UNKNOWN_TEXT
@@ -46,9 +47,11 @@ def render_plan(
     if plan.redact:
         plan, drift = _redacted(plan, drift)
     drift = drift or {c.address: c.drift for c in plan.changes if c.drift}
+    if plan.reads:
+        _emit(console, reads_text(plan.reads))
     if drift:
         _emit(console, _drift_section(drift))
-    actions = [change for change in plan.changes if change.action != "noop"]
+    actions = [change for change in plan.changes if change.action != "noop" or change.importing]
     outputs = [output for output in plan.outputs if output.action != "noop"]
     # One print per block group: rich's cost grows faster than linearly with one Text's size.
     for section in _actions_sections(actions):
@@ -117,7 +120,8 @@ def summary_line(plan: Plan) -> str:
     if not plan.has_changes():
         return "No changes. Your infrastructure matches the configuration."
     s = plan.summary
-    return f"Plan: {s.add} to add, {s.change} to change, {s.destroy} to destroy."
+    imported = f"{s.imported} to import, " if s.imported else ""
+    return f"Plan: {imported}{s.add} to add, {s.change} to change, {s.destroy} to destroy."
 
 
 def _text() -> Text:
@@ -167,9 +171,11 @@ def _actions_sections(actions: list[ResourceChange]) -> Iterator[Text]:
 
 
 def _append_resource(text: Text, change: ResourceChange) -> None:
-    style = _STYLE[change.action]
-    symbol = _SYMBOL[change.action]
-    headline = _HEADLINE[change.action]
+    style = _STYLE.get(change.action, IMPORT_STYLE)
+    symbol = _SYMBOL.get(change.action, IMPORT_SYMBOL)
+    headline = _HEADLINE.get(change.action, "")
+    if change.importing is not None:
+        headline = import_headline(change, headline)
     if change.action == "replace" and change.create_before_destroy:
         symbol, headline = "+/-", "must be replaced (the new one is created first)"
     text.append(f"  {symbol:>3} ", style=style)

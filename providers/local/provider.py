@@ -22,11 +22,13 @@ from fnplan.provider import (
 )
 from fnplan.provider_schema import ResourceSchema
 
+from .data import DATA_SOURCES, read_data
 from .delivery import LocalDelivery
 from .disk import Layout
 from .events import Events
 from .functions import Functions
 from .runner import LocalRunner
+from .ownership import Ownership, import_prior
 from .runtimes import Runtimes
 from .triggers import Triggers
 from .workflows import Workflows
@@ -103,6 +105,8 @@ class LocalProvider(BaseProvider, LocalRunner, LocalDelivery):
         ),
     }
     config_model: ClassVar[type[BaseModel] | None] = LocalConfig
+    #: local_file reads a text file inside the project (providers/local/data.py)
+    data_sources = DATA_SOURCES
     #: every call is local file work under the GIL: threads would only contend for it
     threaded: ClassVar[bool] = False
     #: objects live in directories named after their address: `state mv` cannot move them
@@ -115,6 +119,7 @@ class LocalProvider(BaseProvider, LocalRunner, LocalDelivery):
     def __init__(self, context: ProviderContext) -> None:
         self.context = context
         self.layout = Layout.under(context.data_dir, context.alias)
+        self.ownership = Ownership(self.layout, context.lineage)
         project_dir = context.project_dir
         self._kinds: dict[str, _Kind] = {
             "runtime": Runtimes(self.layout, project_dir),
@@ -129,16 +134,36 @@ class LocalProvider(BaseProvider, LocalRunner, LocalDelivery):
         return self._kind(prior.type, prior.address).observe(prior)
 
     def create(self, resource: Resource) -> dict[str, Any]:
-        """Create (or adopt) the object; returns its outputs."""
-        return self._kind(resource.type, resource.address).create(resource)
+        """Create the object, or finish creating one this state began (see .ownership);
+        returns its outputs. A foreign object at the address is refused."""
+        kind = self._kind(resource.type, resource.address)
+        with self.ownership.creating(resource):
+            return kind.create(resource)
 
     def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
-        """Bring the object to the desired attributes; returns its outputs."""
-        return self._kind(resource.type, resource.address).update(resource, prior)
+        """Bring the object to the desired attributes; returns its outputs. An object the
+        state records is this state's, imported or not: it is marked so."""
+        outputs = self._kind(resource.type, resource.address).update(resource, prior)
+        self.ownership.mark(resource.address)
+        return outputs
 
     def delete(self, prior: ResourceState) -> None:
         """Remove the object (and directories left empty); a missing object is fine."""
         self._kind(prior.type, prior.address).delete(prior)
+        self.ownership.forget(prior.address)
+
+    def import_object(self, type_: str, address: str, id: str) -> Observation:
+        """The object stored under `id` (the address it was deployed under), read without
+        changing anything; an ID naming nothing is a ProviderError."""
+        kind = self._kind(type_, address)
+        observation = kind.observe(import_prior(self.layout, type_, address, id))
+        if not observation.exists:
+            raise ProviderError(f"{address}: no {type_} is stored under the ID {id!r}")
+        return observation
+
+    def read_data(self, type_: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        """Read a data source (DATA_SOURCES) for a `data` block."""
+        return read_data(self.context.project_dir, type_, arguments)
 
     def _kind(self, type_: str, address: str) -> _Kind:
         kind = self._kinds.get(type_)

@@ -84,7 +84,7 @@ def test_create_update_delete_noop_with_reasons() -> None:
     paths = {c.path: (c.before, c.after) for c in update.changes}
     assert paths["env.LOG_FORMAT"] == ("json", "text")
     assert paths["memory"] == (256, 512)
-    assert plan.summary.model_dump() == {"add": 1, "change": 1, "destroy": 1}
+    assert plan.summary.model_dump() == {"add": 1, "change": 1, "destroy": 1, "imported": 0}
     assert [c.action for c in plan.changes][:1] == ["delete"]  # deletes first
     assert plan.lineage and plan.serial == 4 and plan.config_hash == "sha256:test"
 
@@ -112,7 +112,7 @@ def test_replace_trigger_forces_replacement_and_create_before_destroy_with_depen
     assert "forces replacement: language" in change.reasons
     assert change.create_before_destroy  # function.resize depends on it
     assert [c.forces_replacement for c in change.changes] == [True]
-    assert plan.summary.model_dump() == {"add": 1, "change": 0, "destroy": 1}
+    assert plan.summary.model_dump() == {"add": 1, "change": 0, "destroy": 1, "imported": 0}
 
 
 def test_replace_without_dependents_is_destroy_then_create() -> None:
