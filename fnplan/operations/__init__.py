@@ -198,6 +198,7 @@ def _check_targets(options: PlanOptions, desired: Desired, state: State) -> None
     from fnplan.errors import PlanError, did_you_mean
 
     known = set(desired.resources) | set(state.resources)
+    known |= {a.partition("[")[0] for a in known if "[" in a}  # blocks on several targets
     groups = {r.group for r in desired.resources.values()} | {
         r.group for r in state.resources.values()
     }

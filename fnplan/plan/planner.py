@@ -104,7 +104,8 @@ def _select(desired: Desired, state: State, targets: Sequence[str], destroy: boo
 
 
 def _matches(address: str, target: str, desired: Desired, state: State) -> bool:
-    if address == target or address.startswith(target + "."):
+    # a block deployed to several targets: its copies "workflow.w[aws]" (fnplan.addresses)
+    if address == target or address.startswith((target + ".", target + "[")):
         return True
     item: Resource | ResourceState | None = desired.resources.get(address) or state.resources.get(
         address
