@@ -11,8 +11,8 @@ from fnplan.plan.diff import changed_top_level
 from fnplan.plan.model import AttrChange, OutputChange, Plan, ResourceChange
 from fnplan.plan.redact import hide as hide_value
 from fnplan.plan.refresh import DELETED_PATH
-from fnplan.plan.render_external import IMPORT_STYLE, IMPORT_SYMBOL, import_headline, reads_text
 from fnplan.plan.refs import is_ref, is_version_ref
+from fnplan.plan.render_external import IMPORT_STYLE, IMPORT_SYMBOL, import_headline, reads_text
 from fnplan.plan.targets import by_target
 from fnplan.plan.unknowns import UNKNOWN_TEXT
 
