@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fnplan.compile.canonical import hash_json, plain
+from fnplan.compile.canonical import plain
 from fnplan.compile.index import Entry, Index
 from fnplan.compile.schemas import SchemaFiles
 from fnplan.config.model import Function, Runtime
 from fnplan.resources import Resource
-
-#: attributes that do not take part in a function's version hash: the version itself, the
-#: provider's retention hints, and the checkout location (code identity is `source_hash`)
-_UNVERSIONED = frozenset({"version", "retain_versions", "keep_versions", "source"})
+from fnplan.versions import version_of as version_of  # compile's callers import it here
 
 
 def runtime_attributes(entry: Entry[Runtime], index: Index) -> dict[str, Any]:
@@ -96,11 +93,6 @@ def with_overrides(
     if timeout is not None:
         copy["timeout"] = plain(timeout)
     return copy
-
-
-def version_of(attributes: dict[str, Any]) -> str:
-    """The version hash: code and configuration, nothing else (see _UNVERSIONED)."""
-    return hash_json({k: v for k, v in attributes.items() if k not in _UNVERSIONED})
 
 
 def function_resource(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fnplan.compile.functions import version_of
+from fnplan.versions import version_of
 from fnplan.resources import Resource
 
 from . import snapshot

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fnplan.run.values import step_references
+from fnplan.run import step_references
 from fnplan.workflow.model import Step, WorkflowDocument
 
 from .branches import step_branch

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fnplan.run.failure import StepFailure
-from fnplan.run.values import resolve
+from fnplan.run import StepFailure, resolve
 
 
 class ExpressionError(Exception):

@@ -21,7 +21,7 @@ from typing import Any
 
 from fnplan.expr import Expr, parse_expression, references
 from fnplan.expr import ast as nodes
-from fnplan.run.values import EXPR_KEY, is_expression
+from fnplan.run import EXPR_KEY, is_expression
 
 #: a string Step Functions would evaluate as JSONata rather than pass on as text
 _LOOKS_EVALUATED = re.compile(r"^\s*\{%.*%\}\s*$", re.DOTALL)
