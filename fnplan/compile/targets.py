@@ -7,7 +7,9 @@ workflows are on (the default when none calls it), a runtime to every provider i
 functions (and dedicated copies, and runtimes built on it) are on, a trigger to those of
 its target. A block on one provider keeps its plain address; a block on several gets one
 copy per provider, `ADDRESS[PROVIDER]` (fnplan.addresses), with its own versions, pins and
-outputs, and whatever it refers to names the copy on the same provider. A root output
+outputs, and whatever it refers to names the copy on the same provider. A runtime's copy on
+the default provider (else on its first) keeps the plain address: adding a target elsewhere
+does not rename it, nor give every function built on it a new version. A root output
 names one copy: `workflow.w[provider.local.b].endpoint`.
 """
 
@@ -30,26 +32,25 @@ from fnplan.resources import Resource
 @dataclass(slots=True)
 class Placement:
     """The providers of every runtime, function, workflow and trigger, by block address
-    (in the order their copies are listed: declared targets first, then the rest sorted)."""
+    (in the order their copies are listed: declared targets first, then the rest sorted),
+    and the blocks whose copy on one provider keeps the plain address (`home`)."""
 
     providers: dict[str, list[str]] = field(default_factory=dict)
+    home: dict[str, str] = field(default_factory=dict)
 
     def address(self, block: str, provider: str) -> str:
-        """The address of `block`'s copy on `provider`: plain when it has only that one."""
+        """The address of `block`'s copy on `provider`: plain when it has only that one, or
+        when `provider` is its home."""
         found = self.providers[block]
-        if len(found) == 1:
-            if found[0] != provider:
-                raise AssertionError(f"{block} is not placed on {provider}")
+        if provider not in found:
+            raise AssertionError(f"{block} is not placed on {provider}")
+        if len(found) == 1 or self.home.get(block) == provider:
             return block
         return with_target(block, provider)
 
     def copies(self, block: str) -> list[tuple[str, str]]:
         """(address, provider) of each copy of `block`."""
         return [(self.address(block, provider), provider) for provider in self.providers[block]]
-
-    def several(self) -> dict[str, list[str]]:
-        """The blocks deployed to more than one provider."""
-        return {block: found for block, found in self.providers.items() if len(found) > 1}
 
 
 def declared_targets(entry: Entry[Workflow], root: Config) -> list[str]:
@@ -103,7 +104,7 @@ def place(
     for address in index.functions:
         providers[address] = _listed([], functions.get(address) or {default})
         runtimes.setdefault(runtime_of[address], set()).update(providers[address])
-    _place_runtimes(index, default, runtimes, providers)
+    _place_runtimes(index, default, runtimes, placement)
     for address, entry in index.triggers.items():
         target = index.resolve(
             entry.config, entry.block.target, ("workflow", "function"), f"{address}.target"
@@ -113,9 +114,11 @@ def place(
 
 
 def _place_runtimes(
-    index: Index, default: str, users: dict[str, set[str]], providers: dict[str, list[str]]
+    index: Index, default: str, users: dict[str, set[str]], placement: Placement
 ) -> None:
-    """Each runtime where its users are; a base runtime also where runtimes built on it are."""
+    """Each runtime where its users are; a base runtime also where runtimes built on it are.
+    A runtime's copy on the default provider (else on the first) keeps the plain address."""
+    providers = placement.providers
     bases = {
         address: index.resolve(entry.config, entry.block.base, ("runtime",), f"{address}.base")
         for address, entry in index.runtimes.items()
@@ -129,7 +132,10 @@ def _place_runtimes(
             users.setdefault(base, set()).update(users[address])
             pending.append(base)
     for address in index.runtimes:
-        providers[address] = _listed([], users.get(address) or {default})
+        found = providers[address] = _listed([], users.get(address) or {default})
+        # no user runs a runtime by name: keeping it where it was spares its functions new
+        # versions when a workflow gains a target elsewhere
+        placement.home[address] = default if default in found else found[0]
 
 
 def _listed(declared: list[str], more: Iterable[str]) -> list[str]:

@@ -27,7 +27,8 @@ def _project(root: Path, targets: list[str], isolation: str = "shared", **more: 
     )
     fields: dict[str, Any] = {"providers": ALIASES, **more}
     fields["workflows"] = [flow, *fields.get("workflows", [])]
-    return config(root, functions=[function(root, "resize")], **fields)
+    fields["functions"] = [function(root, "resize"), *fields.get("functions", [])]
+    return config(root, **fields)
 
 
 def _calls(desired: Desired, address: str) -> dict[str, Any]:
@@ -43,13 +44,13 @@ def test_each_target_gets_its_own_copy_of_everything_the_workflow_uses(tmp_path:
         "workflow.checkout[local.b]",
         "function.resize[local.a]",
         "function.resize[local.b]",
-        "runtime.python[local.a]",
+        "runtime.python",  # a runtime keeps its plain address on its first provider
         "runtime.python[local.b]",
     }
-    for target in ("local.a", "local.b"):
+    for target, runtime_address in (("local.a", "runtime.python"), ("local.b", None)):
         flow = resources[f"workflow.checkout[{target}]"]
         function = resources[f"function.resize[{target}]"]
-        runtime = resources[f"runtime.python[{target}]"]
+        runtime = resources[runtime_address or f"runtime.python[{target}]"]
         assert {flow.provider, function.provider, runtime.provider} == {target}
         version = function.attributes["version"]
         call = {"address": f"function.resize[{target}]", "version": version}
@@ -62,6 +63,27 @@ def test_each_target_gets_its_own_copy_of_everything_the_workflow_uses(tmp_path:
         assert flow.group == flow.address
     a, b = (resources[f"function.resize[local.{t}]"].attributes for t in "ab")
     assert a["source_hash"] == b["source_hash"]
+
+
+def test_a_runtime_stays_put_when_a_workflow_gains_a_target_elsewhere(tmp_path: Path) -> None:
+    """The other functions on it keep their versions (the runtime's address is part of
+    them): only the workflow that gained a target and what it calls get copies."""
+    more: dict[str, Any] = {
+        "functions": [function(tmp_path, "audit")],
+        "workflows": [workflow("audit", [step("go", function=ref("function.audit"))])],
+    }
+    before = compile_config(_project(tmp_path, [], **more)).resources
+    after = compile_config(_project(tmp_path, ["provider.local", "provider.local.b"], **more))
+    for unchanged in ("runtime.python", "function.audit", "workflow.audit"):
+        assert after.resources[unchanged] == before[unchanged]
+    assert after.resources["runtime.python[local.b]"].provider == "local.b"
+    assert set(after.resources) - set(before) == {
+        "runtime.python[local.b]",
+        "function.resize[local]",
+        "function.resize[local.b]",
+        "workflow.checkout[local]",
+        "workflow.checkout[local.b]",
+    }
 
 
 def test_one_target_keeps_todays_addresses(tmp_path: Path) -> None:
