@@ -294,9 +294,9 @@ class NetsimProvider(BaseProvider):
         return tags
 
     def _token(self, type_: str, address: str, attributes: dict[str, Any]) -> str:
-        """The client token of a create: the same request always gets the same object (not
-        `source`: apply may publish the same code from a staged copy)."""
-        spec = {k: v for k, v in attributes.items() if k != "source"}
+        """The client token of a create: the same request always gets the same object (what
+        is stored: apply may publish the same code from a staged copy)."""
+        spec = _stored(type_, attributes)
         request = json.dumps([self._lineage, type_, address, spec], sort_keys=True)
         return hashlib.sha256(request.encode()).hexdigest()
 
@@ -327,8 +327,15 @@ def _config(raw: dict[str, Any]) -> NetsimConfig:
 
 
 def _spec(resource: Resource) -> dict[str, Any]:
-    """What the cloud stores: the attributes, without the local path of a function's code."""
-    return {k: v for k, v in resource.attributes.items() if k != "source"}
+    return _stored(resource.type, resource.attributes)
+
+
+def _stored(type_: str, attributes: dict[str, Any]) -> dict[str, Any]:
+    """What the cloud stores: the attributes, without the local path of a function's code
+    (its files are uploaded instead)."""
+    if type_ != "function":
+        return dict(attributes)
+    return {k: v for k, v in attributes.items() if k != "source"}
 
 
 def _observation(obj: Object) -> Observation:
