@@ -123,16 +123,7 @@ class _Mapper:
         import yaml
 
         if schema.labels:
-            return [
-                Block(
-                    key.value,
-                    [label.value],
-                    self.body(value, schema),
-                    self.pos(label),
-                    [self.pos(label)],
-                )
-                for label, value in self.pairs(node, f"{key.value!r} (a mapping of names)")
-            ]
+            return self.labelled(key, node, schema, [], [])
         if isinstance(node, yaml.SequenceNode):
             if not schema.repeatable:
                 raise ConfigError(
@@ -142,6 +133,24 @@ class _Mapper:
         else:
             items = [node]
         return [Block(key.value, [], self.body(item, schema), self.pos(key), []) for item in items]
+
+    def labelled(
+        self,
+        key: yaml.ScalarNode,
+        node: yaml.Node,
+        schema: BlockSchema,
+        labels: list[str],
+        positions: list[SourcePos],
+    ) -> list[Block]:
+        """`type: {LABEL: {...}}`, one mapping level per label (`data: {TYPE: {NAME: {...}}}`)."""
+        found: list[Block] = []
+        for label, value in self.pairs(node, f"{key.value!r} (a mapping of names)"):
+            named, at = [*labels, label.value], [*positions, self.pos(label)]
+            if len(named) < len(schema.labels):
+                found.extend(self.labelled(key, value, schema, named, at))
+            else:
+                found.append(Block(key.value, named, self.body(value, schema), at[0], at))
+        return found
 
     def expr(self, node: yaml.Node) -> ast.Expr:
         """An attribute value: strings are templates, other scalars literals, collections

@@ -121,3 +121,18 @@ def test_data_block_mistakes_are_validate_errors(
     (project.parent / "outside.txt").write_text("secret")
     (project / "extra.hcl").write_text(block)
     assert_clean_error(fnplan("validate", cwd=project, check=None), *fragments)
+
+
+def test_data_blocks_in_yaml(fnplan: Runner, project: Path) -> None:
+    """YAML writes the two labels as two mapping levels: data: {TYPE: {NAME: {...}}}."""
+    (project / "main.hcl").unlink()
+    (project / "main.fnplan.yaml").write_text(
+        "data:\n  local_file:\n    greeting:\n      path: config/greeting.txt\n"
+        "runtime:\n  python:\n    language: python3.12\n"
+        "function:\n  hello:\n    runtime: ${runtime.python}\n    source: ./functions/hello\n"
+        "    env:\n      GREETING: ${data.local_file.greeting.content}\n"
+    )
+    plan = json.loads(fnplan("plan", "--json", cwd=project).stdout)
+    assert plan["reads"] == ["data.local_file.greeting"]
+    hello = next(c for c in plan["changes"] if c["address"] == "function.hello")
+    assert hello["resource"]["attributes"]["env"] == {"GREETING": "hello\n"}
