@@ -12,6 +12,8 @@ from fnplan.provider import (
     DELIVER_EVENTS,
     INVOKE_FUNCTION,
     RENDER,
+    ROLLOUTS,
+    RUN_HISTORY,
     RUN_WORKFLOW,
     EventDelivery,
     ProviderContext,
@@ -25,20 +27,34 @@ from tests.plan.memory import MemoryProvider
 
 def test_local_declares_what_it_implements(tmp_path: Path) -> None:
     local = provider_class("local")(ProviderContext(tmp_path, tmp_path / ".fnplan"))
-    assert local.capabilities == {"run-workflow", "invoke-function", "deliver-events"}
+    assert local.capabilities == {
+        "run-workflow",
+        "invoke-function",
+        "deliver-events",
+        "run-history",
+        "render",
+    }
     assert capability(local, RUN_WORKFLOW) is local
     assert capability(local, INVOKE_FUNCTION) is local
+    assert capability(local, RUN_HISTORY) is local
+    assert capability(local, RENDER) is local
     events: EventDelivery = capability(local, DELIVER_EVENTS)
     assert events.triggers() == [] and events.event_types() == {}
-    assert not has_capability(local, RENDER)
+    assert not has_capability(local, ROLLOUTS)
 
 
 def test_a_missing_capability_is_a_clean_error_naming_what_it_can_do(tmp_path: Path) -> None:
     local = provider_class("local")(ProviderContext(tmp_path, tmp_path / ".fnplan"))
     with pytest.raises(FnplanError) as caught:
-        capability(local, RENDER, "local.dev")
-    assert caught.value.message == "provider local.dev cannot render its artifacts"
-    assert caught.value.allowed == ["deliver-events", "invoke-function", "run-workflow"]
+        capability(local, ROLLOUTS, "local.dev")
+    assert caught.value.message == "provider local.dev cannot manage rollouts"
+    assert caught.value.allowed == [
+        "deliver-events",
+        "invoke-function",
+        "render",
+        "run-history",
+        "run-workflow",
+    ]
     with pytest.raises(FnplanError, match="provider memory cannot run workflows"):
         capability(MemoryProvider(), RUN_WORKFLOW)
 

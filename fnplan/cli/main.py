@@ -19,6 +19,7 @@ from fnplan.cli import (
     import_commands,
     plan_commands,
     project_commands,
+    provider_commands,
     run_commands,
     state_commands,
     workspace_commands,
@@ -61,6 +62,7 @@ for module in (
     import_commands,
     run_commands,
     event_commands,
+    provider_commands,
     workspace_commands,
 ):
     for command in module.COMMANDS:

@@ -15,10 +15,8 @@ import click
 from fnplan.cli.context import CliContext, pass_cli, variable_options
 
 if TYPE_CHECKING:
-    from fnplan.provider import FunctionInvoker, Provider, WorkflowRunner
     from fnplan.run import Decision, RunResult
     from fnplan.run.progress import RunProgress
-    from fnplan.state.model import ResourceState
     from fnplan.workflow.model import Step, WorkflowDocument
     from fnplan.workspace import Workspace
 
@@ -72,16 +70,16 @@ def run(
       fnplan run workflow.thumbnail --input @event.json --step
       fnplan run workflow.thumbnail --from resize --execution 20250101T120000Z-1a2b3c4d5e6f
     """
+    from fnplan.events.dispatch import describe
+    from fnplan.operations import runs as operations
     from fnplan.run import RunOptions
     from fnplan.run.debug import Stepper, require_step
-    from fnplan.run.history import execution_input, runs_dir
     from fnplan.run.input import parse_input
     from fnplan.run.invoke import is_function_address
-    from fnplan.workflow.model import WorkflowDocument
 
     if (from_step is None) != (from_execution is None):
         raise click.UsageError("--from STEP and --execution ID go together")
-    address = _workflow_address(workflow)
+    address = operations.workflow_address(workflow)
     workspace = cli.workspace(variables, var_files)
     if is_function_address(address):
         if stepping or break_at or from_step:
@@ -89,15 +87,17 @@ def run(
         payload = {} if input_text is None else parse_input(input_text)
         _invoke(cli, workspace, address, payload, None, execution_id, as_json)
         return
-    resource, runner, redact = _deployed_workflow(workspace, address)
-    document = WorkflowDocument.model_validate(resource.attributes["document"])
+    deployed = operations.deployed(workspace, address, "workflow")
+    address = deployed.record.address  # the one copy a plain name means (several targets)
+    runner = deployed.runner()
+    document = deployed.document
     for name, option in ((break_at, "--break-at"), (from_step, "--from")):
         if name is not None:
             require_step(document, name, option)
     if input_text is not None:
         payload = parse_input(input_text)
     elif from_execution is not None:
-        payload = execution_input(runs_dir(workspace.data_dir), address, from_execution)
+        payload = operations.execution_input(workspace, address, from_execution)
     else:
         payload = {}
     debugging = stepping or break_at is not None
@@ -108,13 +108,13 @@ def run(
         hooks=Stepper(_ask, break_at) if debugging else None,
         from_step=from_step,
         from_execution=from_execution,
-        log_dir=runs_dir(workspace.data_dir),
-        masked=redact,
+        masked=deployed.redact,
     )
     with progress or nullcontext():
         result = runner.run_workflow(address, payload, options=options)
-    _fire_completion(workspace, address, result)
-    _report(address, result, as_json, [*document.sensitive_values, *redact])
+    for started in operations.fire_completion(workspace, address, result, _notice):
+        click.echo(describe(started), err=True)
+    _report(address, result, as_json, [*document.sensitive_values, *deployed.redact])
 
 
 @click.command()
@@ -152,9 +152,10 @@ def invoke(
       fnplan invoke function.resize --input '{"path": "data/sample.txt"}'
       fnplan invoke function.resize --version 3f2a... --input @event.json --json
     """
+    from fnplan.operations.runs import function_address
     from fnplan.run.input import parse_input
 
-    address = function if "." in function else f"function.{function}"
+    address = function_address(function)
     workspace = cli.workspace(variables, var_files)
     payload = {} if input_text is None else parse_input(input_text)
     _invoke(cli, workspace, address, payload, version, execution_id, as_json)
@@ -170,85 +171,23 @@ def _invoke(
     as_json: bool,
 ) -> None:
     """Invoke a deployed function through its provider and report the result."""
-    from fnplan.run import RunOptions
-    from fnplan.run.history import runs_dir
-    from fnplan.run.invoke import function_document
+    from fnplan.operations.runs import deployed
+    from fnplan.run import RunOptions, function_document
 
-    provider, redact = _deployed_function(workspace, address)
+    function = deployed(workspace, address, "function")
+    address = function.record.address
+    invoker = function.invoker()
     progress = None
     if not as_json:
         progress = _progress(function_document(address, version or "latest"), cli.color, True)
-    options = RunOptions(
-        execution_id=execution_id,
-        on_event=progress,
-        log_dir=runs_dir(workspace.data_dir),
-        masked=redact,
-    )
+    options = RunOptions(execution_id=execution_id, on_event=progress, masked=function.redact)
     with progress or nullcontext():
-        result = provider.invoke_function(address, payload, version=version, options=options)
-    _report(address, result, as_json, redact)
+        result = invoker.invoke_function(address, payload, version=version, options=options)
+    _report(address, result, as_json, function.redact)
 
 
-def _fire_completion(workspace: Workspace, address: str, result: RunResult) -> None:
-    """Start the completion triggers that listen for this workflow (see docs/events.md)."""
-    from fnplan.events.deployments import event_providers
-    from fnplan.events.dispatch import describe, fire_completion
-
-    providers = event_providers(workspace, capable_only=True)
-    for started in fire_completion(
-        address, result, providers=providers, on_notice=lambda text: click.echo(text, err=True)
-    ):
-        click.echo(describe(started), err=True)
-
-
-def _workflow_address(name: str) -> str:
-    """`thumbnail` is short for `workflow.thumbnail`."""
-    return name if "." in name else f"workflow.{name}"
-
-
-def _deployed_workflow(
-    workspace: Workspace, address: str
-) -> tuple[ResourceState, WorkflowRunner, tuple[str, ...]]:
-    """The workflow's state record, its provider (which must be able to run workflows) and
-    the sensitive values to mask."""
-    from fnplan.provider import RUN_WORKFLOW, capability
-
-    resource, provider, redact = _deployed(workspace, address, "workflow")
-    return resource, capability(provider, RUN_WORKFLOW, resource.provider), redact
-
-
-def _deployed_function(
-    workspace: Workspace, address: str
-) -> tuple[FunctionInvoker, tuple[str, ...]]:
-    """The provider of a deployed function (which must be able to invoke functions) and the
-    sensitive values to mask."""
-    from fnplan.provider import INVOKE_FUNCTION, capability
-
-    resource, provider, redact = _deployed(workspace, address, "function")
-    return capability(provider, INVOKE_FUNCTION, resource.provider), redact
-
-
-def _deployed(
-    workspace: Workspace, address: str, kind: str
-) -> tuple[ResourceState, Provider, tuple[str, ...]]:
-    """The state record of a deployed `kind` (workflow or function), its provider, and the
-    values of sensitive variables at the last apply (the state's `redact`)."""
-    from fnplan.errors import FnplanError, did_you_mean
-    from fnplan.provider import open_providers
-
-    config = workspace.load()
-    state = workspace.backend(config.backend).read()
-    resource = state.resources.get(address)
-    if resource is None or resource.type != kind:
-        deployed = [r.address for r in state.resources.values() if r.type == kind]
-        raise FnplanError(
-            f"{address} is not deployed: the state has no such {kind}",
-            allowed=deployed,
-            hint=did_you_mean(address, deployed) or "apply the configuration first: fnplan apply",
-        )
-    configs = {address: block.config for address, block in config.providers.items()}
-    provider = open_providers(configs, {resource.provider}, workspace.directory)[resource.provider]
-    return resource, provider, tuple(state.redact)
+def _notice(text: str) -> None:
+    click.echo(text, err=True)
 
 
 def _progress(document: WorkflowDocument, color: bool, live: bool) -> RunProgress:
@@ -343,37 +282,20 @@ def logs(
       fnplan logs workflow.thumbnail --execution 20250101T120000Z-1a2b3c4d5e6f --step resize
       fnplan logs workflow.thumbnail --follow
     """
-    from fnplan.run.history import execution_log, follow_records, read_records, runs_dir
+    from fnplan.operations import runs as operations
     from fnplan.run.logtext import record_lines
 
-    address = _workflow_address(workflow)
-    path = execution_log(runs_dir(cli.workspace().data_dir), address, execution_id)
-    records = follow_records(path) if follow else iter(read_records(path))
-    steps: set[str] = set()
+    address = operations.workflow_address(workflow)
+    log = operations.execution_log(cli.workspace(), address, execution_id, step=step, follow=follow)
     try:
-        for record in records:
-            steps.add(record.step or "")
-            if step is not None and record.step != step:
-                continue
+        for record in log:
             if as_json:
                 click.echo(record.model_dump_json())
             else:
                 click.echo("\n".join(record_lines(record)))
     except KeyboardInterrupt:
         return
-    if step is not None and step not in steps:
-        _unknown_step(step, path, steps - {""})
-
-
-def _unknown_step(step: str, path: Path, steps: set[str]) -> None:
-    """Every step of a finished run has records, so --step naming none of them is a typo."""
-    from fnplan.errors import FnplanError, did_you_mean
-
-    raise FnplanError(
-        f"--step: no step {step!r} in execution {path.stem}",
-        allowed=sorted(steps),
-        hint=did_you_mean(step, steps),
-    )
+    log.check_step()
 
 
 @click.command()
@@ -394,11 +316,10 @@ def runs(cli: CliContext, workflow: str, limit: int, as_json: bool) -> None:
     Example:
       fnplan runs workflow.thumbnail --limit 5
     """
-    from fnplan.run.history import list_executions, runs_dir
+    from fnplan.operations import runs as operations
     from fnplan.run.logtext import duration_text
 
-    address = _workflow_address(workflow)
-    found = list_executions(runs_dir(cli.workspace().data_dir), address, limit)
+    found = operations.executions(cli.workspace(), operations.workflow_address(workflow), limit)
     if as_json:
         click.echo(json.dumps([execution.to_json() for execution in found], indent=2))
         return
