@@ -122,23 +122,22 @@ class NetsimProvider(BaseProvider):
         return found
 
     def plan_change(self, change: PlannedChange) -> PlannedChange:
-        """Predict the version number an update publishes (the server numbers new hashes
-        one past the highest it keeps; a hash it keeps gets its number back)."""
-        if change.type not in _VERSIONED or change.prior is None or change.resource is None:
-            return change
-        if change.action != "update":
+        """Predict the version a change publishes: a new object's is number 1; an update's
+        new hash gets one past the highest the server keeps, a hash it keeps its number."""
+        if change.type not in _VERSIONED or change.resource is None:
             return change
         version = change.resource.attributes.get("version")
-        if not isinstance(version, str):  # hashes a value known only after apply: no guess
-            return change
-        versions = change.prior.outputs.get("versions") or []
-        known = {v["hash"]: v["number"] for v in versions if isinstance(v, dict)}
-        number = known.get(version, 1 + max(known.values(), default=0))
-        change.predicted_outputs.update(
-            version=version,
-            version_number=number,
-            version_arn=f"{change.prior.outputs.get('arn')}:{number}",
-        )
+        if change.action in ("create", "replace"):
+            change.predicted_outputs.update(version=version, version_number=1)
+        elif change.action == "update" and change.prior is not None:
+            versions = change.prior.outputs.get("versions") or []
+            known = {v["hash"]: v["number"] for v in versions if isinstance(v, dict)}
+            number = known.get(version, 1 + max(known.values(), default=0))
+            change.predicted_outputs.update(
+                version=version,
+                version_number=number,
+                version_arn=f"{change.prior.outputs.get('arn')}:{number}",
+            )
         return change
 
     def import_object(self, type_: str, address: str, id: str) -> Observation:

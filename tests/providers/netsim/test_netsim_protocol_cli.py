@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.cli.conftest import Runner, assert_clean_error
 
-from .conftest import objects
+from .conftest import objects, write_project
 
 EVENT = 'event "greeted" {\n  type = "com.example.greeted"\n}\n'
 
@@ -107,4 +107,31 @@ def test_a_moved_block_keeps_the_object_and_retags_it(fnplan: Runner, tmp_path: 
     after = objects(root)
     assert list(after) == ["event.hello"]
     assert after["event.hello"]["id"] == before["id"]
+    fnplan("plan", "--detailed-exitcode", cwd=project, check=0)
+
+
+def test_a_reference_to_the_next_version_is_known_at_plan_time(
+    fnplan: Runner, tmp_path: Path
+) -> None:
+    """function.bye's env names function.hello's version ARN: a code change of hello shows
+    the ARN netsim will give the new version, and apply stores exactly that."""
+    project = write_project(tmp_path / "p", 'provider "netsim" {}\n')
+    text = (project / "main.hcl").read_text()
+    (project / "main.hcl").write_text(
+        text.replace(
+            '  source  = "./functions/bye"\n',
+            '  source  = "./functions/bye"\n  env = { HELLO = function.hello.version_arn }\n',
+        )
+    )
+    root = project / ".fnplan" / "netsim"
+    assert "HELLO" in fnplan("plan", cwd=project).stdout
+    fnplan("apply", "--auto-approve", cwd=project)
+    arn = objects(root)["function.hello"]["arn"]
+    assert objects(root)["function.bye"]["spec"]["env"]["HELLO"] == f"{arn}:1"
+
+    (project / "functions" / "hello" / "main.py").write_text("def handler(e, c):\n    return 2\n")
+    plan = fnplan("plan", cwd=project).stdout
+    assert f'env.HELLO: "{arn}:1" → "{arn}:2"' in plan
+    fnplan("apply", "--auto-approve", cwd=project)
+    assert objects(root)["function.bye"]["spec"]["env"]["HELLO"] == f"{arn}:2"
     fnplan("plan", "--detailed-exitcode", cwd=project, check=0)
