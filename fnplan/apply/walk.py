@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
 from fnplan.apply.calls import ProviderCalls
+from fnplan.apply.deposed import DeposedObjects
+from fnplan.apply.moves import carry_out_moves
 from fnplan.apply.outputs import apply_output_changes
 from fnplan.apply.resolve import resolve
 from fnplan.errors import ErrorList, FnplanError, LockLostError, SourcePos
 from fnplan.provider import is_threaded
+from fnplan.state.journal import deposed_address
 from fnplan.state.model import ResourceState
 
 if TYPE_CHECKING:
@@ -108,6 +111,7 @@ def apply_plan(
     `handed` gives what a provider is handed for a resource (its code staged, say); the
     state records the planned resource itself. Provider calls go through `calls` (timeouts,
     the thread contract, cancellation: once it is cancelled nothing new starts)."""
+    state = carry_out_moves(plan, state, providers, journal)
     walk = _Walk(plan, state, providers, journal, on_event or (lambda _: None), handed)
     walk.calls = calls or ProviderCalls()
     return walk.run(max(1, parallelism))
@@ -129,6 +133,7 @@ class _Walk:
         self.journal, self.emit = journal, emit
         self.resources = dict(state.resources)
         self.result = ApplyResult(state=state)
+        self.deposed = DeposedObjects(state, journal)
         self.handed: Callable[[Resource], Resource] = handed or (lambda resource: resource)
         self.ops: list[_Op] = []
         self.finished = 0
@@ -138,7 +143,11 @@ class _Walk:
     def _build(self) -> None:
         writes: dict[str, int] = {}
         deletes: dict[str, int] = {}
+        old_objects: list[int] = []  # deletes of objects deposed earlier
         for change in self.plan.changes:
+            if change.deposed is not None:
+                old_objects.append(self._add(change, "delete", deposed=True))
+                continue
             if change.action in ("create", "update", "replace"):
                 writes[change.address] = self._add(
                     change, "update" if change.action == "update" else "create"
@@ -152,6 +161,12 @@ class _Walk:
             self._link_write(address, index, writes, deletes)
         for address, index in deletes.items():
             self._link_delete(address, index, writes, deletes)
+        for index in old_objects:  # after the write at its address, before its delete
+            address = self.ops[index].change.address
+            if address in writes:
+                self._edge(writes[address], index)
+            if address in deletes:
+                self._edge(index, deletes[address])
 
     def _add(self, change: ResourceChange, kind: OpKind, *, deposed: bool = False) -> int:
         self.ops.append(_Op(change=change, kind=kind, deposed=deposed))
@@ -196,9 +211,17 @@ class _Walk:
         record, resource = self.resources.get(change.address), change.resource
         if record is None or resource is None:
             return
-        if record.dependencies != resource.depends_on or record.group != resource.group:
+        if (
+            record.dependencies != resource.depends_on
+            or record.group != resource.group
+            or record.prevent_destroy != change.prevent_destroy
+        ):
             self.resources[change.address] = record.model_copy(
-                update={"dependencies": list(resource.depends_on), "group": resource.group}
+                update={
+                    "dependencies": list(resource.depends_on),
+                    "group": resource.group,
+                    "prevent_destroy": change.prevent_destroy,
+                }
             )
 
     def run(self, parallelism: int) -> ApplyResult:
@@ -227,7 +250,9 @@ class _Walk:
         if lost is not None:
             raise lost
         self._fail_unreached()
-        state = self.state.model_copy(update={"resources": self.resources})
+        state = self.state.model_copy(
+            update={"resources": self.resources, "deposed": self.deposed.objects}
+        )
         self.result.state = state.model_copy(
             update={"outputs": apply_output_changes(self.plan.outputs, state)}
         )
@@ -286,13 +311,15 @@ class _Walk:
 
     def _provider_call(self, op: _Op, record: ResourceState | None) -> ResourceState | None:
         change = op.change
+        if op.kind == "delete" and op.deposed:
+            return self._delete_deposed(op, record)
         if op.kind == "delete":
-            prior = self.state.resources.get(change.address) if op.deposed else record
+            prior = record
             assert prior is not None
             self.journal.intend(change.address, "delete", None)
             provider = self._provider(prior.provider)
             self._through_calls(op, provider, lambda: provider.delete(prior))
-            return record if op.deposed else None
+            return None
         assert change.resource is not None
         resource = resolve(change.resource, self.resources)
         intended = ResourceState(
@@ -302,16 +329,28 @@ class _Walk:
             attributes=resource.attributes,
             dependencies=list(resource.depends_on),
             group=resource.group,
+            prevent_destroy=change.prevent_destroy,
         )
         self.journal.intend(change.address, op.kind, intended)
         provider = self._provider(resource.provider)
         handed = self.handed(resource)
         if op.kind == "create":
-            outputs = self._through_calls(op, provider, lambda: provider.create(handed))
+            with self.deposed.deposing(change, self.state.resources.get(change.address)):
+                outputs = self._through_calls(op, provider, lambda: provider.create(handed))
         else:
             assert record is not None
             outputs = self._through_calls(op, provider, lambda: provider.update(handed, record))
         return intended.model_copy(update={"outputs": dict(outputs or {})})
+
+    def _delete_deposed(self, op: _Op, record: ResourceState | None) -> ResourceState | None:
+        """Delete a deposed object; the record at its address (`record`) stays as it is."""
+        key = self.deposed.key(op.change)
+        prior = self.deposed.prior(key)
+        self.journal.intend(deposed_address(key), "delete", None)
+        provider = self._provider(prior.provider)
+        self._through_calls(op, provider, lambda: provider.delete(prior))
+        self.deposed.deleted(key)
+        return record
 
     def _through_calls(self, op: _Op, provider: Provider, function: Callable[[], T]) -> T:
         """The provider call within its timeout and the thread contract; its progress is

@@ -22,6 +22,7 @@ from fnplan.compile.handlers import check_handlers
 from fnplan.compile.index import Entry, Index, build_index
 from fnplan.compile.input_fields import input_field_warnings
 from fnplan.compile.isolation import Usage, resolve_functions
+from fnplan.compile.lifecycle import keep_ignored_attributes, moves, resource_lifecycles
 from fnplan.compile.model import BackendSpec, Desired, OutputSpec
 from fnplan.compile.nesting import Nesting
 from fnplan.compile.providers import default_provider
@@ -62,6 +63,7 @@ def compile_config(
         address: runtime_attributes(entry, index) for address, entry in index.runtimes.items()
     }
     functions = _function_attributes(index, runtimes, schemas, cache_dir)
+    keep_ignored_attributes(config, index.functions, functions, state)
     check_handlers(index, runtimes)
     nesting = Nesting(
         {
@@ -89,6 +91,8 @@ def compile_config(
     add_workflow_secrets(resources, sensitive_values(config))
     wire_references(resources)
     desired = _desired(config, resources)
+    desired.lifecycle = resource_lifecycles(config, resources)
+    desired.moved = moves(config, resources)
     add_external_blocks(config, desired)
     blocks = (entry.block for entry in index.functions.values())
     desired.warnings = [

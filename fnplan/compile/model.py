@@ -61,6 +61,30 @@ class CompileWarning(BaseModel):
         return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 
+class ResourceLifecycle(BaseModel):
+    """A resource's `lifecycle` block, compiled (fnplan.compile.lifecycle); `pos` is the
+    block's position, for errors naming it."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    ignore_all: bool = False
+    ignore_changes: list[str] = Field(default_factory=list)
+    prevent_destroy: bool = False
+    #: None: the planner decides (create first when something depends on the resource)
+    create_before_destroy: bool | None = None
+    pos: str | None = None
+
+
+class MoveSpec(BaseModel):
+    """A `moved { from, to }` block: the record at `source` now belongs to `target`."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    source: str
+    target: str
+    pos: str | None = None
+
+
 class ImportSpec(BaseModel):
     """An `import { to, id }` block: adopt the existing object `id` at its address."""
 
@@ -86,10 +110,17 @@ class Desired(BaseModel):
     redact: list[str] = Field(default_factory=list)
     #: what validate reports without failing (see CompileWarning)
     warnings: list[CompileWarning] = Field(default_factory=list)
+    #: the resources whose attributes refer to other resources' outputs ({"$ref"} placeholders
+    #: the plan fills or shows as known after apply: fnplan.plan.unknowns)
+    referring: list[str] = Field(default_factory=list)
     #: the `import` blocks of every module, by the address they adopt an object for
     imports: dict[str, ImportSpec] = Field(default_factory=dict)
     #: the addresses of every `data` block read while loading (`data.TYPE.NAME`)
     reads: list[str] = Field(default_factory=list)
+    #: resource address -> its lifecycle block (only resources that have one)
+    lifecycle: dict[str, ResourceLifecycle] = Field(default_factory=dict)
+    #: the `moved` blocks of every module
+    moved: list[MoveSpec] = Field(default_factory=list)
 
     def providers_used(self) -> set[str]:
         """The provider addresses the desired resources are deployed with."""

@@ -25,6 +25,7 @@ class ModuleFiles:
     fnplan: Block | None = None
     locals: dict[str, Attribute] = field(default_factory=dict)
     providers: dict[str, Block] = field(default_factory=dict)  # by address ("aws.west")
+    moved: list[Block] = field(default_factory=list)  # `moved { from, to }`, in file order
     imports: list[Block] = field(default_factory=list)  # `import { to, id }`, in file order
     data: dict[str, Block] = field(default_factory=dict)  # `data "TYPE" "NAME"` by "TYPE.NAME"
     labelled: dict[str, dict[str, Block]] = field(
@@ -56,6 +57,8 @@ class ModuleFiles:
                 if name in self.locals:
                     _duplicate(f"local.{name}", self.locals[name].pos, attribute.pos)
                 self.locals[name] = attribute
+        elif block.type == "moved":
+            self.moved.append(block)
         elif block.type == "import":
             self.imports.append(block)
         elif block.type == "data":

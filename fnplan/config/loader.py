@@ -24,6 +24,7 @@ from fnplan.config.cycles import check_reference_cycles
 from fnplan.config.evaluate import Evaluator
 from fnplan.config.files import ModuleFiles, read_module
 from fnplan.config.imports import module_imports
+from fnplan.config.lifecycle import module_lifecycles, module_moves
 from fnplan.config.model import Backend, Config, Variable
 from fnplan.config.modules import Context, ModuleCalls
 from fnplan.config.scope import finalize
@@ -125,6 +126,8 @@ def _load_module(
         triggers=build_all(ev, "trigger", build_trigger),
         outputs=build_all(ev, "output", build_output),
         modules={name: calls.module(name) for name in files.modules},
+        lifecycles=module_lifecycles(files, context.prefix),
+        moved=module_moves(files, context.prefix),
         imports=module_imports(ev, files),
         data=ev.data.read_all(),
     )

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from fnplan.config.external import DataRead, ImportBlock
+from fnplan.config.lifecycle import Lifecycle, Moved
 
 
 class _Node(BaseModel):
@@ -265,6 +266,9 @@ class Config(BaseModel):
     triggers: dict[str, Trigger] = Field(default_factory=dict)
     outputs: dict[str, Output] = Field(default_factory=dict)
     modules: dict[str, Module] = Field(default_factory=dict)
+    #: the `lifecycle` blocks of this module's resource blocks, and its `moved` blocks
+    lifecycles: list[Lifecycle] = Field(default_factory=list)
+    moved: list[Moved] = Field(default_factory=list)
     #: the module's `import` blocks, and its `data` blocks as read (by address)
     imports: list[ImportBlock] = Field(default_factory=list)
     data: dict[str, DataRead] = Field(default_factory=dict)

@@ -106,6 +106,15 @@ _STEP = BlockSchema(
 
 _TRIGGER_SOURCE = BlockSchema(open=True)
 
+#: `lifecycle { ... }` in every resource block (read from the expressions: fnplan.config.lifecycle)
+_LIFECYCLE = BlockSchema(
+    attributes={
+        "ignore_changes": Attr("any", scope="raw"),
+        "prevent_destroy": Attr("bool", scope="raw"),
+        "create_before_destroy": Attr("bool", scope="raw"),
+    }
+)
+
 #: the top-level block types of a configuration file
 TOP_LEVEL: Mapping[str, BlockSchema] = {
     "fnplan": BlockSchema(
@@ -147,6 +156,7 @@ TOP_LEVEL: Mapping[str, BlockSchema] = {
             "env": Attr("string_map"),
             "packages": Attr("strings"),
         },
+        blocks={"lifecycle": _LIFECYCLE},
     ),
     "function": BlockSchema(
         labels=("function name",),
@@ -171,6 +181,7 @@ TOP_LEVEL: Mapping[str, BlockSchema] = {
                     "interval": _STR,
                 }
             ),
+            "lifecycle": _LIFECYCLE,
         },
     ),
     "workflow": BlockSchema(
@@ -183,7 +194,11 @@ TOP_LEVEL: Mapping[str, BlockSchema] = {
             "output_schema": _PATH,
             "output": _RUN,
         },
-        blocks={"input": BlockSchema(attributes={"schema": _PATH}), "step": _STEP},
+        blocks={
+            "input": BlockSchema(attributes={"schema": _PATH}),
+            "step": _STEP,
+            "lifecycle": _LIFECYCLE,
+        },
     ),
     "module": BlockSchema(
         labels=("module name",),
@@ -193,6 +208,7 @@ TOP_LEVEL: Mapping[str, BlockSchema] = {
     "event": BlockSchema(
         labels=("event name",),
         attributes={"type": Attr("string", required=True), "schema": _PATH, "source": _STR},
+        blocks={"lifecycle": _LIFECYCLE},
     ),
     "trigger": BlockSchema(
         labels=("trigger name",),
@@ -210,8 +226,16 @@ TOP_LEVEL: Mapping[str, BlockSchema] = {
                     "queue": _TRIGGER_SOURCE,
                     "http": _TRIGGER_SOURCE,
                 }
-            )
+            ),
+            "lifecycle": _LIFECYCLE,
         },
+    ),
+    "moved": BlockSchema(
+        attributes={
+            "from": Attr("ref", required=True, scope="raw"),
+            "to": Attr("ref", required=True, scope="raw"),
+        },
+        repeatable=True,
     ),
     "import": BlockSchema(
         attributes={

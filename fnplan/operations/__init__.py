@@ -93,6 +93,7 @@ def make_plan(
 ) -> Planned:
     """Read the state, compile the configuration, refresh through providers, diff."""
     from fnplan.plan.imports import mark_imports, pending_imports, plan_imports
+    from fnplan.plan.lifecycle import without_ignored_drift
     from fnplan.plan.planner import make_plan as diff
     from fnplan.plan.refresh import refresh
 
@@ -126,6 +127,7 @@ def make_plan(
     plan.reads = list(desired.reads)
     plan.providers = desired.providers
     plan.redact = sorted(set(desired.redact) | set(state.redact))
+    drift = without_ignored_drift(drift, desired)  # lifecycle ignore_changes: not reported
     return Planned(plan=plan, state=state, providers=providers, drift=drift)
 
 

@@ -57,6 +57,14 @@ class ResourceChange(BaseModel):
     #: the ID of the existing object an `import` block adopts at this address (apply records
     #: it first, then makes the change)
     importing: str | None = None
+    #: the resource's lifecycle has prevent_destroy (the state records it, so that removing
+    #: the block cannot delete it either)
+    prevent_destroy: bool = False
+    #: the address a `moved` block renames this resource from (apply moves the record first)
+    moved_from: str | None = None
+    #: delete of a deposed object: the key of the old object a create-before-destroy
+    #: replacement left behind (State.deposed)
+    deposed: str | None = None
 
 
 class OutputChange(BaseModel):
@@ -110,6 +118,6 @@ class Plan(BaseModel):
 
     def has_changes(self) -> bool:
         """Whether applying would do anything (to a resource or an output)."""
-        return any(c.action != "noop" or c.importing for c in self.changes) or any(
+        return any(c.action != "noop" or c.moved_from or c.importing for c in self.changes) or any(
             o.action != "noop" for o in self.outputs
         )

@@ -9,9 +9,12 @@ from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 from fnplan.errors import PlanError, did_you_mean
+from fnplan.plan.deposed import deposed_deletes
 from fnplan.plan.diff import attr_changes, changed_top_level
 from fnplan.plan.hook import refine
+from fnplan.plan.lifecycle import apply_lifecycle, with_ignored_changes, without_ignored_drift
 from fnplan.plan.model import Action, AttrChange, OutputChange, Plan, PlanSummary, ResourceChange
+from fnplan.plan.moves import mark_moved, plan_moves
 from fnplan.plan.reasons import update_reasons
 from fnplan.plan.refresh import DELETED_PATH
 from fnplan.plan.refs import Lookup, fill_refs, iter_refs
@@ -39,6 +42,9 @@ def make_plan(
     `targets` and their dependencies when given; `replace` forces replacement of addresses.
     `providers` (by address) give their resource schemas (replace paths, outputs an update
     keeps) and their plan hook; values they leave settled fill references (unknowns.py)."""
+    state, drift, moved = plan_moves(desired, state, drift)
+    desired = with_ignored_changes(desired, state)
+    drift = without_ignored_drift(drift, desired)
     known = desired.resources.keys() | state.resources.keys()
     _check_known("--replace", replace, known)
     selected = _select(desired, state, targets, destroy) if targets else None
@@ -57,6 +63,9 @@ def make_plan(
             decisions.decide(address) for address in sorted(known if selected is None else selected)
         ]
     _mark_create_before_destroy(changes, desired, state)
+    changes += deposed_deletes(state, selected)
+    apply_lifecycle(changes, desired, state)
+    mark_moved(changes, moved)
     changes = _deletes_first(changes)
     # a targeted destroy removes only its targets: outputs stay, re-read where they refer to them
     outputs = _output_changes(desired, state, settler.lookup, destroy and not targets, selected)

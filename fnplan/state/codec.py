@@ -18,7 +18,7 @@ from fnplan.state.model import STATE_FORMAT_VERSION, State
 def encode_state(state: State) -> bytes:
     """The state as deterministic JSON (sorted keys) with one resource per line, so diffs
     stay small and the C encoder does the work (an indenting dump is ~10x slower)."""
-    data = state.model_dump(mode="json")
+    data = _without_unset_lifecycle(state.model_dump(mode="json"))
     lines = ["{"]
     for key in sorted(data):
         value = data[key]
@@ -32,6 +32,20 @@ def encode_state(state: State) -> bytes:
     lines[-1] = lines[-1].removesuffix(",")
     lines.append("}")
     return ("\n".join(lines) + "\n").encode()
+
+
+def _without_unset_lifecycle(data: dict[str, Any]) -> dict[str, Any]:
+    """No deposed objects and no prevent_destroy are left out, so that a state without them
+    reads the same in versions of fnplan that do not know them."""
+    if not data.get("deposed"):
+        data.pop("deposed", None)
+    for record in data["resources"].values():
+        if not record.get("prevent_destroy"):
+            record.pop("prevent_destroy", None)
+    for record in data.get("deposed", {}).values():
+        if not record.get("prevent_destroy"):
+            record.pop("prevent_destroy", None)
+    return data
 
 
 def _compact(value: Any) -> str:

@@ -22,6 +22,13 @@ from fnplan.state.model import ResourceState, State
 
 Action = Literal["create", "update", "delete"]
 FSYNC_INTERVAL = 0.05
+#: the journal address of a deposed object (State.deposed): "deposed:KEY"
+DEPOSED_PREFIX = "deposed:"
+
+
+def deposed_address(key: str) -> str:
+    """Where the journal records the deposed object `key` (its result: kept, or None: gone)."""
+    return DEPOSED_PREFIX + key
 
 
 class Journal:
@@ -170,6 +177,7 @@ def replay_records(data: bytes, path: Path, state: State, *, state_exists: bool)
     if not state_exists:
         state = state.model_copy(update={"lineage": lineage, "serial": serial})
     resources = dict(state.resources)
+    deposed = dict(state.deposed)
     for begin, records in segments:
         if begin["lineage"] != state.lineage:
             raise StateError(
@@ -180,21 +188,27 @@ def replay_records(data: bytes, path: Path, state: State, *, state_exists: bool)
         if begin["serial"] < state.serial:
             continue  # its results were saved before the journal could be removed
         try:
-            _apply_segment(records, resources)
+            _apply_segment(records, resources, deposed)
         except (KeyError, TypeError, ValueError) as exc:  # ValidationError is a ValueError
             raise StateError(
                 f"{path}: the apply journal is corrupt: a record is malformed ({exc})",
                 hint=_MOVE_ASIDE,
             ) from None
-    return state.model_copy(update={"resources": resources})
+    return state.model_copy(update={"resources": resources, "deposed": deposed})
 
 
-def _apply_segment(records: list[dict[str, Any]], resources: dict[str, ResourceState]) -> None:
+def _apply_segment(
+    records: list[dict[str, Any]],
+    resources: dict[str, ResourceState],
+    deposed: dict[str, ResourceState],
+) -> None:
     intents: dict[str, dict[str, Any]] = {}  # validated only if no result follows
     for record in records:
         address = record["address"]
         kind = record["kind"]
-        if kind == "intend":
+        if address.startswith(DEPOSED_PREFIX):
+            _apply_deposed(record, address.removeprefix(DEPOSED_PREFIX), deposed)
+        elif kind == "intend":
             intents[address] = record
         elif kind == "done":
             intents.pop(address, None)
@@ -216,6 +230,17 @@ def _apply_segment(records: list[dict[str, Any]], resources: dict[str, ResourceS
             base = None
         if base is not None:
             resources[address] = base.model_copy(update={"pending": action})
+
+
+def _apply_deposed(record: dict[str, Any], key: str, deposed: dict[str, ResourceState]) -> None:
+    """A deposed object recorded (kept until its delete is done) or deleted; an unfinished
+    delete leaves it deposed, for the next plan to delete again."""
+    if record["kind"] != "done":
+        return
+    if record["result"] is None:
+        deposed.pop(key, None)
+    else:
+        deposed[key] = ResourceState.model_validate(record["result"])
 
 
 def _read_segments(text: bytes, path: Path) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:

@@ -34,6 +34,9 @@ class ResourceState(BaseModel):
     dependencies: list[str] = Field(default_factory=list)
     group: str = ""
     pending: Literal["create", "update", "delete"] | None = None
+    #: the resource's lifecycle had prevent_destroy at its last apply: removing its block
+    #: does not make it deletable
+    prevent_destroy: bool = False
 
 
 class OutputValue(BaseModel):
@@ -56,6 +59,9 @@ class State(BaseModel):
     serial: int = 0
     resources: dict[str, ResourceState] = Field(default_factory=dict)
     outputs: dict[str, OutputValue] = Field(default_factory=dict)
+    #: old objects of create-before-destroy replacements still to delete, by deposed key: the
+    #: apply was killed, or their delete failed, after the new object was created
+    deposed: dict[str, ResourceState] = Field(default_factory=dict)
     #: values of sensitive variables at the last apply, so a later plan hides them in the
     #: "before" side of its diffs too
     redact: list[str] = Field(default_factory=list)
