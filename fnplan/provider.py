@@ -92,7 +92,8 @@ class Provider(Protocol):
     resource_schemas: ClassVar[Mapping[str, ResourceSchema]]
     #: per data source type: the arguments a `data` block passes and the attributes it reads
     data_sources: ClassVar[Mapping[str, DataSourceSchema]]
-    #: the pydantic model of the `provider "NAME" {}` block (None: the block takes nothing)
+    #: the pydantic model of the `provider "NAME" {}` block, checked by validate (None: the
+    #: provider checks its configuration itself)
     config_model: ClassVar[type[BaseModel] | None]
     #: whether calls gain from running in several threads at once (network-bound providers:
     #: True); a provider whose calls are local CPU and file work says False, and refresh and
@@ -336,27 +337,6 @@ def keyed_by_address(provider_address: str) -> bool:
     does): such objects cannot follow `fnplan state mv`, they would be left behind."""
     cls = provider_class(provider_address.partition(".")[0])
     return bool(getattr(cls, "keyed_by_address", False))
-
-
-def stable_outputs(provider: Provider) -> dict[str, frozenset[str]]:
-    """Per resource type, the outputs an in-place update keeps (declared "create" in the
-    provider's resource_schemas). Compatibility read until the planner reads the schemas."""
-    schemas = getattr(provider, "resource_schemas", None)
-    if schemas:
-        return {type_: schema.stable_outputs() for type_, schema in schemas.items()}
-    return dict(getattr(provider, "stable_outputs", {}))
-
-
-def replace_triggers(provider: Provider) -> dict[str, frozenset[str]]:
-    """Per resource type, the top-level attributes whose change replaces (the first segment
-    of each replace path). Compatibility read until the planner reads the schemas."""
-    schemas = getattr(provider, "resource_schemas", None)
-    if schemas:
-        return {
-            type_: frozenset(p.split(".")[0].split("[")[0] for p in schema.replace_paths)
-            for type_, schema in schemas.items()
-        }
-    return dict(getattr(provider, "replace_triggers", {}))
 
 
 def is_threaded(provider: Provider) -> bool:

@@ -7,6 +7,7 @@ provider does not produce would stay null after apply and keep every later plan 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -19,6 +20,7 @@ from fnplan.resources import Resource
 
 #: provider address -> resource type -> schema (types a provider declares nothing for: absent)
 Schemas = Mapping[str, Mapping[str, ResourceSchema]]
+_REF_KEY = '"$ref"'
 
 
 def reference_errors(
@@ -48,8 +50,9 @@ def _references(
         for ref in _placeholders(output.value):
             yield ref, output.pos
     for resource in resources.values():
-        for ref in _placeholders(resource.attributes):
-            yield ref, resource.pos
+        if _REF_KEY in json.dumps(resource.attributes, default=str):  # C speed; most have none
+            for ref in _placeholders(resource.attributes):
+                yield ref, resource.pos
 
 
 def _placeholders(value: Any) -> Iterator[AfterApply]:
