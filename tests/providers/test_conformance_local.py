@@ -12,12 +12,16 @@ from fnplan.providers.local.disk import encode_address
 from fnplan.provider import Provider, ProviderContext
 from fnplan.resources import Resource
 from fnplan.state.model import ResourceState
-from fnplan.testing.providers import KitCase, check_concurrency, check_declarations, check_resource
+from fnplan.testing.providers import (
+    KitCase,
+    check_concurrency,
+    check_declarations,
+    check_resource,
+    declared_types,
+)
 
 from .conformance_samples import samples
 from .local.test_local_runtimes import tiny_wheel
-
-TYPES = ["runtime", "function", "workflow", "event", "trigger"]
 
 
 def drift(provider: Provider, state: ResourceState) -> None:
@@ -74,7 +78,7 @@ def test_declarations(case: KitCase) -> None:
     check_declarations(case)
 
 
-@pytest.mark.parametrize("type_", TYPES)
+@pytest.mark.parametrize("type_", declared_types(LocalProvider))
 def test_resource_lifecycle(case: KitCase, type_: str) -> None:
     check_resource(case, type_)
 

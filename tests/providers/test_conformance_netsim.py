@@ -9,11 +9,15 @@ from fnplan.providers.netsim import NetsimProvider, edit_object
 
 from fnplan.provider import Provider, ProviderContext
 from fnplan.state.model import ResourceState
-from fnplan.testing.providers import KitCase, check_concurrency, check_declarations, check_resource
+from fnplan.testing.providers import (
+    KitCase,
+    check_concurrency,
+    check_declarations,
+    check_resource,
+    declared_types,
+)
 
 from .conformance_samples import samples
-
-TYPES = ["runtime", "function", "workflow", "event", "trigger"]
 
 
 @pytest.fixture
@@ -42,7 +46,7 @@ def test_declarations(case: KitCase) -> None:
     check_declarations(case)
 
 
-@pytest.mark.parametrize("type_", TYPES)
+@pytest.mark.parametrize("type_", declared_types(NetsimProvider))
 def test_resource_lifecycle(case: KitCase, type_: str) -> None:
     check_resource(case, type_)
 
