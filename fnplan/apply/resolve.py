@@ -26,9 +26,11 @@ def resolve(resource: Resource, recorded: Mapping[str, ResourceState]) -> Resour
     own = attributes.get("version")
     unsettled = is_version_ref(own)
     rest = {k: v for k, v in attributes.items() if k != "version"} if unsettled else attributes
-    filled, complete = fill_refs(rest, state_lookup(recorded))
+    filled, complete = fill_refs(rest, state_lookup(recorded), strict=True)
     if not complete:
-        missing = [f"{r['$ref']}.{r.get('attr')}" for r in iter_refs(filled)] or ["a version"]
+        missing = [f"{r['$ref']}.{r.get('attr')}" for r in iter_refs(filled, strict=True)] or [
+            "a version"
+        ]
         raise FnplanError(
             f"{resource.address}: the value of {', '.join(missing)} is not known after applying "
             "what it refers to",

@@ -89,8 +89,9 @@ def compile_config(
     check_http_routes(triggers)
     check_output_targets(config.outputs.values(), resources)
     add_workflow_secrets(resources, sensitive_values(config))
-    wire_references(resources)
+    referring = wire_references(resources)
     desired = _desired(config, resources)
+    desired.referring = referring
     desired.lifecycle = resource_lifecycles(config, resources)
     desired.moved = moves(config, resources)
     add_external_blocks(config, desired)

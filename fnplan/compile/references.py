@@ -10,17 +10,22 @@ from itertools import pairwise
 from typing import Any
 
 from fnplan.errors import ConfigError, SourcePos
-from fnplan.plan.refs import iter_refs
+from fnplan.plan.refs import has_refs, iter_refs
 from fnplan.resources import Resource
 
 
-def wire_references(resources: Mapping[str, Resource]) -> None:
-    """Add every referenced resource to its referrer's depends_on (in place); ConfigError for
-    a reference to nothing deployed, to itself, or one that closes a dependency cycle."""
+def wire_references(resources: Mapping[str, Resource]) -> list[str]:
+    """Add every referenced resource to its referrer's depends_on (in place) and return the
+    referrers' addresses; ConfigError for a reference to nothing deployed, to itself, or one
+    that closes a dependency cycle."""
     added = False
+    referring: list[str] = []
     for resource in resources.values():
+        if not has_refs(resource.attributes):
+            continue
+        referring.append(resource.address)
         referenced = set()
-        for ref in iter_refs(resource.attributes):
+        for ref in iter_refs(resource.attributes, strict=True):
             ref["$ref"] = _target(ref["$ref"], resource, resources)
             if ref["$ref"] == resource.address:
                 raise ConfigError(
@@ -35,6 +40,7 @@ def wire_references(resources: Mapping[str, Resource]) -> None:
             added = True
     if added:
         _check_acyclic(resources)
+    return sorted(referring)
 
 
 def _position(ref: dict[str, Any], resource: Resource) -> SourcePos | None:
@@ -67,7 +73,10 @@ def _check_acyclic(resources: Mapping[str, Resource]) -> None:
     # edges run dependency -> dependent: blame a dependent whose reference closes the cycle
     pairs = list(pairwise(cycle))
     referrer, ref = next(
-        (v, r) for u, v in pairs for r in iter_refs(resources[v].attributes) if r["$ref"] == u
+        (v, r)
+        for u, v in pairs
+        for r in iter_refs(resources[v].attributes, strict=True)
+        if r["$ref"] == u
     )
     chain = " → ".join(reversed(cycle))
     raise ConfigError(

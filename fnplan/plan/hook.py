@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fnplan.errors import ProviderError
+from fnplan.plan.refs import has_refs
 from fnplan.provider_schema import PlannedChange
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ def refine(
             f"{change.address}: provider {change.provider}'s plan_change returned "
             f"{type(refined).__name__}, not a PlannedChange"
         )
-    predicted = dict(refined.predicted_outputs)
+    # a "prediction" that is itself known only after apply predicts nothing
+    predicted = {k: v for k, v in refined.predicted_outputs.items() if not has_refs(v)}
     added = [path for path in refined.replace_paths_changed if path not in paths]
     replaces = refined.action == "replace" or bool(added)
     if change.action != "update" or not replaces:

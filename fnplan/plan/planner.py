@@ -152,6 +152,7 @@ class _Decisions:
         self.desired, self.state, self.drift = desired, state, drift
         self.providers, self.settler, self.replace = providers, settler, replace
         self.schemas = _schemas(providers)
+        self.referring = frozenset(desired.referring)
         self.done: dict[str, ResourceChange] = {}
         self.pending: set[str] = set()
 
@@ -162,15 +163,19 @@ class _Decisions:
         self.pending.add(address)
         resource = self.desired.resources.get(address)
         record = self.state.resources.get(address)
-        if resource is not None and not _same(resource, record) and self.settler.needs(resource):
-            for dependency in resource.depends_on:
-                if dependency in self.desired.resources and dependency not in self.pending:
-                    self.decide(dependency)
-            resource = self.settler.settle(resource)
-        schema = self.schemas.get(resource.provider, {}).get(resource.type) if resource else None
-        change = _change_for(
-            resource, record, self.drift.get(address, []), schema, address in self.replace
-        )
+        drift = self.drift.get(address, [])
+        if resource is not None and address not in self.replace and _same(resource, record):
+            change = _change(resource, "noop", drift)  # the common case, compared once
+        else:
+            if resource is not None and self.settler.needs(resource, self.referring):
+                for dependency in resource.depends_on:
+                    if dependency in self.desired.resources and dependency not in self.pending:
+                        self.decide(dependency)
+                resource = self.settler.settle(resource)
+            schema = (
+                self.schemas.get(resource.provider, {}).get(resource.type) if resource else None
+            )
+            change = _change_for(resource, record, drift, schema, address in self.replace)
         predicted: dict[str, Any] = {}
         if change.action != "noop":
             change, predicted = refine(change, record, self.providers.get(change.provider))

@@ -26,6 +26,17 @@ def is_ref(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("$ref"), str)
 
 
+def is_attr_ref(value: Any) -> bool:
+    """True for exactly {"$ref": ADDRESS, "attr": NAME}, the only form a resource attribute
+    holds (a JSON Schema's own {"$ref": "#/..."} inside an attribute is not one)."""
+    return (
+        isinstance(value, dict)
+        and len(value) == 2
+        and isinstance(value.get("$ref"), str)
+        and isinstance(value.get("attr"), str)
+    )
+
+
 def is_version_ref(value: Any) -> bool:
     """True for a {"$version": ADDRESS} placeholder (a version known after apply)."""
     return isinstance(value, dict) and len(value) == 1 and isinstance(value.get(VERSION), str)
@@ -37,47 +48,51 @@ def version_ref(address: str) -> dict[str, str]:
 
 
 def has_refs(value: Any) -> bool:
-    """Whether any placeholder ($ref or $version) is inside `value` (no generator: this runs
-    over every attribute of every resource)."""
-    if isinstance(value, dict):
-        if is_ref(value) or is_version_ref(value):
-            return True
-        return any(has_refs(item) for item in value.values())
-    if isinstance(value, list):
-        return any(has_refs(item) for item in value)
+    """Whether a resource attribute value holds a placeholder (is_attr_ref or is_version_ref;
+    a loop, not a recursion: compile runs it over every attribute of every resource)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if is_attr_ref(item) or is_version_ref(item):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return False
 
 
-def iter_refs(value: Any) -> Iterator[dict[str, Any]]:
-    """Every {"$ref"} placeholder inside `value`, depth first."""
-    if is_ref(value):
+def iter_refs(value: Any, *, strict: bool = False) -> Iterator[dict[str, Any]]:
+    """Every {"$ref"} placeholder inside `value`, depth first (`strict`: only the form
+    resource attributes hold, is_attr_ref)."""
+    if is_attr_ref(value) if strict else is_ref(value):
         yield value
     elif isinstance(value, dict):
         for item in value.values():
-            yield from iter_refs(item)
+            yield from iter_refs(item, strict=strict)
     elif isinstance(value, list):
         for item in value:
-            yield from iter_refs(item)
+            yield from iter_refs(item, strict=strict)
 
 
-def fill_refs(value: Any, lookup: Lookup) -> tuple[Any, bool]:
-    """`value` with every placeholder the lookup finds replaced; the flag says all were found."""
-    if is_ref(value) or is_version_ref(value):
-        found, resolved = (
-            lookup(value["$ref"], value.get("attr"))
-            if is_ref(value)
-            else lookup(value[VERSION], VERSION)
-        )
+def fill_refs(value: Any, lookup: Lookup, *, strict: bool = False) -> tuple[Any, bool]:
+    """`value` with every placeholder the lookup finds replaced; the flag says all were found
+    (`strict`: a resource's attributes, whose placeholders are is_attr_ref or is_version_ref)."""
+    if is_version_ref(value):
+        found, resolved = lookup(value[VERSION], VERSION)
+        return (resolved, True) if found else (value, False)
+    if is_attr_ref(value) if strict else is_ref(value):
+        found, resolved = lookup(value["$ref"], value.get("attr"))
         return (resolved, True) if found else (value, False)
     if isinstance(value, dict):
         filled: dict[str, Any] = {}
         complete = True
         for key, item in value.items():
-            filled[key], ok = fill_refs(item, lookup)
+            filled[key], ok = fill_refs(item, lookup, strict=strict)
             complete = complete and ok
         return filled, complete
     if isinstance(value, list):
-        items = [fill_refs(item, lookup) for item in value]
+        items = [fill_refs(item, lookup, strict=strict) for item in value]
         return [item for item, _ in items], all(ok for _, ok in items)
     return value, True
 

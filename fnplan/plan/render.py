@@ -11,7 +11,7 @@ from fnplan.plan.diff import changed_top_level
 from fnplan.plan.model import AttrChange, OutputChange, Plan, ResourceChange
 from fnplan.plan.redact import hide as hide_value
 from fnplan.plan.refresh import DELETED_PATH
-from fnplan.plan.refs import is_ref, is_version_ref
+from fnplan.plan.refs import is_attr_ref, is_version_ref
 from fnplan.plan.render_external import IMPORT_STYLE, IMPORT_SYMBOL, import_headline, reads_text
 from fnplan.plan.targets import by_target
 from fnplan.plan.unknowns import UNKNOWN_TEXT
@@ -277,7 +277,7 @@ def _format_value(value: Any) -> str:
 
 
 def _shorten_strings(value: Any) -> Any:
-    if is_ref(value) or is_version_ref(value):
+    if is_attr_ref(value) or is_version_ref(value):
         return _UNKNOWN
     if isinstance(value, str) and len(value) > _MAX_STRING:
         return f"{value[:_MAX_STRING]}… ({len(value)} characters)"

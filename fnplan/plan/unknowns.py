@@ -14,6 +14,7 @@ it; a version whose content is not yet known becomes {"$version": ADDRESS}, comp
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 from fnplan.compile.identity import VERSIONED, content_version
@@ -21,7 +22,7 @@ from fnplan.plan.refs import (
     VERSION,
     fill_refs,
     has_refs,
-    is_ref,
+    is_attr_ref,
     is_version_ref,
     state_lookup,
     version_ref,
@@ -79,9 +80,10 @@ class Settler:
         schema = self._schemas.get(change.provider, {}).get(change.type)
         return schema is not None and schema.outputs.get(attr) == "create"
 
-    def needs(self, resource: Resource) -> bool:
-        """Whether `resource` holds placeholders or calls a version settled differently."""
-        return bool(self._versions and resource.type == "workflow") or has_refs(resource.attributes)
+    def needs(self, resource: Resource, referring: AbstractSet[str]) -> bool:
+        """Whether `resource` holds placeholders (it is `referring`, as compile found) or
+        calls a function or workflow version that was settled to another one."""
+        return resource.address in referring or bool(self._versions and resource.type == "workflow")
 
     def settle(self, resource: Resource) -> Resource:
         """`resource` with its settled placeholders filled and its version recomputed."""
@@ -90,7 +92,7 @@ class Settler:
             attributes = _with_call_versions(attributes, self._versions)
         complete = True
         if has_refs(attributes):
-            attributes, complete = fill_refs(attributes, self.lookup)
+            attributes, complete = fill_refs(attributes, self.lookup, strict=True)
         if attributes is resource.attributes:
             return resource
         if resource.type in VERSIONED:
@@ -132,7 +134,7 @@ def _step_with_versions(step: Any, versions: Mapping[tuple[str, str], Any]) -> A
 
 def masked(value: Any) -> Any:
     """`value` with every placeholder replaced by one marker string, for diffing."""
-    if is_ref(value) or is_version_ref(value):
+    if is_attr_ref(value) or is_version_ref(value):
         return _MASK
     if isinstance(value, dict):
         return {key: masked(item) for key, item in value.items()}

@@ -127,6 +127,8 @@ class NetsimProvider(BaseProvider):
         if change.type not in _VERSIONED or change.resource is None:
             return change
         version = change.resource.attributes.get("version")
+        if not isinstance(version, str):  # it hashes a value known only after apply: no guess
+            return change
         if change.action in ("create", "replace"):
             change.predicted_outputs.update(version=version, version_number=1)
         elif change.action == "update" and change.prior is not None:

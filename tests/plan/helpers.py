@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fnplan.compile.model import Desired, OutputSpec
+from fnplan.plan.refs import has_refs
 from fnplan.resources import Resource
 from fnplan.state.model import ResourceState, State
 
@@ -25,10 +26,12 @@ def res(
 
 
 def desired(*resources: Resource, outputs: dict[str, Any] | None = None) -> Desired:
+    """What compile would produce for `resources` (which may refer to each other's outputs)."""
     return Desired(
         resources={r.address: r for r in resources},
         outputs={name: OutputSpec(name=name, value=v) for name, v in (outputs or {}).items()},
         config_hash="sha256:test",
+        referring=sorted(r.address for r in resources if has_refs(r.attributes)),
     )
 
 

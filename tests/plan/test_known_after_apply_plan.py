@@ -190,3 +190,12 @@ def test_apply_fails_the_resource_when_the_output_never_came() -> None:
     (failure,) = result.failed
     assert failure[0] == "function.b" and "workflow.a.x is not known" in failure[1]
     assert provider.live("function.b") == []
+
+
+def test_a_json_schema_ref_inside_an_attribute_is_not_a_reference() -> None:
+    provider = MemoryProvider()
+    schema = {"$defs": {"url": {"type": "string"}}, "properties": {"u": {"$ref": "#/$defs/url"}}}
+    a, b = res("workflow.a", name="a"), _function({"URL": A_ENDPOINT}, input_schema=schema)
+    state = _deploy(provider, a, b)
+    assert provider.live("function.b")[0]["input_schema"] == schema
+    assert not make_plan(desired(a, b), state, providers={"memory": provider}).has_changes()
