@@ -43,6 +43,13 @@ def to_template_string(value: Any, pos: SourcePos) -> str:
         return repr(number) if isinstance(number, float) else str(number)
     if value is None:
         raise ConfigError("a null value cannot be used in a string template", pos=pos)
+    if isinstance(value, dict) and isinstance(value.get("$ref"), str) and "attr" in value:
+        raise ConfigError(
+            f"{value['$ref']}.{value['attr']} is known only after apply: it cannot be part of "
+            "a string template",
+            pos=pos,
+            hint="use it as a whole value (e.g. URL = workflow.NAME.endpoint); apply fills it in",
+        )
     raise ConfigError(
         f"a {type_name(value)} cannot be used in a string template",
         pos=pos,

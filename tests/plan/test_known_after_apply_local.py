@@ -101,3 +101,17 @@ def test_a_cycle_through_a_reference_is_a_validate_error(tmp_path: Path) -> None
     project = _project(tmp_path, cyclic)
     result = fnplan("validate", cwd=project, check=None)
     assert_clean_error(result, "main.hcl:11:", "function.hello", "workflow.pipeline", "cycle")
+
+
+def test_a_reference_inside_a_string_template_is_a_clean_error(tmp_path: Path) -> None:
+    templated = MAIN.replace(
+        "BACKEND = workflow.pipeline.endpoint", 'BACKEND = "${workflow.pipeline.endpoint}/x"'
+    )
+    project = _project(tmp_path, templated)
+    result = fnplan("validate", cwd=project, check=None)
+    assert_clean_error(
+        result,
+        "main.hcl:11:",
+        "workflow.pipeline.endpoint is known only after apply",
+        "whole value",
+    )
