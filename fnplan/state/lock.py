@@ -108,7 +108,7 @@ class StateLock:
     def hold(self, operation: str) -> Iterator[LockInfo]:
         """Hold the lock for `operation`, renewing its lease until the block ends."""
         info = self.acquire(operation)
-        renewer = _Renewer(self, info)
+        renewer = LeaseRenewer(info, lease=self.lease, renew=self.renew, warn=self.warn)
         renewer.start()
         try:
             yield info
@@ -277,20 +277,41 @@ class StateLock:
             os.close(fd)  # closing the descriptor releases the flock
 
 
-class _Renewer(threading.Thread):
-    """Renews a held lease every lease/3 seconds until stopped."""
+class LeaseRenewer(threading.Thread):
+    """Renews a held lease every lease/3 seconds until stopped (every backend's lock uses one).
 
-    def __init__(self, lock: StateLock, info: LockInfo) -> None:
+    `renew` returns the renewed LockInfo, or None when the lock is no longer ours: then
+    `lost` is set and the holder is warned once. An exception of a `transient` type stops
+    renewing with a warning; the lock stays and its lease runs out (shown as STALE).
+    """
+
+    def __init__(
+        self,
+        info: LockInfo,
+        *,
+        lease: float,
+        renew: Callable[[LockInfo], LockInfo | None],
+        warn: Warn,
+        lost: threading.Event | None = None,
+        transient: tuple[type[Exception], ...] = (),
+        explain: Callable[[Exception], str] = str,
+    ) -> None:
         super().__init__(name=f"fnplan-lock-renew-{info.id[:8]}", daemon=True)
-        self._lock = lock
-        self._info = info
+        self._info, self._lease, self._renew, self._warn = info, lease, renew, warn
+        self._lost, self._transient, self._explain = lost, transient, explain
         self._stopped = threading.Event()
 
     def run(self) -> None:
-        while not self._stopped.wait(self._lock.lease / 3):
-            renewed = self._lock.renew(self._info)
+        while not self._stopped.wait(self._lease / 3):
+            try:
+                renewed = self._renew(self._info)
+            except self._transient as exc:
+                self._warn(f"could not renew the state lock's lease: {self._explain(exc)}")
+                return
             if renewed is None:
-                self._lock.warn(lock_removed_warning(self._info))
+                if self._lost is not None:
+                    self._lost.set()
+                self._warn(lock_removed_warning(self._info))
                 return
             self._info = renewed
 

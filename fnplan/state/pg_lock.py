@@ -21,15 +21,15 @@ import psycopg
 from fnplan.errors import LockError
 from fnplan.state.lock import (
     DEFAULT_LEASE,
+    LeaseRenewer,
     LockInfo,
     Warn,
     current_user,
     held_error,
-    lock_removed_warning,
     process_exists,
 )
 from fnplan.state.pg_db import first_line
-from fnplan.state.pg_journal import lost_lock
+from fnplan.state.remote_journal import lost_lock
 
 _POLL_SECONDS = 0.1
 
@@ -64,7 +64,15 @@ class PgLock:
         with self._connect() as conn:
             info = self._acquire(conn, operation)
             self.lost.clear()
-            renewer = _Renewer(self, conn, info)
+            renewer = LeaseRenewer(
+                info,
+                lease=self.lease,
+                renew=lambda held: self.renew(conn, held),
+                warn=self.warn,
+                lost=self.lost,
+                transient=(psycopg.Error,),
+                explain=first_line,
+            )
             renewer.start()
             try:
                 yield info
@@ -149,29 +157,3 @@ class PgLock:
             self.warn(
                 f"broke the state lock of a process that no longer exists ({holder.describe()})"
             )
-
-
-class _Renewer(threading.Thread):
-    """Renews a held lease every lease/3 seconds until stopped; flags a lost lock."""
-
-    def __init__(self, lock: PgLock, conn: psycopg.Connection, info: LockInfo) -> None:
-        super().__init__(name=f"fnplan-pg-lock-renew-{info.id[:8]}", daemon=True)
-        self._lock, self._conn, self._info = lock, conn, info
-        self._stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self._stopped.wait(self._lock.lease / 3):
-            try:
-                renewed = self._lock.renew(self._conn, self._info)
-            except psycopg.Error as exc:  # the row stays; its lease runs out and shows STALE
-                self._lock.warn(f"could not renew the state lock's lease: {first_line(exc)}")
-                return
-            if renewed is None:
-                self._lock.lost.set()
-                self._lock.warn(lock_removed_warning(self._info))
-                return
-            self._info = renewed
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self.join()

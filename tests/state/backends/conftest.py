@@ -1,5 +1,6 @@
 """Every backend test runs once per backend: `local` in a temporary directory, `pg` in a schema
-of its own on one real PostgreSQL server per test session."""
+of its own on one real PostgreSQL server per test session, `s3` in a bucket of its own on one
+moto server per test session."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from .harness import Child, Spec
+from .moto_server import create_bucket, moto_server
 from .pg_server import postgres_server
 
-BACKENDS = ["local", "pg"]
+BACKENDS = ["local", "pg", "s3"]
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +22,12 @@ def pg_conn_str() -> Iterator[str]:
     """One server for the whole session, stopped at its end."""
     with postgres_server() as conn_str:
         yield conn_str
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    with moto_server() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
@@ -32,6 +40,11 @@ def spec(request: pytest.FixtureRequest, tmp_path: Path, pg_schema: str) -> Spec
     if request.param == "pg":
         conn_str: str = request.getfixturevalue("pg_conn_str")
         return {"kind": "pg", "conn_str": conn_str, "schema": pg_schema}
+    if request.param == "s3":
+        endpoint: str = request.getfixturevalue("s3_endpoint")
+        bucket = f"state-{uuid.uuid4().hex[:12]}"
+        create_bucket(endpoint, bucket)
+        return {"kind": "s3", "endpoint": endpoint, "bucket": bucket, "key": "team/state.json"}
     return {"kind": "local", "root": str(tmp_path)}
 
 

@@ -23,7 +23,28 @@ def workspaces(spec: Spec) -> Workspaces:
     if spec["kind"] == "pg":
         config = {"conn_str": spec["conn_str"], "schema_name": spec["schema"]}
         return open_workspaces("pg", config, None, Path("."))
+    if spec["kind"] == "s3":
+        return open_workspaces("s3", _s3_config(spec), None, Path("."))
     return open_workspaces("local", {}, None, Path(spec["root"]))
+
+
+def _s3_config(spec: Spec) -> dict[str, str]:
+    return {"bucket": spec["bucket"], "key": spec["key"], "endpoint": spec["endpoint"]}
+
+
+def _s3_bucket(spec: Spec) -> Any:
+    """The spec's bucket as the s3 backend's own client sees it."""
+    from fnplan.providers.aws.s3_state.objects import open_bucket
+
+    return open_bucket(spec["bucket"], _s3_config(spec))
+
+
+def _s3_key(spec: Spec, workspace: str) -> str:
+    from fnplan.providers.aws.s3_state import S3Workspaces
+
+    s3 = workspaces(spec)
+    assert isinstance(s3, S3Workspaces)
+    return s3.key_of(workspace)
 
 
 def open_state(spec: Spec, workspace: str = DEFAULT_WORKSPACE, **options: Any) -> StateBackend:
@@ -33,6 +54,10 @@ def open_state(spec: Spec, workspace: str = DEFAULT_WORKSPACE, **options: Any) -
 
         db = pg_database({"conn_str": spec["conn_str"], "schema_name": spec["schema"]}, None)
         return PgBackend(db, workspace, **options)
+    if spec["kind"] == "s3":
+        from fnplan.providers.aws.s3_state import S3Backend
+
+        return S3Backend(_s3_bucket(spec), _s3_key(spec, workspace), **options)
     from fnplan.state.local import LocalBackend
 
     return LocalBackend(_local_path(spec, workspace), **options)
@@ -51,6 +76,10 @@ def store_raw(spec: Spec, data: bytes, workspace: str = DEFAULT_WORKSPACE) -> No
                 (workspace, data.decode()),
             )
         return
+    if spec["kind"] == "s3":
+        bucket, key = _s3_bucket(spec), _s3_key(spec, workspace)
+        bucket.client.put_object(Bucket=bucket.name, Key=key, Body=data)
+        return
     path = _local_path(spec, workspace)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -66,6 +95,9 @@ def raw_stored(spec: Spec, workspace: str = DEFAULT_WORKSPACE) -> bytes | None:
                 f'SELECT data FROM "{spec["schema"]}".states WHERE name = %s', (workspace,)
             ).fetchone()
         return None if row is None else str(row[0]).encode()
+    if spec["kind"] == "s3":
+        stored = _s3_bucket(spec).get(_s3_key(spec, workspace))
+        return None if stored is None else stored.data
     path = _local_path(spec, workspace)
     return path.read_bytes() if path.exists() else None
 

@@ -38,6 +38,14 @@ def pg_backend(schema: str) -> str:
     return f'backend "pg" {{\n    schema_name = "{schema}"\n  }}'
 
 
+def s3_backend(bucket: str, endpoint: str) -> str:
+    """The backend block for a bucket on a test S3 endpoint (moto)."""
+    return (
+        f'backend "s3" {{\n    bucket = "{bucket}"\n    key = "app/state.json"\n'
+        f'    endpoint = "{endpoint}"\n  }}'
+    )
+
+
 class FrozenApply:
     """`fnplan apply --auto-approve --json` stopped (SIGSTOP) once its first resource is done:
     it holds the state lock, deterministically, until `resume()`."""

@@ -1,11 +1,12 @@
 """Backends and workspaces through the real `fnplan` command: two concurrent applies on pg,
-`init --migrate-state` local -> pg -> local, and workspaces on local and on pg."""
+`init --migrate-state` local -> pg -> local, and workspaces on local, pg and s3."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import pytest
 
 from tests.cli.conftest import assert_clean_error, run_fnplan, user_environment
 
-from .projects import FrozenApply, pg_backend, write_project
+from .moto_server import CREDENTIALS, create_bucket
+from .projects import FrozenApply, pg_backend, s3_backend, write_project
 
 
 @pytest.fixture
@@ -21,12 +23,19 @@ def pg_env(pg_conn_str: str) -> dict[str, str]:
     return {"PG_CONN_STR": pg_conn_str}
 
 
-@pytest.fixture(params=["local", "pg"])
+@pytest.fixture(params=["local", "pg", "s3"])
 def project(request: pytest.FixtureRequest, tmp_path: Path, pg_schema: str) -> Iterator[Path]:
-    """A small project on each backend (pg: its own schema, PG_CONN_STR in the environment)."""
+    """A small project on each backend (pg: its own schema, PG_CONN_STR in the environment;
+    s3: a bucket of its own on the moto server, credentials in the environment)."""
     if request.param == "pg":
         env = request.getfixturevalue("pg_env")
         root = write_project(tmp_path / "p", backend=pg_backend(pg_schema))
+    elif request.param == "s3":
+        endpoint: str = request.getfixturevalue("s3_endpoint")
+        bucket = f"app-{uuid.uuid4().hex[:12]}"
+        create_bucket(endpoint, bucket)
+        env = dict(CREDENTIALS)
+        root = write_project(tmp_path / "p", backend=s3_backend(bucket, endpoint))
     else:
         env = {}
         root = write_project(tmp_path / "p")
@@ -156,9 +165,15 @@ def test_backend_mistakes_are_clean_errors_at_the_block(tmp_path: Path) -> None:
     write_project(root, backend='backend "pg" {\n    schema = "x"\n  }')
     unknown = fnplan(root, "plan", check=None)
     assert_clean_error(unknown, "main.hcl:2:3", "unknown setting 'schema'", "conn_str, schema_name")
-    write_project(root, backend='backend "s3" {}')
+    write_project(root, backend='backend "gcs" {}')
     kind = fnplan(root, "plan", check=None)
-    assert_clean_error(kind, "main.hcl:2:3", "backend 's3' is not available", "allowed: local, pg")
+    assert_clean_error(kind, "main.hcl:2:3", "backend 'gcs' is not available", "local, pg, s3")
+    write_project(root, backend='backend "s3" {\n    bucket = "Not_A_Bucket"\n  }')
+    bucket = fnplan(root, "plan", check=None)
+    assert_clean_error(bucket, "main.hcl:2:3", "bucket must be an S3 bucket name")
+    write_project(root, backend='backend "s3" {\n    bucket = "b-1"\n    key = "../x"\n  }')
+    key = fnplan(root, "plan", check=None)
+    assert_clean_error(key, "main.hcl:2:3", "key must be a relative object key")
     port = _closed_port()
     root.joinpath(".env.json").write_text(
         json.dumps({"PG_CONN_STR": f"postgresql://fnplan@127.0.0.1:{port}/postgres"})

@@ -1,0 +1,72 @@
+"""A moto server in server mode on 127.0.0.1 for the s3 backend's tests (a real HTTP S3
+endpoint; boto3 is never patched), started once per test session in a process of its own
+(so that the tests' polling does not slow its answers) and stopped at the session's end."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+#: credentials moto accepts; set for this process and the children it starts
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+_READY_SECONDS = 30.0
+
+
+@contextlib.contextmanager
+def moto_server() -> Iterator[str]:
+    """The endpoint URL of a running moto server."""
+    saved = {name: os.environ.get(name) for name in CREDENTIALS}
+    os.environ.update(CREDENTIALS)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(endpoint, process)
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def create_bucket(endpoint: str, name: str) -> None:
+    import boto3
+
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=name)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_ready(endpoint: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + _READY_SECONDS
+    while True:
+        assert process.poll() is None, "moto server exited at start"
+        try:
+            with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1):
+                return
+        except (urllib.error.URLError, OSError):
+            assert time.monotonic() < deadline, "moto server did not answer in time"
+            time.sleep(0.05)
