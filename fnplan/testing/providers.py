@@ -117,12 +117,13 @@ def declared_types(provider: Provider | type[Provider]) -> list[str]:
 def check_declarations(case: KitCase) -> None:
     """The provider implements the protocol, and every declared type has a sample whose
     attributes the schema accepts."""
-    provider = case.provider(LINEAGE)
-    if not isinstance(provider, Provider):
-        raise ConformanceFailure(f"{type(provider).__name__} does not implement Provider")
-    if not provider.resource_schemas:
+    with _opened(case, LINEAGE) as provider:
+        if not isinstance(provider, Provider):
+            raise ConformanceFailure(f"{type(provider).__name__} does not implement Provider")
+        schemas = provider.resource_schemas
+    if not schemas:
         raise ConformanceFailure("the provider declares no resource_schemas")
-    for type_, schema in provider.resource_schemas.items():
+    for type_, schema in schemas.items():
         for form in _forms(case.sample(type_)):
             unknown = sorted(form.attributes.keys() - schema.attributes)
             if unknown:
@@ -134,7 +135,12 @@ def check_declarations(case: KitCase) -> None:
 def check_resource(case: KitCase, type_: str) -> None:
     """The whole lifecycle of the sample of `type_` (its dependencies deployed around it)."""
     sample = case.sample(type_)
-    provider = case.provider(LINEAGE)
+    with _opened(case, LINEAGE) as provider:
+        _lifecycle(case, provider, sample)
+
+
+def _lifecycle(case: KitCase, provider: Provider, sample: Sample) -> None:
+    type_ = sample.resource.type
     schema = _schema(provider, type_)
     with _dependencies(case, provider, sample.resource):
         if "source_hash" in sample.resource.attributes:
@@ -153,10 +159,10 @@ def check_resource(case: KitCase, type_: str) -> None:
 def check_concurrency(case: KitCase) -> None:
     """`clones` copies of each sample deployed, observed and deleted at once (from several
     threads for a threaded provider, from this one otherwise)."""
-    provider = case.provider(LINEAGE)
-    for sample in case.samples:
-        with _dependencies(case, provider, sample.resource):
-            _concurrently(case, provider, sample.resource)
+    with _opened(case, LINEAGE) as provider:
+        for sample in case.samples:
+            with _dependencies(case, provider, sample.resource):
+                _concurrently(case, provider, sample.resource)
 
 
 def _concurrently(case: KitCase, provider: Provider, resource: Resource) -> None:
@@ -260,14 +266,18 @@ def _import(case: KitCase, provider: Provider, schema: ResourceSchema, resource:
     """Another configuration's create is refused; `import_object` adopts the object."""
     assert case.import_id is not None
     state = _create(case, provider, schema, resource)
-    other = case.provider(FOREIGN)
+    with _opened(case, FOREIGN) as other:
+        _adopt(case, other, resource, case.import_id(state))
+
+
+def _adopt(case: KitCase, other: Provider, resource: Resource, object_id: str) -> None:
+    """As another configuration: create is refused, import adopts, delete removes."""
     try:
         other.create(resource)
     except ProviderError:
         pass
     else:
         raise ConformanceFailure("a create by another configuration adopted the object")
-    object_id = case.import_id(state)
     adopted = eventually(
         lambda: _try_import(other, resource, object_id),
         lambda seen: seen is not None,
@@ -275,8 +285,9 @@ def _import(case: KitCase, provider: Provider, schema: ResourceSchema, resource:
         f"import_object({resource.type!r}, {resource.address!r}, {object_id!r}) failed",
     )
     assert adopted is not None
-    if not adopted.exists or adopted.differs_from(resource.attributes):
-        raise ConformanceFailure(f"the imported object differs: {adopted.differs_from}")
+    differs = adopted.differs_from(resource.attributes)
+    if not adopted.exists or differs:
+        raise ConformanceFailure(f"import_object found no object, or one differing in {differs}")
     imported = _recorded(resource, adopted.outputs)
     _observe_up_to_date(case, other, imported, resource)
     _delete(case, other, imported)
@@ -389,6 +400,16 @@ def _all(provider: Provider, items: Sequence[Any], work: Callable[[Any], T]) -> 
 
     with ThreadPoolExecutor(max_workers=len(items)) as pool:
         return list(pool.map(together, items))
+
+
+@contextmanager
+def _opened(case: KitCase, lineage: str) -> Iterator[Provider]:
+    """A provider instance for `lineage`, closed at the end as the engine closes it."""
+    provider = case.provider(lineage)
+    try:
+        yield provider
+    finally:
+        provider.close()
 
 
 @contextmanager

@@ -178,3 +178,15 @@ def test_a_sample_the_schema_does_not_accept_fails_the_declarations(tmp_path: Pa
 
 def test_netsim_passes_the_whole_kit(tmp_path: Path) -> None:
     check_provider(kit(tmp_path, NetsimProvider))
+
+
+class CountsCloses(NetsimProvider):
+    closed: ClassVar[int] = 0
+
+    def close(self) -> None:
+        type(self).closed += 1
+
+
+def test_every_instance_the_kit_opens_is_closed(tmp_path: Path) -> None:
+    check_resource(kit(tmp_path, CountsCloses), "event")
+    assert CountsCloses.closed == 2  # the configuration's instance and the importing one
