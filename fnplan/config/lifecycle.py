@@ -92,7 +92,7 @@ def build_moved(block: Block, prefix: str) -> Moved:
     source_kind, target_kind = _kind(source), _kind(target)
     if source_kind != target_kind:
         raise ConfigError(
-            f"moved block: cannot move a {source_kind} ({source}) to a {target_kind} ({target})",
+            f"moved block: cannot move {source} to {target}: a {source_kind} stays a {source_kind}",
             pos=attributes["to"].expr.pos,
             hint=f"`to` must name a {source_kind}",
         )

@@ -13,6 +13,7 @@ from fnplan.plan.redact import hide as hide_value
 from fnplan.plan.refresh import DELETED_PATH
 from fnplan.plan.refs import is_attr_ref, is_version_ref
 from fnplan.plan.render_external import IMPORT_STYLE, IMPORT_SYMBOL, import_headline, reads_text
+from fnplan.plan.render_lifecycle import MOVE_STYLE, MOVE_SYMBOL, lifecycle_label, moved_text, shown
 from fnplan.plan.targets import by_target
 from fnplan.plan.unknowns import UNKNOWN_TEXT
 
@@ -51,7 +52,11 @@ def render_plan(
         _emit(console, reads_text(plan.reads))
     if drift:
         _emit(console, _drift_section(drift))
-    actions = [change for change in plan.changes if change.action != "noop" or change.importing]
+    actions = [
+        change
+        for change in plan.changes
+        if change.action != "noop" or change.importing or shown(change)
+    ]
     outputs = [output for output in plan.outputs if output.action != "noop"]
     # One print per block group: rich's cost grows faster than linearly with one Text's size.
     for section in _actions_sections(actions):
@@ -178,9 +183,17 @@ def _append_resource(text: Text, change: ResourceChange) -> None:
         headline = import_headline(change, headline)
     if change.action == "replace" and change.create_before_destroy:
         symbol, headline = "+/-", "must be replaced (the new one is created first)"
+    moved = moved_text(change)
+    if moved is not None and change.action == "noop" and change.importing is None:
+        text.append(f"  {MOVE_SYMBOL:>3} ", style=MOVE_STYLE)
+        text.append(f"{moved}\n", style="bold")
+        return
+    label, headline = lifecycle_label(change, headline)
     text.append(f"  {symbol:>3} ", style=style)
-    text.append(change.address, style="bold")
+    text.append(label, style="bold")
     text.append(f" {headline}\n")
+    for reason in [moved] if moved is not None else []:
+        text.append(f"{_INDENT}# {reason}\n", style="dim")
     for reason in change.reasons:
         text.append(f"{_INDENT}# {reason}\n", style="dim")
     if change.action == "create" and change.resource is not None:

@@ -27,6 +27,7 @@ from .delivery import LocalDelivery
 from .disk import Layout
 from .events import Events
 from .functions import Functions
+from .moves import move_object
 from .runner import LocalRunner
 from .ownership import Ownership, import_prior
 from .runtimes import Runtimes
@@ -109,7 +110,7 @@ class LocalProvider(BaseProvider, LocalRunner, LocalDelivery):
     data_sources = DATA_SOURCES
     #: every call is local file work under the GIL: threads would only contend for it
     threaded: ClassVar[bool] = False
-    #: objects live in directories named after their address: `state mv` cannot move them
+    #: objects live in directories named after their address: `move` renames them
     keyed_by_address: ClassVar[bool] = True
     #: runs workflows and functions here, and fires the triggers it registered
     capabilities: ClassVar[frozenset[str]] = frozenset(
@@ -160,6 +161,17 @@ class LocalProvider(BaseProvider, LocalRunner, LocalDelivery):
         if not observation.exists:
             raise ProviderError(f"{address}: no {type_} is stored under the ID {id!r}")
         return observation
+
+    def move(self, prior: ResourceState, new_address: str) -> dict[str, Any]:
+        """Rename the stored object (and its ownership marker) to `new_address`; its outputs
+        there (some name the address, as a workflow's endpoint does)."""
+        move_object(self.layout, prior, new_address)
+        if self.ownership.ours(prior.address):
+            self.ownership.forget(prior.address)
+            self.ownership.mark(new_address)
+        moved = prior.model_copy(update={"address": new_address})
+        observation = self._kind(prior.type, new_address).observe(moved)
+        return {**prior.outputs, **observation.outputs}
 
     def read_data(self, type_: str, arguments: dict[str, Any]) -> dict[str, Any]:
         """Read a data source (DATA_SOURCES) for a `data` block."""
