@@ -70,11 +70,9 @@ class NetsimProvider(BaseProvider):
     def __init__(self, context: ProviderContext) -> None:
         self.context = context
         self.config = _config(context.config)
-        self.root = (
-            context.project_dir / self.config.root
-            if self.config.root
-            else context.data_dir / "netsim"
-        )
+        default = "netsim" if context.alias is None else f"netsim.{context.alias}"
+        root = self.config.root
+        self.root = context.project_dir / root if root else context.data_dir / default
         self.cloud = Cloud(
             self.root, consistency_ms=self.config.consistency_ms, region=self.config.region
         )

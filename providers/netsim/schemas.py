@@ -13,7 +13,7 @@ class NetsimConfig(BaseModel):
     """The `provider "netsim" {}` block.
 
     root            the simulated cloud's directory (relative to the project directory);
-                    default: <workspace data dir>/netsim
+                    default: <workspace data dir>/netsim (netsim.ALIAS for an alias)
     latency_ms      every API call takes this long
     consistency_ms  a new object is invisible to reads for this long after its creation
     region          appears in ARNs and URLs

@@ -77,3 +77,12 @@ def test_function_limits(tmp_path: Path) -> None:
         ("memory", "error"),
         ("timeout", "error"),
     ]
+
+
+def test_a_version_known_only_after_apply_is_not_guessed(tmp_path: Path) -> None:
+    netsim = NetsimProvider(ProviderContext(project_dir=tmp_path, data_dir=tmp_path))
+    unknown = workflow("x").model_copy(
+        update={"attributes": {"version": {"$ref": "function.f", "attr": "arn"}}}
+    )
+    change = PlannedChange("workflow.w", "workflow", "update", prior([(1, "a")]), unknown)
+    assert netsim.plan_change(change).predicted_outputs == {}
