@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import click
 
 from fnplan.cli.context import CliContext, lock_options, pass_cli
-
-if TYPE_CHECKING:
-    from fnplan.state.model import State
 
 
 @click.group()
@@ -35,9 +31,9 @@ def state_list(cli: CliContext, patterns: Sequence[str]) -> None:
     Example:
       fnplan state list 'workflow.thumbnail*'
     """
-    from fnplan.state.ops import list_addresses
+    from fnplan.operations import state as operations
 
-    for address in list_addresses(_read(cli), patterns):
+    for address in operations.addresses(cli.workspace(), patterns):
         click.echo(address)
 
 
@@ -51,11 +47,9 @@ def state_show(cli: CliContext, address: str) -> None:
     Example:
       fnplan state show function.resize
     """
-    from fnplan.plan.redact import hidden_resource
-    from fnplan.state.ops import show_resource
+    from fnplan.operations import state as operations
 
-    state = _read(cli)
-    resource = hidden_resource(show_resource(state, address), state.redact)
+    resource = operations.shown_resource(cli.workspace(), address)
     click.echo(resource.model_dump_json(indent=2))
 
 
@@ -70,9 +64,9 @@ def state_rm(cli: CliContext, addresses: Sequence[str], lock_timeout: float) -> 
     Example:
       fnplan state rm trigger.nightly
     """
-    from fnplan.state.ops import remove
+    from fnplan.operations import state as operations
 
-    _edit(cli, lock_timeout, "state rm", lambda s: remove(s, addresses))
+    operations.remove(cli.workspace(lock_timeout=lock_timeout), addresses)
     click.echo(f"Removed {len(addresses)} resource(s) from the state.")
 
 
@@ -91,31 +85,10 @@ def state_mv(cli: CliContext, source: str, destination: str, lock_timeout: float
     Example:
       fnplan state mv function.resize function.resize_image
     """
-    from fnplan.state.ops import move
+    from fnplan.operations import state as operations
 
-    def checked_move(current: State) -> State:
-        _refuse_address_keyed(current, source, destination)
-        return move(current, source, destination)
-
-    _edit(cli, lock_timeout, "state mv", checked_move)
+    operations.move(cli.workspace(lock_timeout=lock_timeout), source, destination)
     click.echo(f"Moved {source} to {destination}.")
-
-
-def _refuse_address_keyed(current: State, source: str, destination: str) -> None:
-    """A provider that stores objects under their address cannot follow a moved record: the
-    record would point at nothing and the old object would be left behind, unmanaged."""
-    from fnplan.errors import StateError
-    from fnplan.provider import keyed_by_address
-    from fnplan.state.ops import records_under
-
-    for record in records_under(current, source):
-        if keyed_by_address(record.provider):
-            raise StateError(
-                f"cannot move {record.address}: the {record.provider} provider stores it "
-                "under its address, so the moved record would point at nothing",
-                hint=f"rename the block in the configuration and apply: fnplan creates "
-                f"{destination} and removes {source}",
-            )
 
 
 @state.command("pull")
@@ -127,7 +100,9 @@ def state_pull(cli: CliContext) -> None:
     Example:
       fnplan state pull > backup.json
     """
-    click.echo(_read(cli).model_dump_json(indent=2))
+    from fnplan.operations import state as operations
+
+    click.echo(operations.read(cli.workspace()).model_dump_json(indent=2))
 
 
 @click.command("force-unlock")
@@ -140,8 +115,9 @@ def force_unlock(cli: CliContext, lock_id: str) -> None:
     Example:
       fnplan force-unlock 6f1c2e0a-...
     """
-    workspace = cli.workspace()
-    info = workspace.state_backend().force_unlock(lock_id)
+    from fnplan.operations import state as operations
+
+    info = operations.force_unlock(cli.workspace(), lock_id)
     click.echo(f"Removed the lock held by {info.who} for {info.operation!r} since {info.created}.")
 
 
@@ -161,23 +137,21 @@ def output(cli: CliContext, name: str | None, as_json: bool, raw: bool) -> None:
       fnplan output --raw api_token
       fnplan output --json
     """
-    from fnplan.errors import FnplanError, did_you_mean
+    from fnplan.errors import FnplanError
+    from fnplan.operations import state as operations
 
-    outputs = _read(cli).outputs
     if raw and name is None:
         raise FnplanError("--raw prints one output", hint="write fnplan output --raw NAME")
+    workspace = cli.workspace()
     if name is not None:
-        if name not in outputs:
-            raise FnplanError(
-                f"no output named {name!r}", allowed=outputs, hint=did_you_mean(name, outputs)
-            )
-        out = outputs[name]
+        out = operations.output(workspace, name)
         if out.sensitive and not (raw or as_json):
             click.echo("(sensitive)")
             return
         value = out.value
         click.echo(json.dumps(value) if as_json or not isinstance(value, str) else value)
         return
+    outputs = operations.outputs(workspace)
     if as_json:
         click.echo(json.dumps({k: v.model_dump() for k, v in sorted(outputs.items())}, indent=2))
         return
@@ -186,16 +160,4 @@ def output(cli: CliContext, name: str | None, as_json: bool, raw: bool) -> None:
         click.echo(f"{key} = {shown}")
 
 
-def _read(cli: CliContext):  # type: ignore[no-untyped-def]
-    workspace = cli.workspace()
-    return workspace.state_backend().read()
-
-
-def _edit(cli: CliContext, lock_timeout: float, operation: str, change) -> None:  # type: ignore[no-untyped-def]
-    workspace = cli.workspace(lock_timeout=lock_timeout)
-    backend = workspace.state_backend()
-    with backend.lock(operation):
-        backend.write(change(backend.read()))
-
-
-COMMANDS = [state, force_unlock, output]
+COMMANDS: list[click.Command] = [state, force_unlock, output]

@@ -12,12 +12,14 @@ from fnplan.workspace import Workspace
 from tests.conftest import EXAMPLES
 
 
-def deployed_minimal(tmp_path: Path, provider: str = "local") -> Workspace:
-    """examples/minimal deployed to `provider` (which must be registered), as a Workspace."""
+def deployed_minimal(tmp_path: Path, provider: str = "local", extra: str = "") -> Workspace:
+    """examples/minimal deployed to `provider` (which must be registered), with `extra`
+    blocks, as a Workspace."""
     root = tmp_path / "minimal"
     shutil.copytree(EXAMPLES / "minimal", root, ignore=shutil.ignore_patterns(".fnplan"))
     main = root / "main.hcl"
-    main.write_text(main.read_text().replace('provider "local" {}', f'provider "{provider}" {{}}'))
+    text = main.read_text().replace('provider "local" {}', f'provider "{provider}" {{}}')
+    main.write_text(text + extra)
     result = CliRunner().invoke(cli, ["-C", str(root), "apply", "--auto-approve"])
     assert result.exit_code == 0, (result.output, result.exception)
     return Workspace(root)
