@@ -15,6 +15,7 @@ def import_object(workspace: Workspace, address: str, id: str) -> ResourceState:
     state must not record yet; the state lock is held throughout."""
     from fnplan.operations import session
     from fnplan.plan.imports import check_importable, imported_record
+    from fnplan.provider import close_providers
 
     with session(workspace, "import") as opened:
         state = opened.backend.read()
@@ -24,8 +25,7 @@ def import_object(workspace: Workspace, address: str, id: str) -> ResourceState:
         try:
             record = imported_record(providers[resource.provider], resource, id)
         finally:
-            for provider in providers.values():
-                provider.close()
+            close_providers(providers.values())
         state.resources[address] = record
         opened.backend.write(state)
         return record

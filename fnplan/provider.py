@@ -7,7 +7,7 @@ when a configuration uses them, so `fnplan --version` never imports a cloud SDK.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cast, runtime_checkable
@@ -411,21 +411,31 @@ def open_providers(
 
 #: every provider opened by this process and not closed yet (close_opened_providers)
 _OPENED: list[Provider] = []
+#: what failed to close so far, reported by close_opened_providers
+_CLOSE_FAILURES: list[str] = []
+
+
+def close_providers(providers: Iterable[Provider]) -> None:
+    """Close each of `providers` (instances open_providers returned) unless it is closed
+    already: close() is called once per instance, however many places close it."""
+    for provider in providers:
+        if not any(opened is provider for opened in _OPENED):
+            continue
+        _OPENED[:] = [opened for opened in _OPENED if opened is not provider]
+        close = getattr(provider, "close", None)  # a class without BaseProvider may lack it
+        try:
+            if close is not None:
+                close()
+        except Exception as error:  # one failing close must not keep the others open
+            _CLOSE_FAILURES.append(
+                f"provider {provider.name}: close failed: {type(error).__name__}: {error}"
+            )
 
 
 def close_opened_providers() -> list[str]:
-    """Call `close()` once on every provider opened since the last call (the CLI does at the
-    end of every command, also after an error); the messages of those that failed to close."""
-    failures: list[str] = []
-    while _OPENED:
-        provider = _OPENED.pop()
-        close = getattr(provider, "close", None)
-        if close is None:
-            continue
-        try:
-            close()
-        except Exception as error:  # one failing close must not keep the others open
-            failures.append(
-                f"provider {provider.name}: close failed: {type(error).__name__}: {error}"
-            )
+    """Close every provider opened and not closed yet (the CLI does at the end of every
+    command, also after an error); the messages of those that failed to close."""
+    close_providers(list(reversed(_OPENED)))
+    failures = list(_CLOSE_FAILURES)
+    _CLOSE_FAILURES.clear()
     return failures

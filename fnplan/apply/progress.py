@@ -1,11 +1,17 @@
 """Apply progress for people and machines: a live bar on terminals, one line per finished
-resource otherwise, or JSON lines; always ending with the complete/failed summary."""
+resource otherwise, or JSON lines; always ending with the complete/failed summary.
+
+Long calls show what they wait for: a provider's progress text ("function.x: waiting for
+function Active, 12 s") as it comes, and every `interval` seconds a line for each call still
+running ("function.x: still creating... (30 s elapsed)"), as Terraform does."""
 
 from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
+from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, TextIO
 
@@ -17,8 +23,20 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
 _PAST = {"create": "created", "update": "updated", "delete": "destroyed"}
+_DOING = {"create": "creating", "update": "updating", "delete": "destroying"}
 _MAX_IN_FLIGHT_SHOWN = 3
 _FLUSH_SECONDS = 0.2
+#: seconds between the "still creating..." lines of a running call
+STILL_RUNNING_SECONDS = 10.0
+
+
+@dataclass(slots=True)
+class _Running:
+    """A call in progress: since when, what it last said, when a line last named it."""
+
+    started: float
+    text: str = ""
+    reported: float = 0.0
 
 
 class ApplyProgress:
@@ -32,6 +50,7 @@ class ApplyProgress:
         total: int | PlanSummary,
         json_lines: bool = False,
         stream: TextIO | None = None,
+        interval: float = STILL_RUNNING_SECONDS,
     ) -> None:
         if isinstance(total, PlanSummary):
             total = total.add + total.change + total.destroy
@@ -40,7 +59,11 @@ class ApplyProgress:
         self.json_lines = json_lines
         self.stream = stream
         self.finished = 0
-        self.in_flight: dict[tuple[str, str], None] = {}
+        self.interval = interval
+        self.in_flight: dict[tuple[str, str], _Running] = {}
+        #: events come from the walk and from provider calls' threads (progress)
+        self._lock = threading.RLock()
+        self._ticking = threading.Event()
         self._progress: Progress | None = None
         self._task: TaskID | None = None
         self._started = time.perf_counter()
@@ -51,6 +74,8 @@ class ApplyProgress:
         self._started = time.perf_counter()
         if not self.json_lines and self.console.is_terminal:
             self._start_live()
+        if not self.json_lines:
+            threading.Thread(target=self._tick, name="apply-progress", daemon=True).start()
         return self
 
     def __exit__(
@@ -59,27 +84,63 @@ class ApplyProgress:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._stop_live()
+        self._ticking.set()
+        with self._lock:
+            self._stop_live()
 
     def on_event(self, event: ApplyEvent) -> None:
-        """Report one event (pass this method as apply_plan's `on_event`)."""
+        """Report one event (pass this method as apply_plan's `on_event`); thread-safe."""
+        with self._lock:
+            self._on_event(event)
+
+    def _on_event(self, event: ApplyEvent) -> None:
         key = (event.address, event.action)
+        now = time.perf_counter()
+        running = self.in_flight.get(key)
         if event.phase == "start":
-            self.in_flight[key] = None
+            self.in_flight[key] = _Running(started=now, reported=now)
+        elif event.phase == "progress":
+            if running is None:
+                return  # a late message from a call the walk gave up on
+            changed = event.message != running.text
+            running.text = event.message
+            if changed and not self.json_lines:
+                running.reported = now
+                self._pending.append(_running_line(event.address, event.action, running, now))
+                self._flush_lines()
         else:
             self.in_flight.pop(key, None)
             self.finished += 1
         if self.json_lines:
             self._write_json({"type": "event", **_event_fields(event)})
             return
-        if event.phase != "start":
+        if event.phase not in ("start", "progress"):
             self._pending.append(_event_line(event))
-            if time.perf_counter() - self._flushed >= _FLUSH_SECONDS:
+            if now - self._flushed >= _FLUSH_SECONDS:
                 self._flush_lines()
         self._update_live()
 
+    def _tick(self) -> None:
+        """Every `interval`: a line for each call running without one for that long (the
+        live display's description is refreshed more often, with the elapsed times)."""
+        period = min(self.interval, 1.0) if self._progress is not None else self.interval
+        while not self._ticking.wait(period):
+            with self._lock:
+                now = time.perf_counter()
+                for (address, action), running in self.in_flight.items():
+                    if now - running.reported >= self.interval:
+                        running.reported = now
+                        self._pending.append(_running_line(address, action, running, now))
+                self._flush_lines()
+                self._update_live()
+
     def finish(self, result: ApplyResult) -> None:
         """Stop the live display and print the final line(s) for `result`."""
+        self._ticking.set()
+        with self._lock:
+            self._finish(result)
+
+    def _finish(self, result: ApplyResult) -> None:
         self._flush_lines()
         self._stop_live()
         if self.json_lines:
@@ -92,6 +153,7 @@ class ApplyProgress:
                     "destroyed": result.destroyed,
                     "failed": [{"address": a, "message": m} for a, m in result.failed],
                     "skipped": result.skipped,
+                    "interrupted": result.interrupted,
                     "elapsed": round(time.perf_counter() - self._started, 3),
                 }
             )
@@ -143,7 +205,13 @@ class ApplyProgress:
     def _update_live(self) -> None:
         if self._progress is None or self._task is None:
             return
-        names = [address for address, _ in self.in_flight]
+        now = time.perf_counter()
+        names = [
+            f"{address}: {running.text}, {_seconds(now - running.started)}"
+            if running.text
+            else address
+            for (address, _), running in self.in_flight.items()
+        ]
         shown = ", ".join(names[:_MAX_IN_FLIGHT_SHOWN])
         more = len(names) - _MAX_IN_FLIGHT_SHOWN
         description = f"{shown} (+{more})" if more > 0 else shown
@@ -164,7 +232,13 @@ def summary_text(result: ApplyResult) -> str:
     if result.ok:
         return f"Apply complete! {resources}"
     skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
-    lines = [f"Apply failed: {len(result.failed)} error(s){skipped}. {resources}"]
+    if result.interrupted:
+        lines = [
+            f"Apply interrupted: {len(result.skipped)} not started, {len(result.failed)} "
+            f"error(s). {resources} The state records everything that finished."
+        ]
+    else:
+        lines = [f"Apply failed: {len(result.failed)} error(s){skipped}. {resources}"]
     lines.extend(
         f"  {address}: {message}".replace("\n", "\n    ") for address, message in result.failed
     )
@@ -189,6 +263,19 @@ def _event_line(event: ApplyEvent) -> str:
         first = event.message.split("\n", 1)[0]  # the details follow in the summary
         return f"{event.address}: {event.action} failed ({took}): {first}"
     return f"{event.address}: skipped ({event.message})"
+
+
+def _running_line(address: str, action: str, running: _Running, now: float) -> str:
+    """ "function.x: waiting for function Active, 12 s" or "function.x: still creating...
+    (30 s elapsed)"."""
+    elapsed = _seconds(now - running.started)
+    if running.text:
+        return f"{address}: {running.text}, {elapsed}"
+    return f"{address}: still {_DOING.get(action, action)}... ({elapsed} elapsed)"
+
+
+def _seconds(seconds: float) -> str:
+    return f"{seconds:.0f} s"
 
 
 def _duration(seconds: float) -> str:

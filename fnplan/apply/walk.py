@@ -114,7 +114,9 @@ def apply_plan(
     state = carry_out_moves(plan, state, providers, journal)
     walk = _Walk(plan, state, providers, journal, on_event or (lambda _: None), handed)
     walk.calls = calls or ProviderCalls()
-    return walk.run(max(1, parallelism))
+    result = walk.run(max(1, parallelism))
+    result.interrupted = walk.calls.cancelled
+    return result
 
 
 class _Walk:
@@ -233,7 +235,9 @@ class _Walk:
         with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="apply") as pool:
             while ready or in_flight:
                 if self.calls.cancelled:
-                    self._interrupt(ready)
+                    self._interrupt(ready)  # nothing more starts
+                    if not in_flight:
+                        break
                 while ready and in_flight < parallelism:
                     index = ready.popleft()
                     op = self.ops[index]
@@ -364,7 +368,6 @@ class _Walk:
 
     def _interrupt(self, ready: deque[int]) -> None:
         """Ctrl-C: what is ready does not start, nor anything after it; reported skipped."""
-        self.result.interrupted = True
         stack = list(ready)
         ready.clear()
         while stack:

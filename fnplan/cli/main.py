@@ -97,6 +97,18 @@ def main(argv: list[str] | None = None) -> Any:
             "  This is a bug in fnplan. Run again with FNPLAN_DEBUG=1 for the traceback."
         )
         sys.exit(1)
+    finally:
+        _close_providers()
+
+
+def _close_providers() -> None:
+    """Close every provider the command opened, also after an error (a command that never
+    imported the provider module opened none)."""
+    provider_module = sys.modules.get("fnplan.provider")
+    if provider_module is None:
+        return
+    for failure in provider_module.close_opened_providers():
+        click.echo(f"warning: {failure}", err=True)
 
 
 def _print_error(text: str) -> None:

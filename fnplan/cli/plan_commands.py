@@ -19,6 +19,22 @@ from fnplan.cli.context import (
 )
 
 _EXIT_CHANGES = 2
+_EXIT_INTERRUPTED = 130
+
+
+def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """--timeout as seconds."""
+    from fnplan.apply.calls import parse_duration
+    from fnplan.errors import FnplanError
+
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except FnplanError as error:
+        raise click.BadParameter(
+            f"{error.message} ({error.hint})" if error.hint else error.message
+        ) from None
 
 
 def _plan_options(func):  # type: ignore[no-untyped-def]
@@ -42,6 +58,14 @@ def _plan_options(func):  # type: ignore[no-untyped-def]
             ),
             click.option(
                 "--parallelism", default=10, show_default=True, help="Concurrent operations."
+            ),
+            click.option(
+                "--timeout",
+                metavar="DURATION",
+                callback=_duration,
+                help="Longest any one provider call may take, e.g. 90s, 10m, 1h "
+                "(default: 5m to observe, 20m to create, update or delete, unless the "
+                "provider declares its own).",
             ),
             variable_options,
             lock_options,
@@ -72,6 +96,7 @@ def plan(
     targets: Sequence[str],
     replace: Sequence[str],
     parallelism: int,
+    timeout: float | None,
     variables: Sequence[str],
     var_files: Sequence[Path],
     lock_timeout: float,
@@ -93,7 +118,10 @@ def plan(
 
     workspace = cli.workspace(variables, var_files, lock_timeout)
     options = operations.PlanOptions(refresh, destroy, targets, replace, parallelism)
-    with PlanStatus(cli.console) as status, operations.session(workspace, "plan") as session:
+    with (
+        PlanStatus(cli.console) as status,
+        operations.session(workspace, "plan", timeout=timeout) as session,
+    ):
         planned = operations.make_plan(session, options, progress=status)
     if as_json:
         click.echo(plan_json(planned.plan))
@@ -152,6 +180,7 @@ def _apply(
     targets: Sequence[str],
     replace: Sequence[str],
     parallelism: int,
+    timeout: float | None,
     variables: Sequence[str],
     var_files: Sequence[Path],
     lock_timeout: float,
@@ -159,6 +188,7 @@ def _apply(
     as_json: bool,
 ) -> None:
     from fnplan import operations
+    from fnplan.apply.calls import cancel_on_interrupt
     from fnplan.apply.progress import ApplyProgress
     from fnplan.plan.render import render_plan
 
@@ -171,7 +201,9 @@ def _apply(
     status = PlanStatus(cli.console)
     with (
         status,
-        operations.session(workspace, operation, state_only=plan_file is not None) as session,
+        operations.session(
+            workspace, operation, state_only=plan_file is not None, timeout=timeout
+        ) as session,
     ):
         if plan_file is not None:
             planned = operations.load_saved_plan(session, plan_file)
@@ -187,11 +219,16 @@ def _apply(
                 _confirm(operation)
         if not planned.plan.has_changes():
             return
-        with ApplyProgress(cli.console, total=planned.plan.summary, json_lines=as_json) as progress:
+        with (
+            ApplyProgress(cli.console, total=planned.plan.summary, json_lines=as_json) as progress,
+            cancel_on_interrupt(session.calls, lambda text: click.echo(text, err=True)),
+        ):
             result = operations.apply(
                 session, planned, parallelism=parallelism, on_event=progress.on_event
             )
             progress.finish(result)
+    if result.interrupted:
+        sys.exit(_EXIT_INTERRUPTED)
     if result.failed:
         sys.exit(1)
 

@@ -20,7 +20,7 @@ from fnplan.compile.output_refs import reference_errors
 from fnplan.config.model import Config, ProviderConfig
 from fnplan.errors import ConfigError, ErrorList, FnplanError, SourcePos, did_you_mean
 from fnplan.expr.marks import unmark_deep
-from fnplan.provider import Provider, open_providers, provider_class
+from fnplan.provider import Provider, close_providers, open_providers, provider_class
 from fnplan.resources import Resource
 
 
@@ -143,5 +143,4 @@ def _hook_diagnostics(config: Config, desired: Desired) -> Iterator[FnplanError]
                 else:
                     yield ConfigError(message, pos=SourcePos.parse(resource.pos))
     finally:
-        for provider in providers.values():
-            provider.close()
+        close_providers(providers.values())

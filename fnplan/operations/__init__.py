@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from fnplan.apply.calls import ProviderCalls
 from fnplan.workspace import Prepared
 
 if TYPE_CHECKING:
@@ -52,6 +53,9 @@ class Session:
     prepared: Prepared
     #: the exact code this session's apply publishes (see stage_code)
     staged: StagedCode | None = None
+    #: every provider call of the session (refresh and apply): timeouts, thread contract,
+    #: cancellation on Ctrl-C
+    calls: ProviderCalls = field(default_factory=ProviderCalls)
 
     @property
     def backend(self) -> StateBackend:
@@ -62,14 +66,21 @@ class Session:
 
 
 @contextmanager
-def session(workspace: Workspace, operation: str, *, state_only: bool = False) -> Iterator[Session]:
+def session(
+    workspace: Workspace,
+    operation: str,
+    *,
+    state_only: bool = False,
+    timeout: float | None = None,
+) -> Iterator[Session]:
     """Prepare the configuration, then hold the state lock for the whole operation.
 
     `state_only` (applying a saved plan) reads just the backend block: the plan carries
-    everything else, so a configuration edited since cannot get in its way."""
+    everything else, so a configuration edited since cannot get in its way. `timeout`
+    (seconds) bounds every provider call instead of the per-operation defaults."""
     prepared = Prepared(workspace.state_backend()) if state_only else workspace.prepare()
     with prepared.backend.lock(operation):
-        opened = Session(workspace, prepared)
+        opened = Session(workspace, prepared, calls=ProviderCalls(timeout=timeout))
         try:
             yield opened
         finally:
@@ -112,6 +123,7 @@ def make_plan(
             providers,
             parallelism=options.parallelism,
             on_progress=progress.observed if progress is not None else None,
+            calls=session.calls,
         )
     imports = {} if options.destroy else pending_imports(desired, state)
     plan = diff(
@@ -186,6 +198,7 @@ def apply(
             parallelism=parallelism,
             on_event=on_event,
             handed=session.staged.handed if session.staged is not None else None,
+            calls=session.calls,
         )
         if not planned.plan.destroy:
             result.state.redact = list(planned.plan.redact)

@@ -10,7 +10,8 @@ behaviour per call:
 - hang: writes the marker and waits for `release`, ignoring cancellation (a stuck call).
 
 Every call counts how many calls of this provider instance run at once; the largest number
-is written to `longops/NAME-concurrency`. `close()` appends a line to `longops/closed.log`.
+is written to `longops/NAME-concurrency`. Opening and `close()` each append a line
+("opened PID ID" / "closed PID ID") to `longops/lifecycle.log`.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
+from fnplan.providers.local.provider import LocalProvider
+
 from fnplan.errors import ProviderError
 from fnplan.provider import BaseProvider, Observation, ProviderContext, current_call
 from fnplan.provider_schema import ResourceSchema
-from fnplan.providers.local.provider import LocalProvider
 from fnplan.resources import Resource
 from fnplan.state.model import ResourceState
 
@@ -55,14 +57,15 @@ class LongOpsProvider(BaseProvider):
         self.overlap: int = 0
         self.overlap_wait = 5.0
         self.overlapped = threading.Condition(self._lock)
+        self._log_lifecycle("opened")
 
     # -- the protocol -------------------------------------------------------------------
     def observe(self, prior: ResourceState) -> Observation:
         def read() -> Observation:
-            found = self._objects().get(prior.address)
-            if found is None:
+            if prior.address not in self._objects():
                 return Observation(exists=False)
-            return Observation(exists=True, attributes=found, outputs={"id": prior.address})
+            # attributes are not read back (code is handed from a staging directory)
+            return Observation(exists=True, outputs={"id": prior.address})
 
         return self._counted("observe", prior.address, read)
 
@@ -81,8 +84,11 @@ class LongOpsProvider(BaseProvider):
         self._counted("delete", prior.address, remove)
 
     def close(self) -> None:
-        with (self.root / "closed.log").open("a") as log:
-            log.write(f"{self.name} {os.getpid()}\n")
+        self._log_lifecycle("closed")
+
+    def _log_lifecycle(self, event: str) -> None:
+        with (self.root / "lifecycle.log").open("a") as log:
+            log.write(f"{event} {os.getpid()} {id(self)}\n")
 
     # -- behaviour ----------------------------------------------------------------------
     def _counted(self, operation: str, address: str, work: Callable[[], T]) -> T:
@@ -154,7 +160,9 @@ def register_entry_points(directory: Path) -> dict[str, str]:
     (PYTHONPATH) under which a `fnplan` subprocess finds them."""
     info = directory / "fnplan_longops_test-1.0.dist-info"
     info.mkdir(parents=True, exist_ok=True)
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fnplan-longops-test\nVersion: 1.0\n")
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: fnplan-longops-test\nVersion: 1.0\n"
+    )
     (info / "entry_points.txt").write_text(
         "[fnplan.providers]\n"
         f"longops = {__name__}:LongOpsProvider\n"
