@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.aws_endpoint import create_bucket, moto_server
+
 from .harness import Child, Spec
-from .moto_server import create_bucket, moto_server
 from .pg_server import postgres_server
 
 BACKENDS = ["local", "pg", "s3"]

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.aws_endpoint import CREDENTIALS, create_bucket
 from tests.cli.conftest import assert_clean_error, run_fnplan, user_environment
 
-from .moto_server import CREDENTIALS, create_bucket
 from .projects import FrozenApply, pg_backend, s3_backend, write_project
 
 

@@ -1,6 +1,6 @@
-"""A moto server in server mode on 127.0.0.1 for the s3 backend's tests (a real HTTP S3
-endpoint; boto3 is never patched), started once per test session in a process of its own
-(so that the tests' polling does not slow its answers) and stopped at the session's end."""
+"""A moto server in server mode on 127.0.0.1 for the AWS tests (the s3 backend, the aws
+provider): a real HTTP endpoint (boto3 is never patched), started in a process of its own
+(so that the tests' polling does not slow its answers) and stopped at the end."""
 
 from __future__ import annotations
 

@@ -1,0 +1,106 @@
+"""boto3 clients for the provider, made once per service and shared by its threads, and the
+translation of AWS errors into ProviderError (the platform's own message, no traceback)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from fnplan.errors import ProviderError
+
+from .config import AwsConfig
+
+
+class Clients:
+    """The AWS services one provider configuration talks to."""
+
+    def __init__(self, config: AwsConfig) -> None:
+        self.config = config
+        self._mutex = threading.Lock()
+        self._session: Any = None
+        self._clients: dict[str, Any] = {}
+        self._account: str | None = None
+
+    def __getitem__(self, service: str) -> Any:
+        """The client of `service` ("lambda", "iam", "stepfunctions", ...)."""
+        with self._mutex:
+            if service not in self._clients:
+                self._clients[service] = self._boto_session().client(
+                    service, endpoint_url=self.config.endpoint
+                )
+            return self._clients[service]
+
+    @property
+    def region(self) -> str:
+        region = self["sts"].meta.region_name
+        if not region:
+            raise ProviderError(
+                "the aws provider has no region",
+                hint='set region = "..." in the provider block, or AWS_REGION',
+            )
+        return str(region)
+
+    @property
+    def account(self) -> str:
+        """The account the credentials belong to (for ARNs the provider composes)."""
+        if self._account is None:
+            with aws_errors("sts GetCallerIdentity"):
+                self._account = str(self["sts"].get_caller_identity()["Account"])
+        return self._account
+
+    def _boto_session(self) -> Any:
+        if self._session is None:
+            import boto3
+
+            self._session = boto3.Session(
+                profile_name=self.config.profile, region_name=self.config.region
+            )
+        return self._session
+
+
+def error_code(exc: Exception) -> str:
+    """The AWS error code of a botocore ClientError ("" for anything else)."""
+    response = getattr(exc, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
+@contextlib.contextmanager
+def aws_errors(what: str) -> Iterator[None]:
+    """AWS failures as ProviderError "WHAT: CODE: message"."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except ClientError as exc:
+        message = exc.response.get("Error", {}).get("Message") or str(exc)
+        raise ProviderError(f"{what}: {error_code(exc)}: {message}") from None
+    except BotoCoreError as exc:
+        raise ProviderError(f"{what}: {exc}") from None
+
+
+@contextlib.contextmanager
+def unless_missing(what: str) -> Iterator[None]:
+    """Like aws_errors, but an error saying the object does not exist is no error (deletes
+    are idempotent)."""
+    from botocore.exceptions import ClientError
+
+    with aws_errors(what):
+        try:
+            yield
+        except ClientError as exc:
+            if not missing(exc):
+                raise
+
+
+def missing(exc: Exception) -> bool:
+    """Whether an AWS error says the object does not exist."""
+    return error_code(exc) in {
+        "ResourceNotFoundException",
+        "NoSuchEntity",
+        "NoSuchEntityException",
+        "StateMachineDoesNotExist",
+        "NotFoundException",
+        "404",
+    }

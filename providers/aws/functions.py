@@ -1,0 +1,234 @@
+"""function → a Lambda function; each fnplan version → a published Lambda version with an
+alias `v-<first 16 of the version hash>`, so that callers (state machines) name a version
+by what fnplan knows before apply, and the state records which Lambda number it got.
+
+Configuration and code changes made outside fnplan are read back by observe and shown as
+drift; an update restores $LATEST and publishes a version only for a new fnplan version.
+Versions beyond `keep_versions` are deleted unless `retain_versions` pins them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fnplan.errors import ProviderError
+from fnplan.naming import LAMBDA_FUNCTION, physical_name
+from fnplan.provider import Observation
+
+from .clients import Clients, aws_errors, unless_missing
+from .ownership import check_ours
+from .packaging import function_zip, package_sha256
+from .roles import delete_role, ensure_role
+
+if TYPE_CHECKING:
+    from fnplan.resources import Resource
+    from fnplan.state.model import ResourceState
+
+#: what observe reports when $LATEST's code is not what fnplan uploaded
+CHANGED_CODE = "sha256:(changed outside fnplan)"
+
+
+def function_name(address: str, prefix: str) -> str:
+    return physical_name(address, LAMBDA_FUNCTION, prefix=prefix)
+
+
+def alias_name(version: str) -> str:
+    """The alias of a fnplan version: known at plan time, unlike the Lambda number."""
+    return f"v-{version[:16]}"
+
+
+def lambda_runtime(language: str) -> str | None:
+    """Lambda's runtime identifier for a runtime's `language` (None: Lambda has none)."""
+    if language.startswith("python3.") and language.removeprefix("python3.").isdigit():
+        return language
+    if language.startswith("nodejs") and language.endswith(".x"):
+        return language
+    return None
+
+
+class Functions:
+    """Observe / create / update / delete of Lambda functions."""
+
+    def __init__(self, clients: Clients, prefix: str, role_arn: str | None, tags: dict[str, str]):
+        self.clients = clients
+        self.prefix = prefix
+        self.role_arn = role_arn
+        self.tags = tags
+
+    def observe(self, prior: ResourceState) -> Observation:
+        name = prior.outputs.get("name") or function_name(prior.address, self.prefix)
+        lam = self.clients["lambda"]
+        with aws_errors(f"{prior.address}: lambda GetFunction {name}"):
+            try:
+                found = lam.get_function(FunctionName=name)
+            except lam.exceptions.ResourceNotFoundException:
+                return Observation(exists=False)
+        config = found["Configuration"]
+        code = config.get("CodeSha256")
+        attributes = {
+            "handler": config.get("Handler"),
+            "memory": config.get("MemorySize"),
+            "timeout": config.get("Timeout"),
+            "env": config.get("Environment", {}).get("Variables", {}),
+            "source_hash": (
+                prior.attributes.get("source_hash")
+                if code == prior.outputs.get("code_sha256")
+                else CHANGED_CODE
+            ),
+        }
+        return Observation(exists=True, attributes=attributes, outputs=dict(prior.outputs))
+
+    def create(self, resource: Resource, lineage: str | None) -> dict[str, Any]:
+        name = function_name(resource.address, self.prefix)
+        lam = self.clients["lambda"]
+        with aws_errors(f"{resource.address}: lambda GetFunction {name}"):
+            try:
+                existing = lam.get_function(FunctionName=name)
+            except lam.exceptions.ResourceNotFoundException:
+                existing = None
+        if existing is not None:  # a retry after a crash: ours, or refused
+            check_ours(
+                resource.address, lineage, existing.get("Tags", {}), f"Lambda function {name}"
+            )
+            return self.update(resource, None)
+        role = self.role_arn or ensure_role(
+            self.clients, resource.address, name, self.prefix, self.tags, lineage
+        )
+        package = function_zip(
+            resource.address, resource.attributes["source"], resource.attributes["source_hash"]
+        )
+        with aws_errors(f"{resource.address}: lambda CreateFunction {name}"):
+            lam.create_function(
+                FunctionName=name,
+                Role=role,
+                Code={"ZipFile": package},
+                Tags=self.tags,
+                Publish=False,
+                TracingConfig={"Mode": "Active"},
+                LoggingConfig={"LogFormat": "JSON"},
+                **_configuration(resource),
+            )
+        _wait(lam, name, resource.address)
+        return self._publish(resource, name, package, versions=[], role=role)
+
+    def update(self, resource: Resource, prior: ResourceState | None) -> dict[str, Any]:
+        name = function_name(resource.address, self.prefix)
+        lam = self.clients["lambda"]
+        package = function_zip(
+            resource.address, resource.attributes["source"], resource.attributes["source_hash"]
+        )
+        outputs = dict(prior.outputs) if prior is not None else {}
+        with aws_errors(f"{resource.address}: lambda UpdateFunctionCode {name}"):
+            lam.update_function_code(FunctionName=name, ZipFile=package)
+        _wait(lam, name, resource.address)
+        with aws_errors(f"{resource.address}: lambda UpdateFunctionConfiguration {name}"):
+            lam.update_function_configuration(FunctionName=name, **_configuration(resource))
+        _wait(lam, name, resource.address)
+        versions = list(outputs.get("versions", []))
+        if outputs.get("version") == resource.attributes["version"]:
+            return {**outputs, "code_sha256": package_sha256(package)}
+        role = outputs.get("role_arn") or self.role_arn or ""
+        return self._publish(resource, name, package, versions=versions, role=role)
+
+    def delete(self, prior: ResourceState) -> None:
+        name = prior.outputs.get("name") or function_name(prior.address, self.prefix)
+        with unless_missing(f"{prior.address}: lambda DeleteFunction {name}"):
+            self.clients["lambda"].delete_function(FunctionName=name)
+        if not self.role_arn:
+            delete_role(self.clients, prior.address, self.prefix)
+
+    def _publish(
+        self,
+        resource: Resource,
+        name: str,
+        package: bytes,
+        *,
+        versions: list[dict[str, Any]],
+        role: str,
+    ) -> dict[str, Any]:
+        """Publish $LATEST as the resource's version, alias it, prune old versions."""
+        lam = self.clients["lambda"]
+        version = resource.attributes["version"]
+        alias = alias_name(version)
+        with aws_errors(f"{resource.address}: lambda PublishVersion {name}"):
+            published = lam.publish_version(FunctionName=name, Description=f"fnplan {version}")
+            try:
+                made = lam.create_alias(
+                    FunctionName=name, Name=alias, FunctionVersion=published["Version"]
+                )
+            except lam.exceptions.ResourceConflictException:
+                made = lam.update_alias(
+                    FunctionName=name, Name=alias, FunctionVersion=published["Version"]
+                )
+        number = int(published["Version"])
+        entry = {"number": number, "hash": version, "alias_arn": made["AliasArn"]}
+        versions = [v for v in versions if v.get("hash") != version] + [entry]
+        versions = self._prune(resource, name, versions)
+        return {
+            "name": name,
+            "arn": published["FunctionArn"].rsplit(":", 1)[0],
+            "role_arn": role,
+            "version": version,
+            "version_number": number,
+            "version_arn": made["AliasArn"],
+            "versions": versions,
+            "code_sha256": package_sha256(package),
+        }
+
+    def _prune(
+        self, resource: Resource, name: str, versions: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Delete versions beyond `keep_versions` that no workflow pins; the rest stay."""
+        keep = int(resource.attributes.get("keep_versions") or 0)
+        pinned = set(resource.attributes.get("retain_versions") or [])
+        newest = (
+            {v["hash"] for v in versions[-keep:]} if keep > 0 else {v["hash"] for v in versions}
+        )
+        kept, lam = [], self.clients["lambda"]
+        for entry in versions:
+            if entry["hash"] in newest or entry["hash"] in pinned:
+                kept.append(entry)
+                continue
+            with unless_missing(f"{resource.address}: lambda DeleteAlias {name}"):
+                lam.delete_alias(FunctionName=name, Name=alias_name(entry["hash"]))
+            with unless_missing(
+                f"{resource.address}: lambda DeleteFunction {name}:{entry['number']}"
+            ):
+                lam.delete_function(FunctionName=name, Qualifier=str(entry["number"]))
+        return kept
+
+
+def _configuration(resource: Resource) -> dict[str, Any]:
+    """The settings both CreateFunction and UpdateFunctionConfiguration take."""
+    attributes = resource.attributes
+    runtime = lambda_runtime(str(attributes["runtime"].get("language", "")))
+    if runtime is None:
+        raise ProviderError(f"{resource.address}: Lambda has no runtime for this language")
+    return {
+        "Runtime": runtime,
+        "Handler": attributes["handler"],
+        "MemorySize": int(attributes["memory"]),
+        "Timeout": int(attributes["timeout"]),
+        "Environment": {"Variables": {k: str(v) for k, v in attributes.get("env", {}).items()}},
+        "Description": f"fnplan {resource.address}",
+    }
+
+
+def _wait(lam: Any, name: str, address: str) -> None:
+    """Until the function is Active and its last update finished (Lambda applies changes
+    asynchronously), with progress in the apply display."""
+    from fnplan.provider import current_call
+
+    call = current_call()
+    while True:
+        with aws_errors(f"{address}: lambda GetFunctionConfiguration {name}"):
+            config = lam.get_function_configuration(FunctionName=name)
+        state, update = config.get("State", "Active"), config.get("LastUpdateStatus", "Successful")
+        if state == "Failed" or update == "Failed":
+            reason = config.get("StateReason") or config.get("LastUpdateStatusReason") or "failed"
+            raise ProviderError(f"{address}: Lambda function {name} failed: {reason}")
+        if state == "Active" and update != "InProgress":
+            return
+        call.progress(f"waiting for function {name} to be Active ({state}, update {update})")
+        if call.wait(1.0):
+            call.check_cancelled()

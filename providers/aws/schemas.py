@@ -1,0 +1,28 @@
+"""What the AWS provider declares about the resource types it deploys (protocol v2)."""
+
+from __future__ import annotations
+
+from fnplan.provider_schema import OutputKnown, ResourceSchema
+
+_RUNTIME = ("name", "language", "image", "memory", "timeout", "env", "packages", "base")
+_FUNCTION = (
+    *("name", "runtime", "source", "source_hash", "handler", "memory", "timeout", "env"),
+    *("input_schema", "output_schema", "scaling", "rollout"),
+    *("keep_versions", "retain_versions", "version"),
+)
+_FUNCTION_OUTPUTS: dict[str, OutputKnown] = {
+    "name": "create",
+    "arn": "create",
+    "role_arn": "create",
+    "version": "apply",
+    "version_number": "apply",
+    "version_arn": "apply",
+    "versions": "apply",
+    "code_sha256": "apply",
+}
+
+RESOURCE_SCHEMAS: dict[str, ResourceSchema] = {
+    "runtime": ResourceSchema(frozenset(_RUNTIME), {"lambda_runtime": "apply"}),
+    # a function's name is its identity; everything else changes in place
+    "function": ResourceSchema(frozenset(_FUNCTION), _FUNCTION_OUTPUTS),
+}
