@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fnplan import addresses
 from fnplan.config.files import ModuleFiles
 from fnplan.config.syntax import Attribute, Block
 from fnplan.errors import ConfigError
@@ -156,8 +157,8 @@ def _text(expr: ast.Expr) -> str | None:
 
 
 def _address(attribute: Attribute) -> str:
-    text = _text(attribute.expr)
-    parts = text.split(".") if text else []
+    text = _text(attribute.expr) or _copy_address(attribute.expr)
+    parts = addresses.parts(text) if text else []
     while len(parts) >= 2 and parts[0] == "module":
         parts = parts[2:]
     if text is None or len(parts) != 2 or parts[0] not in RESOURCE_KINDS or not parts[1]:
@@ -169,5 +170,18 @@ def _address(attribute: Attribute) -> str:
     return text
 
 
+def _copy_address(expr: ast.Expr) -> str | None:
+    """`workflow.w[provider.aws]`: the copy of a block on one of several targets, as
+    fnplan.addresses spells it ("workflow.w[aws]")."""
+    if not isinstance(expr, ast.Traversal) or not expr.steps:
+        return None
+    last = expr.steps[-1]
+    block = _text(ast.Traversal(expr.root, expr.steps[:-1], expr.pos))
+    provider = _text(last.key) if isinstance(last, ast.Index) else None
+    if block is None or provider is None or not provider.startswith("provider."):
+        return None
+    return addresses.with_target(block, provider.removeprefix("provider."))
+
+
 def _kind(address: str) -> str:
-    return address.split(".")[-2]
+    return str(addresses.kind_of(address))
