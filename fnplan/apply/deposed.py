@@ -63,6 +63,12 @@ class DeposedObjects:
         with self._mutex:
             return self.objects[key]
 
+    def is_current(self, key: str, current: ResourceState | None) -> bool:
+        """Whether the create handed back the very object it replaces (an idempotent
+        create): its outputs are the deposed object's, and deleting it would delete both."""
+        prior = self.prior(key)
+        return current is not None and bool(prior.outputs) and current.outputs == prior.outputs
+
     def deleted(self, key: str) -> None:
         """Its delete succeeded: nothing is left to remember."""
         self._forget(key)

@@ -350,9 +350,10 @@ class _Walk:
         """Delete a deposed object; the record at its address (`record`) stays as it is."""
         key = self.deposed.key(op.change)
         prior = self.deposed.prior(key)
-        self.journal.intend(deposed_address(key), "delete", None)
-        provider = self._provider(prior.provider)
-        self._through_calls(op, provider, lambda: provider.delete(prior))
+        if not self.deposed.is_current(key, record):
+            self.journal.intend(deposed_address(key), "delete", None)
+            provider = self._provider(prior.provider)
+            self._through_calls(op, provider, lambda: provider.delete(prior))
         self.deposed.deleted(key)
         return record
 

@@ -15,6 +15,7 @@ from fnplan.errors import PlanError, SourcePos
 if TYPE_CHECKING:
     from fnplan.compile.model import Desired, ResourceLifecycle
     from fnplan.plan.model import AttrChange, ResourceChange
+    from fnplan.provider import Provider
     from fnplan.state.model import State
 
 Path = list[str | int]
@@ -140,17 +141,37 @@ def _under_any(path: Path, prefixes: list[Path]) -> bool:
     return any(path[: len(prefix)] == prefix for prefix in prefixes)
 
 
-def apply_lifecycle(changes: list[ResourceChange], desired: Desired, state: State) -> None:
+def apply_lifecycle(
+    changes: list[ResourceChange],
+    desired: Desired,
+    state: State,
+    providers: Mapping[str, Provider],
+) -> None:
     """Lifecycle settings on the planned changes: create_before_destroy, where set, decides
-    the replacement order; prevent_destroy is recorded, and refuses deletes (PlanError)."""
+    the replacement order; prevent_destroy is recorded, and refuses deletes (PlanError).
+    A provider that stores objects under their address replaces destroy-first: the new
+    object cannot exist beside the old one."""
     check_prevent_destroy(changes, desired, state)
     for change in changes:
         lifecycle = desired.lifecycle.get(change.address)
-        if lifecycle is None or change.deposed is not None:
-            continue
-        change.prevent_destroy = lifecycle.prevent_destroy
-        if change.action == "replace" and lifecycle.create_before_destroy is not None:
-            change.create_before_destroy = lifecycle.create_before_destroy
+        if lifecycle is not None and change.deposed is None:
+            change.prevent_destroy = lifecycle.prevent_destroy
+            if change.action == "replace" and lifecycle.create_before_destroy is not None:
+                change.create_before_destroy = lifecycle.create_before_destroy
+        if change.create_before_destroy and _keyed(providers.get(change.provider)):
+            if lifecycle is not None and lifecycle.create_before_destroy:
+                raise PlanError(
+                    f"{change.address} cannot be replaced create-before-destroy: the "
+                    f"{change.provider} provider stores it under its address, where the new "
+                    "object cannot exist beside the old one",
+                    pos=SourcePos.parse(lifecycle.pos),
+                    hint="remove create_before_destroy = true",
+                )
+            change.create_before_destroy = False
+
+
+def _keyed(provider: Provider | None) -> bool:
+    return bool(getattr(provider, "keyed_by_address", False))
 
 
 _PROTECTED_HINT = {

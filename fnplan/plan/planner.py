@@ -64,7 +64,7 @@ def make_plan(
         ]
     _mark_create_before_destroy(changes, desired, state)
     changes += deposed_deletes(state, selected)
-    apply_lifecycle(changes, desired, state)
+    apply_lifecycle(changes, desired, state, providers)
     mark_moved(changes, moved)
     changes = _deletes_first(changes)
     # a targeted destroy removes only its targets: outputs stay, re-read where they refer to them

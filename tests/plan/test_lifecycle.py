@@ -96,22 +96,19 @@ def test_prevent_destroy_refuses_removing_the_block(tmp_path: Path) -> None:
     fnplan("plan", "--detailed-exitcode", cwd=project, check=0)
 
 
-def test_create_before_destroy_overrides_the_planners_choice(tmp_path: Path) -> None:
+def test_replacement_on_the_local_provider_is_destroy_first(tmp_path: Path) -> None:
+    """Local objects live under their address: a new one cannot be made beside the old."""
     project = write_project(tmp_path)
     fnplan("apply", "--auto-approve", cwd=project)
+    plan = plan_json(project, "--replace", "function.f")
+    (change,) = [c for c in plan["changes"] if c["address"] == "function.f"]
+    assert change["action"] == "replace" and not change["create_before_destroy"]
+    fnplan("apply", "--auto-approve", "--replace", "function.f", cwd=project)
+    assert (project / ".fnplan/local/functions/function.f").is_dir()
+    fnplan("plan", "--detailed-exitcode", cwd=project, check=0)
 
-    def order(address: str) -> bool:
-        plan = plan_json(project, "--replace", address)
-        (change,) = [c for c in plan["changes"] if c["address"] == address]
-        assert change["action"] == "replace"
-        return bool(change["create_before_destroy"])
-
-    assert not order("event.uploaded")  # nothing depends on it
-    assert order("function.f")  # the workflow depends on it
-    write_project(
-        tmp_path,
-        function="  lifecycle {\n    create_before_destroy = false\n  }",
-        event="  lifecycle {\n    create_before_destroy = true\n  }",
+    write_project(tmp_path, function="  lifecycle {\n    create_before_destroy = true\n  }")
+    result = fnplan("plan", "--replace", "function.f", cwd=project, check=None)
+    assert_clean_error(
+        result, "main.hcl:9:3", "function.f cannot be replaced create-before-destroy"
     )
-    assert order("event.uploaded")
-    assert not order("function.f")
