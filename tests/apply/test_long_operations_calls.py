@@ -30,13 +30,12 @@ def test_timeouts_come_from_the_user_the_provider_or_the_defaults() -> None:
 
 def test_a_call_sees_its_context_and_outside_the_engine_a_detached_one() -> None:
     seen: list[Call] = []
-    calls = ProviderCalls(timeout=30)
-    assert (
-        calls.call(
-            MemoryProvider(), "create", "function.x", lambda: seen.append(current_call()) or 1
-        )
-        == 1
-    )
+
+    def create() -> int:
+        seen.append(current_call())
+        return 1
+
+    assert ProviderCalls(timeout=30).call(MemoryProvider(), "create", "function.x", create) == 1
     call = seen[0]
     assert (call.operation, call.address, call.timeout) == ("create", "function.x", 30)
     remaining = call.remaining()
