@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from fnplan import __version__
 from fnplan.cli.context import CliContext, pass_cli, variable_options
-from fnplan.scaffold import TEMPLATES, new_project, require_configuration
+from fnplan.scaffold import TEMPLATES, new_project
+
+if TYPE_CHECKING:
+    from fnplan.operations.project import GraphFormat
 
 _EXIT_UNFORMATTED = 3
 
@@ -67,28 +70,20 @@ def init(
       fnplan -C examples/quickstart init
       fnplan init --migrate-state      # after changing the backend block
     """
-    from fnplan.backend_init import init_backend
+    from fnplan.operations.project import initialize
 
-    require_configuration(cli.directory)
     workspace = cli.workspace(variables, var_files)
-    config = workspace.load()
-    workspace.data_dir.mkdir(parents=True, exist_ok=True)
-    migrated = init_backend(
-        workspace, config.backend, migrate=migrate_state, reconfigure=reconfigure
-    )
-    for moved in migrated:
-        done = "copied" if moved.copied else "already there"
+    done = initialize(workspace, migrate=migrate_state, reconfigure=reconfigure)
+    for moved in done.migrated:
+        copied = "copied" if moved.copied else "already there"
         cli.console.print(
-            f"  workspace {moved.workspace}: {done} "
+            f"  workspace {moved.workspace}: {copied} "
             f"(lineage {moved.lineage}, serial {moved.serial})"
         )
-    state = workspace.backend(config.backend).read()
-    desired = workspace.compile(config, state)
-    providers = workspace.providers(desired.providers, desired.providers_used(), state)
     cli.console.print(f"Initialized {workspace.directory}")
-    for address in sorted(providers):
+    for address in done.providers:
         cli.console.print(f"  provider {address}: ready")
-    cli.console.print(f"  {len(desired.resources)} resources in the configuration")
+    cli.console.print(f"  {done.resources} resources in the configuration")
 
 
 @click.command()
@@ -101,9 +96,9 @@ def validate(cli: CliContext, variables: Sequence[str], var_files: Sequence[Path
     Example:
       fnplan validate --var env=prod
     """
-    workspace = cli.workspace(variables, var_files)
-    config = workspace.load()
-    desired = workspace.compile(config, workspace.backend(config.backend).read())
+    from fnplan.operations.project import validate as validated
+
+    desired = validated(cli.workspace(variables, var_files))
     for warning in desired.warnings:
         click.echo(warning.render(), err=True)
     cli.console.print(f"Success! The configuration is valid ({len(desired.resources)} resources).")
@@ -122,32 +117,15 @@ def fmt(cli: CliContext, check: bool, show_diff: bool, paths: Sequence[Path]) ->
       fnplan fmt
       fnplan fmt --check --diff
     """
-    import difflib
+    from fnplan.operations.project import unformatted as needing
 
-    from fnplan.config.fmt import config_files, format_config
-
-    files = config_files(paths or [cli.directory])
-    # Format every file before writing any, so a syntax error in one leaves all untouched.
-    originals = {path: path.read_bytes() for path in files}
-    formatted_all = {path: format_config(source, str(path)) for path, source in originals.items()}
-    unformatted = []
-    for path, original in originals.items():
-        formatted = formatted_all[path]
-        if formatted == original:
-            continue
-        unformatted.append(path)
+    unformatted = needing(list(paths) or [cli.directory])
+    for file in unformatted:
         if show_diff:
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    original.decode().splitlines(keepends=True),
-                    formatted.decode().splitlines(keepends=True),
-                    str(path),
-                    str(path),
-                )
-            )
+            sys.stdout.writelines(file.diff())
         if not check:
-            path.write_bytes(formatted)
-        click.echo(str(path))
+            file.path.write_bytes(file.formatted)
+        click.echo(str(file.path))
     if check and unformatted:
         sys.exit(_EXIT_UNFORMATTED)
 
@@ -162,7 +140,9 @@ def fmt(cli: CliContext, check: bool, show_diff: bool, paths: Sequence[Path]) ->
 )
 @variable_options
 @pass_cli
-def graph(cli: CliContext, fmt_: str, variables: Sequence[str], var_files: Sequence[Path]) -> None:
+def graph(
+    cli: CliContext, fmt_: GraphFormat, variables: Sequence[str], var_files: Sequence[Path]
+) -> None:
     """Print the dependency graph of the configuration's resources.
 
     \b
@@ -170,29 +150,9 @@ def graph(cli: CliContext, fmt_: str, variables: Sequence[str], var_files: Seque
       fnplan graph --format mermaid > graph.mmd
       fnplan graph | dot -Tsvg > graph.svg
     """
-    from fnplan.graph import dependency_graph
+    from fnplan.operations.project import graph_text
 
-    workspace = cli.workspace(variables, var_files)
-    config = workspace.load()
-    desired = workspace.compile(config, workspace.backend(config.backend).read())
-    edges = sorted(dependency_graph(desired.resources).edges())
-    nodes = sorted(desired.resources)
-    if fmt_ == "json":
-        click.echo(json.dumps({"nodes": nodes, "edges": [list(e) for e in edges]}, indent=2))
-    elif fmt_ == "mermaid":
-        ids = {node: f"n{i}" for i, node in enumerate(nodes)}
-        click.echo("flowchart LR")
-        for node in nodes:
-            click.echo(f'  {ids[node]}["{node}"]')
-        for source, target in edges:
-            click.echo(f"  {ids[source]} --> {ids[target]}")
-    else:
-        click.echo("digraph fnplan {\n  rankdir=LR;")
-        for node in nodes:
-            click.echo(f'  "{node}";')
-        for source, target in edges:
-            click.echo(f'  "{source}" -> "{target}";')
-        click.echo("}")
+    click.echo(graph_text(cli.workspace(variables, var_files), fmt_))
 
 
 @click.command()
