@@ -22,7 +22,10 @@ PUBLIC = frozenset(
         "fnplan.resources",
         "fnplan.run",
         "fnplan.state.backend",  # for providers that ship a state backend: its interface
-        "fnplan.state.lock",  # and the lock record and lease helpers every backend shares
+        "fnplan.state.lock",  # and the lock record and lease helpers every backend shares,
+        "fnplan.state.codec",  # the state's own serialisation,
+        "fnplan.state.journal",  # the journal replay every backend uses on read,
+        "fnplan.state.remote_journal",  # and the journal lines kept outside a local file
         "fnplan.state.model",
         "fnplan.versions",
         "fnplan.workflow.model",

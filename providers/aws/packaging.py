@@ -9,7 +9,7 @@ import io
 import zipfile
 
 from fnplan.errors import ProviderError
-from fnplan.inputs import UnsafeLink, walk_tree
+from fnplan.versions import UnsafeLink, source_files, tree_hash
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 #: Lambda's limit for a zip uploaded directly (larger ones go through S3)
@@ -20,21 +20,18 @@ def function_zip(address: str, source: str, source_hash: str) -> bytes:
     """The deployment package of `source`; ProviderError when its content is not the one
     the plan was made from, or when it is too large to upload directly."""
     try:
-        files = sorted(walk_tree(source))
+        files = source_files(source)
     except (UnsafeLink, OSError) as exc:
         raise ProviderError(f"{address}: cannot package {source}: {exc}") from None
-    digest = hashlib.sha256()
+    digests = []
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for relative, path, _ in files:
+        for relative, path in files:
             with open(path, "rb") as handle:
                 data = handle.read()
-            digest.update(f"{relative}\0{hashlib.sha256(data).hexdigest()}\n".encode())
-            entry = zipfile.ZipInfo(relative, date_time=_EPOCH)
-            entry.external_attr = 0o644 << 16
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, data)
-    found = f"sha256:{digest.hexdigest()}"
+            digests.append((relative, hashlib.sha256(data).hexdigest()))
+            add_file(archive, relative, data)
+    found = tree_hash(digests)
     if found != source_hash:
         raise ProviderError(
             f"{address}: the code in {source} changed since the plan was made "
@@ -48,6 +45,14 @@ def function_zip(address: str, source: str, source_hash: str) -> bytes:
             "Lambda's 50 MB limit for a direct upload"
         )
     return package
+
+
+def add_file(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    """One entry with a fixed timestamp and mode, so equal files make equal zips."""
+    entry = zipfile.ZipInfo(name, date_time=_EPOCH)
+    entry.external_attr = 0o644 << 16
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(entry, data)
 
 
 def package_sha256(package: bytes) -> str:
