@@ -78,8 +78,8 @@ def state_rm(cli: CliContext, addresses: Sequence[str], lock_timeout: float) -> 
 def state_mv(cli: CliContext, source: str, destination: str, lock_timeout: float) -> None:
     """Rename a recorded resource (and the copies it owns) without redeploying.
 
-    Refused for objects a provider stores under their address (all of the local provider's):
-    rename the block in the configuration and apply instead.
+    Each object's provider moves it too (the local provider renames what it stores); then
+    rename the block in the configuration, or write a `moved` block and apply instead.
 
     \b
     Example:

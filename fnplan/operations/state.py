@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from fnplan.errors import FnplanError, StateError, did_you_mean
+from fnplan.errors import FnplanError, did_you_mean
 
 if TYPE_CHECKING:
     from fnplan.state.lock import LockInfo
@@ -44,31 +44,25 @@ def remove(workspace: Workspace, names: Sequence[str]) -> None:
 
 
 def move(workspace: Workspace, source: str, destination: str) -> None:
-    """Rename a recorded resource (and the copies it owns) without redeploying; refused for
-    objects their provider stores under their address."""
+    """Rename a recorded resource (and the copies it owns) without redeploying: each
+    object's provider moves it too (`Provider.move`; an object stored under its address is
+    renamed), journaled like an apply. The providers are configured by the configuration."""
+    from fnplan.apply.moves import move_records
+    from fnplan.provider import close_providers
     from fnplan.state.ops import move as moved
 
-    def checked(state: State) -> State:
-        refuse_address_keyed(state, source, destination)
-        return moved(state, source, destination)
-
-    _edit(workspace, "state mv", checked)
-
-
-def refuse_address_keyed(state: State, source: str, destination: str) -> None:
-    """A provider that stores objects under their address cannot follow a moved record: the
-    record would point at nothing and the old object would be left behind, unmanaged."""
-    from fnplan.provider import keyed_by_address
-    from fnplan.state.ops import records_under
-
-    for record in records_under(state, source):
-        if keyed_by_address(record.provider):
-            raise StateError(
-                f"cannot move {record.address}: the {record.provider} provider stores it "
-                "under its address, so the moved record would point at nothing",
-                hint=f"rename the block in the configuration and apply: fnplan creates "
-                f"{destination} and removes {source}",
-            )
+    backend = workspace.state_backend()
+    with backend.lock("state mv"):
+        state = backend.read()
+        moved(state, source, destination)  # refused (unknown, clash, type) before any call
+        configs = {address: block.config for address, block in workspace.load().providers.items()}
+        providers = workspace.providers(configs, set(), state)
+        journal = backend.journal(state)
+        try:
+            backend.write(move_records(state, source, destination, providers, journal))
+        finally:
+            journal.close()
+            close_providers(providers.values())
 
 
 def force_unlock(workspace: Workspace, lock_id: str) -> LockInfo:

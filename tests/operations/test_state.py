@@ -22,17 +22,16 @@ def test_addresses_show_and_remove(tmp_path: Path) -> None:
         state.remove(workspace, ["workflow.hello"])
 
 
-def test_move_is_refused_for_objects_kept_under_their_address(tmp_path: Path) -> None:
+def test_move_renames_objects_kept_under_their_address(tmp_path: Path) -> None:
     workspace = deployed_minimal(tmp_path)
-    before = state.read(workspace)
-    with pytest.raises(StateError) as caught:
-        state.move(workspace, "workflow.hello", "workflow.greet")
-    assert caught.value.message == (
-        "cannot move workflow.hello: the local provider stores it under its address, "
-        "so the moved record would point at nothing"
-    )
-    assert caught.value.hint is not None and "rename the block" in caught.value.hint
-    assert state.read(workspace).resources.keys() == before.resources.keys()
+    state.move(workspace, "workflow.hello", "workflow.greet")
+    moved = state.read(workspace).resources
+    assert "workflow.hello" not in moved
+    assert moved["workflow.greet"].outputs["endpoint"] == "local://workflow/workflow.greet"
+    workflows = workspace.data_dir / "local" / "workflows"
+    assert sorted(path.name for path in workflows.iterdir()) == ["workflow.greet"]
+    with pytest.raises(StateError, match=r"no resource 'workflow\.hello'"):
+        state.move(workspace, "workflow.hello", "workflow.other")
 
 
 def test_move_of_objects_keyed_by_id(tmp_path: Path) -> None:

@@ -93,3 +93,19 @@ def test_a_move_onto_a_recorded_address_is_refused(tmp_path: Path) -> None:
         result, "cannot move function.f to function.g: function.g already exists in the state"
     )
     assert (project / STORE / "functions/function.f").is_dir()
+
+
+def test_state_mv_moves_the_local_object_with_its_record(tmp_path: Path) -> None:
+    project = write_project(tmp_path)
+    fnplan("apply", "--auto-approve", cwd=project)
+    moved = fnplan("state", "mv", "function.f", "function.g", cwd=project)
+    assert "Moved function.f to function.g." in moved.stdout
+    assert (project / STORE / "functions/function.g").is_dir()
+    assert not (project / STORE / "functions/function.f").exists()
+
+    _rename_function(project, moved="")
+    plan = plan_json(project)
+    actions = {c["address"]: c["action"] for c in plan["changes"] if c["action"] != "noop"}
+    assert actions == {"function.g": "update", "workflow.w": "update"}  # names, no recreate
+    fnplan("apply", "--auto-approve", cwd=project)
+    fnplan("plan", "--detailed-exitcode", cwd=project, check=0)
