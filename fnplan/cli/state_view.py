@@ -23,14 +23,17 @@ def print_state(state: State, console: Console, *, as_json: bool) -> None:
     if not state.resources:
         console.print("The state is empty: nothing is deployed.")
         return
+    from rich.markup import escape  # a target's copy, "workflow.w[aws]", is no markup
+
     resources = sorted(state.resources.values(), key=lambda r: (r.group or r.address, r.address))
     for group, members in groupby(resources, key=lambda r: r.group or r.address):
-        console.print(f"[bold]{group}[/bold]")
+        console.print(f"[bold]{escape(group)}[/bold]")
         for resource in members:
             version = resource.outputs.get("version_number")
             suffix = f"  (version {version})" if version is not None else ""
             pending = f"  [yellow]pending {resource.pending}[/yellow]" if resource.pending else ""
-            console.print(f"  {resource.address}  [dim]{resource.provider}[/dim]{suffix}{pending}")
+            address = escape(resource.address)
+            console.print(f"  {address}  [dim]{resource.provider}[/dim]{suffix}{pending}")
     if state.outputs:
         console.print("\n[bold]Outputs[/bold]")
         for name, out in sorted(state.outputs.items()):

@@ -88,6 +88,8 @@ def test_two_aliased_local_targets_plan_apply_run(fnplan: Runner, project: Path)
     assert "workflow.audit" not in targeted
 
     fnplan("apply", "--auto-approve", cwd=project)
+    shown = fnplan("show", cwd=project).stdout
+    assert "workflow.checkout[local.b]\n  workflow.checkout[local.b]  local.b" in shown
     data = project / ".fnplan"
     for target in ("local.a", "local.b"):
         ran = _run(fnplan, project, f"workflow.checkout[{target}]", target)
