@@ -154,6 +154,9 @@ def test_a_function_shared_by_workflows_on_different_targets(fnplan: Runner, pro
     ran = _run(fnplan, project, "checkout", "one")
     assert Path(ran["code"]).is_relative_to(project / ".fnplan" / "local.b")
     fnplan("plan", "--detailed-exitcode", cwd=project, check=0)
+    fnplan("destroy", "--auto-approve", cwd=project)
+    assert not (project / ".fnplan" / "local.a").exists()
+    assert not (project / ".fnplan" / "local.b").exists()
 
 
 def test_an_output_names_one_target_copy(fnplan: Runner, project: Path) -> None:
