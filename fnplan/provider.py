@@ -42,6 +42,8 @@ class ProviderContext:
     lineage      the lineage of the state being planned or applied (None outside of one):
                  a provider marks the objects it creates with it, so that `create` adopts
                  only its own and refuses foreign ones (`fnplan import` adopts those)
+    cache_dir    the user's fnplan cache (FNPLAN_CACHE_DIR, else ~/.cache/fnplan), for what
+                 a provider builds and can rebuild (e.g. packages for a cloud's platform)
     """
 
     project_dir: Path
@@ -49,6 +51,7 @@ class ProviderContext:
     config: dict[str, Any] = field(default_factory=dict)
     alias: str | None = None
     lineage: str | None = None
+    cache_dir: Path | None = None
 
 
 @dataclass(slots=True)
@@ -390,7 +393,7 @@ def open_providers(
     address with no block (typically "local") gets an empty configuration; `lineage` is the
     state's (ProviderContext.lineage).
     """
-    from fnplan.workspace import workspace_data_dir
+    from fnplan.workspace import user_cache_dir, workspace_data_dir
 
     data_dir = workspace_data_dir(project_dir)  # each workspace deploys its own objects
     providers: dict[str, Provider] = {}
@@ -403,6 +406,7 @@ def open_providers(
             config=dict(block) if block is not None else {},
             alias=alias or None,
             lineage=lineage,
+            cache_dir=user_cache_dir(),
         )
         providers[address] = provider_class(name)(context)
     _OPENED.extend(providers.values())

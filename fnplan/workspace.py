@@ -66,11 +66,7 @@ class Workspace:
     def cache_dir(self) -> Path:
         """Content-addressed caches (parsed files, source digests, compiled configurations),
         kept outside the project so that `.fnplan/` holds only state and deployments."""
-        override = os.environ.get("FNPLAN_CACHE_DIR")
-        if override:
-            return Path(override)
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        return Path(base) / "fnplan"
+        return user_cache_dir()
 
     @property
     def workspace_name(self) -> str:
@@ -180,6 +176,15 @@ class Workspace:
         return DesiredCache(
             self.cache_dir, self.directory, self.variables, self.var_files, self.workspace_name
         )
+
+
+def user_cache_dir() -> Path:
+    """FNPLAN_CACHE_DIR, else $XDG_CACHE_HOME/fnplan, else ~/.cache/fnplan."""
+    override = os.environ.get("FNPLAN_CACHE_DIR")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "fnplan"
 
 
 def selected_workspace(project_dir: Path) -> str:
