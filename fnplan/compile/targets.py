@@ -206,24 +206,34 @@ def trigger_addresses(
 
 def check_output_targets(outputs: Iterable[Output], resources: Mapping[str, Resource]) -> None:
     """An output reading an attribute of a block deployed to several targets must name one
-    copy (`workflow.w[provider.local.b].endpoint`), and a copy that exists."""
+    copy (`workflow.w[provider.local.b].endpoint`), one that exists; naming the provider of
+    a block with a single copy (or of a runtime's plain copy) reads that copy."""
+    copies: dict[str, dict[str, str]] | None = None  # block -> provider -> address
     for output in outputs:
         for ref in _placeholders(output.value):
             address = str(ref["$ref"])
             if address in resources:
                 continue
-            block = without_targets(address)
-            targets = [target_of(a) for a in resources if without_targets(a) == block]
-            copies = sorted(str(target) for target in targets if target is not None)
-            if not copies:
+            if copies is None:
+                copies = {}
+                for name, resource in resources.items():
+                    copies.setdefault(without_targets(name), {})[resource.provider] = name
+            block, wanted = without_targets(address), target_of(address)
+            found = copies.get(block)
+            if not found:
+                continue  # not a resource: validate reports it
+            if wanted in found:
+                ref["$ref"] = found[wanted]
                 continue
-            pos = to_pos(getattr(ref, "pos", None) or output.pos)
-            allowed = [f"{block}[provider.{target}].{ref['attr']}" for target in copies]
-            if address == block:
-                message = f"{block} is deployed to {len(copies)} targets: name one copy"
+            if wanted is None:
+                message = f"{block} is deployed to {len(found)} targets: name one copy"
             else:
-                message = f"{block} is not deployed to {target_of(address)}"
-            raise ConfigError(message, pos=pos, allowed=allowed)
+                message = f"{block} is not deployed to {wanted}"
+            raise ConfigError(
+                message,
+                pos=to_pos(getattr(ref, "pos", None) or output.pos),
+                allowed=[f"{block}[provider.{target}].{ref['attr']}" for target in sorted(found)],
+            )
 
 
 def _placeholders(value: Any) -> Iterator[dict[str, Any]]:

@@ -9,7 +9,7 @@ import pytest
 
 from fnplan.compile.compile import compile_config
 from fnplan.compile.model import Desired
-from fnplan.config.model import Config, ProviderConfig, Trigger, TriggerSource
+from fnplan.config.model import Config, Output, ProviderConfig, Trigger, TriggerSource
 from fnplan.errors import ConfigError
 from fnplan.state.model import ResourceState, State
 from tests.compile.builders import config, function, ref, step, workflow
@@ -190,3 +190,31 @@ def test_a_target_listed_twice_is_an_error(tmp_path: Path) -> None:
         compile_config(_project(tmp_path, ["provider.local.a", "provider.local.a"]))
     assert "main.hcl:3:34" in caught.value.render()
     assert "twice" in caught.value.render()
+
+
+def _ref(address: str, attr: str) -> dict[str, str]:
+    return {"$ref": address, "attr": attr}
+
+
+def test_outputs_name_one_copy(tmp_path: Path) -> None:
+    outputs = [
+        Output(name="b", value=_ref("workflow.checkout[local.b]", "endpoint")),
+        Output(name="venv", value={"a": [_ref("runtime.python[local.a]", "python")]}),
+    ]
+    desired = compile_config(_project(tmp_path, BOTH, outputs=outputs))
+    assert desired.outputs["b"].value == _ref("workflow.checkout[local.b]", "endpoint")
+    # the runtime's copy on local.a is the plain runtime.python
+    assert desired.outputs["venv"].value == {"a": [_ref("runtime.python", "python")]}
+    for value, message in (
+        (_ref("workflow.checkout", "endpoint"), "workflow.checkout is deployed to 2 targets"),
+        (
+            _ref("workflow.checkout[local]", "endpoint"),
+            "workflow.checkout is not deployed to local",
+        ),
+    ):
+        wrong = [Output(name="x", value=value, pos="main.hcl:40:3")]
+        with pytest.raises(ConfigError) as caught:
+            compile_config(_project(tmp_path, BOTH, outputs=wrong))
+        text = caught.value.render()
+        assert message in text and "main.hcl:40:3" in text
+        assert "workflow.checkout[provider.local.a].endpoint" in text
