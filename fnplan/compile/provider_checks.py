@@ -8,13 +8,14 @@ are reported together at their file:line:column; providers' warnings join the co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from fnplan.compile.index import build_index
+from fnplan.compile.index import Entry, Index, build_index
 from fnplan.compile.model import CompileWarning, Desired
 from fnplan.compile.output_refs import reference_errors
 from fnplan.config.model import Config, ProviderConfig
@@ -32,10 +33,12 @@ def check_providers(config: Config, desired: Desired) -> None:
         if address in classes:
             errors.extend(config_errors(block, classes[address].config_model))
     schemas = {address: cls.resource_schemas for address, cls in classes.items()}
+    index = build_index(config)
+    errors.extend(unmanaged_errors(desired.resources, classes))
     errors.extend(reference_errors(config, desired.resources, schemas))
-    errors.extend(node_type_errors(config, desired.resources, classes))
+    errors.extend(node_type_errors(index, desired.resources, classes))
     if not errors:  # only providers whose configuration is valid are opened
-        errors.extend(_hook_diagnostics(config, desired))
+        errors.extend(_hook_diagnostics(config, index, desired))
     if len(errors) == 1:
         raise errors[0]
     if errors:
@@ -98,11 +101,31 @@ def _config_error(block: ProviderConfig, model: type[BaseModel], problem: Any) -
     return ConfigError(f"{'.'.join(loc)} in {where}: {problem['msg']}", pos=pos)
 
 
+def unmanaged_errors(
+    resources: Mapping[str, Resource], classes: Mapping[str, type[Provider]]
+) -> list[FnplanError]:
+    """A resource placed on a provider whose schemas leave out its type (a provider that
+    declares no schemas at all is not checked)."""
+    errors: list[FnplanError] = []
+    for resource in resources.values():
+        cls = classes.get(resource.provider)
+        if cls is None or not cls.resource_schemas or resource.type in cls.resource_schemas:
+            continue
+        errors.append(
+            ConfigError(
+                f"{resource.address}: provider {resource.provider} cannot manage "
+                f"{resource.type} resources",
+                pos=SourcePos.parse(resource.pos),
+                allowed=cls.resource_schemas,
+            )
+        )
+    return errors
+
+
 def node_type_errors(
-    config: Config, resources: Mapping[str, Resource], classes: Mapping[str, type[Provider]]
+    index: Index, resources: Mapping[str, Resource], classes: Mapping[str, type[Provider]]
 ) -> list[FnplanError]:
     """A workflow step whose node type the workflow's provider cannot run."""
-    index = build_index(config)
     errors: list[FnplanError] = []
     for resource in resources.values():
         cls = classes.get(resource.provider)
@@ -125,9 +148,9 @@ def node_type_errors(
     return errors
 
 
-def _hook_diagnostics(config: Config, desired: Desired) -> Iterator[FnplanError]:
+def _hook_diagnostics(config: Config, index: Index, desired: Desired) -> Iterator[FnplanError]:
     """Each resource through its provider's validate_resource: errors are yielded, warnings
-    join desired.warnings."""
+    join desired.warnings; each at the attribute its path names, when it was written."""
     used = desired.providers_used()
     if not used:
         return
@@ -138,9 +161,28 @@ def _hook_diagnostics(config: Config, desired: Desired) -> Iterator[FnplanError]
             for found in providers[resource.provider].validate_resource(resource):
                 path = f".{found.path}" if found.path else ""
                 message = f"{resource.address}{path}: {found.message}"
+                pos = _position(index, resource, found.path)
                 if found.severity == "warning":
-                    desired.warnings.append(CompileWarning(message=message, pos=resource.pos))
+                    desired.warnings.append(CompileWarning(message=message, pos=pos))
                 else:
-                    yield ConfigError(message, pos=SourcePos.parse(resource.pos))
+                    yield ConfigError(message, pos=SourcePos.parse(pos))
     finally:
         close_providers(providers.values())
+
+
+def _position(index: Index, resource: Resource, path: str | None) -> str | None:
+    """Where the attribute at `path` (its first segment) of the resource's block is written;
+    else the block (a copy per target is found under its block's address)."""
+    tables: dict[str, Mapping[str, Entry[Any]]] = {
+        "runtime": index.runtimes,
+        "function": index.functions,
+        "workflow": index.workflows,
+        "event": index.events,
+        "trigger": index.triggers,
+    }
+    table = tables.get(resource.type, {})
+    entry = table.get(resource.address) or table.get(resource.address.partition("[")[0])
+    if entry is None:
+        return resource.pos
+    first = re.split(r"[.\[]", path, maxsplit=1)[0] if path else ""
+    return entry.block.positions.get(first, entry.block.pos) if first else entry.block.pos

@@ -5,6 +5,7 @@ have. `install` registers it through a real entry point for `fnplan` subprocesse
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -12,7 +13,7 @@ from fnplan.providers.local import LocalProvider
 from pydantic import BaseModel, ConfigDict
 
 from fnplan.provider import ENTRY_POINT_GROUP
-from fnplan.provider_schema import Diagnostic
+from fnplan.provider_schema import Diagnostic, ResourceSchema
 from fnplan.resources import Resource
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,6 +36,12 @@ class StrictProvider(LocalProvider):
     name: ClassVar[str] = "strict"
     config_model: ClassVar[type[BaseModel] | None] = StrictConfig
     node_types: ClassVar[frozenset[str]] = frozenset({"function", "workflow"})
+    #: no event bus on this platform
+    resource_schemas: ClassVar[Mapping[str, ResourceSchema]] = {
+        type_: schema
+        for type_, schema in LocalProvider.resource_schemas.items()
+        if type_ != "event"
+    }
 
     def validate_resource(self, resource: Resource) -> list[Diagnostic]:
         name = str(resource.attributes.get("name"))
@@ -43,7 +50,8 @@ class StrictProvider(LocalProvider):
             message = f"a function name has at most {NAME_LIMIT} characters, got {name!r}"
             found.append(Diagnostic(message, path="name"))
         if resource.type == "function" and (resource.attributes.get("memory") or 0) > 1024:
-            found.append(Diagnostic("memory above 1024 MB is billed twice", severity="warning"))
+            warning = Diagnostic("above 1024 MB is billed twice", path="memory", severity="warning")
+            found.append(warning)
         return found
 
 

@@ -102,5 +102,16 @@ def test_resource_warnings_from_the_provider(project: Path, env: dict[str, str])
     memory = '  handler = "main.handler"\n  memory  = 2048'
     main.write_text(main.read_text().replace('  handler = "main.handler"', memory))
     result = run_fnplan("validate", cwd=project, env=env)
-    assert "main.hcl:11:1: warning: function.hello: memory above 1024 MB" in result.stderr
+    assert "main.hcl:15:13: warning: function.hello.memory: above 1024 MB" in result.stderr
     assert "Success!" in result.stdout
+
+
+def test_a_resource_type_the_provider_does_not_manage(project: Path, env: dict[str, str]) -> None:
+    with (project / "strict.hcl").open("a") as strict:
+        strict.write('\nevent "ping" {\n  type = "com.example.ping"\n}\n')
+    result = run_fnplan("validate", cwd=project, env=env, check=None)
+    assert_clean_error(
+        result,
+        "strict.hcl:6:1: error: event.ping: provider strict cannot manage event resources",
+        "allowed: function, runtime, trigger, workflow",
+    )
