@@ -115,3 +115,9 @@ def test_a_resource_type_the_provider_does_not_manage(project: Path, env: dict[s
         "strict.hcl:6:1: error: event.ping: provider strict cannot manage event resources",
         "allowed: function, runtime, trigger, workflow",
     )
+
+
+def test_an_unknown_provider_is_an_error_at_its_block(project: Path) -> None:
+    (project / "strict.hcl").write_text('\nprovider "nosuch" {\n  region = "x"\n}\n')
+    result = run_fnplan("validate", cwd=project, check=None)
+    assert_clean_error(result, "strict.hcl:2:1: error: unknown provider 'nosuch'", "local")
