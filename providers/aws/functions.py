@@ -16,9 +16,11 @@ from fnplan.naming import LAMBDA_FUNCTION, physical_name
 from fnplan.provider import Observation
 
 from .clients import Clients, aws_errors, unless_missing
+from .layers import find_layer, layer_name
 from .ownership import check_ours
 from .packaging import function_zip, package_sha256
 from .roles import delete_role, ensure_role
+from .runtimes import lambda_runtime, layer_key
 
 if TYPE_CHECKING:
     from fnplan.resources import Resource
@@ -35,15 +37,6 @@ def function_name(address: str, prefix: str) -> str:
 def alias_name(version: str) -> str:
     """The alias of a fnplan version: known at plan time, unlike the Lambda number."""
     return f"v-{version[:16]}"
-
-
-def lambda_runtime(language: str) -> str | None:
-    """Lambda's runtime identifier for a runtime's `language` (None: Lambda has none)."""
-    if language.startswith("python3.") and language.removeprefix("python3.").isdigit():
-        return language
-    if language.startswith("nodejs") and language.endswith(".x"):
-        return language
-    return None
 
 
 class Functions:
@@ -106,7 +99,7 @@ class Functions:
                 Publish=False,
                 TracingConfig={"Mode": "Active"},
                 LoggingConfig={"LogFormat": "JSON"},
-                **_configuration(resource),
+                **self._configuration(resource),
             )
         _wait(lam, name, resource.address)
         return self._publish(resource, name, package, versions=[], role=role)
@@ -122,7 +115,7 @@ class Functions:
             lam.update_function_code(FunctionName=name, ZipFile=package)
         _wait(lam, name, resource.address)
         with aws_errors(f"{resource.address}: lambda UpdateFunctionConfiguration {name}"):
-            lam.update_function_configuration(FunctionName=name, **_configuration(resource))
+            lam.update_function_configuration(FunctionName=name, **self._configuration(resource))
         _wait(lam, name, resource.address)
         versions = list(outputs.get("versions", []))
         if outputs.get("version") == resource.attributes["version"]:
@@ -175,6 +168,38 @@ class Functions:
             "code_sha256": package_sha256(package),
         }
 
+    def _configuration(self, resource: Resource) -> dict[str, Any]:
+        """The settings both CreateFunction and UpdateFunctionConfiguration take."""
+        attributes = resource.attributes
+        runtime = lambda_runtime(str(attributes["runtime"].get("language", "")))
+        if runtime is None:
+            raise ProviderError(f"{resource.address}: Lambda has no runtime for this language")
+        variables = {k: str(v) for k, v in attributes.get("env", {}).items()}
+        return {
+            "Runtime": runtime,
+            "Handler": attributes["handler"],
+            "MemorySize": int(attributes["memory"]),
+            "Timeout": int(attributes["timeout"]),
+            "Environment": {"Variables": variables},
+            "Layers": self._layers(resource),
+            "Description": f"fnplan {resource.address}",
+        }
+
+    def _layers(self, resource: Resource) -> list[str]:
+        """The layer of the function's runtime packages (published by the runtime first)."""
+        runtime = resource.attributes["runtime"]
+        key = layer_key(runtime)
+        if key is None:
+            return []
+        name = layer_name(str(runtime["address"]), self.prefix)
+        found = find_layer(self.clients, resource.address, name, key)
+        if found is None:
+            raise ProviderError(
+                f"{resource.address}: the layer of {runtime['address']} is not published",
+                hint="apply the runtime first (fnplan apply does, in dependency order)",
+            )
+        return [found]
+
     def _prune(
         self, resource: Resource, name: str, versions: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
@@ -196,22 +221,6 @@ class Functions:
             ):
                 lam.delete_function(FunctionName=name, Qualifier=str(entry["number"]))
         return kept
-
-
-def _configuration(resource: Resource) -> dict[str, Any]:
-    """The settings both CreateFunction and UpdateFunctionConfiguration take."""
-    attributes = resource.attributes
-    runtime = lambda_runtime(str(attributes["runtime"].get("language", "")))
-    if runtime is None:
-        raise ProviderError(f"{resource.address}: Lambda has no runtime for this language")
-    return {
-        "Runtime": runtime,
-        "Handler": attributes["handler"],
-        "MemorySize": int(attributes["memory"]),
-        "Timeout": int(attributes["timeout"]),
-        "Environment": {"Variables": {k: str(v) for k, v in attributes.get("env", {}).items()}},
-        "Description": f"fnplan {resource.address}",
-    }
 
 
 def _wait(lam: Any, name: str, address: str) -> None:

@@ -18,9 +18,10 @@ from fnplan.provider_schema import Diagnostic
 
 from .clients import Clients
 from .config import AwsConfig
-from .functions import Functions, lambda_runtime
+from .functions import Functions
+from .layers import check_requirement
 from .ownership import object_tags
-from .runtimes import Runtimes
+from .runtimes import Runtimes, lambda_runtime
 from .schemas import RESOURCE_SCHEMAS
 
 if TYPE_CHECKING:
@@ -48,7 +49,8 @@ class AwsProvider(BaseProvider):
         except ValidationError as exc:  # validate reports it at the block; this is the backstop
             raise ProviderError(f"provider aws: {exc.errors()[0]['msg']}") from None
         self.clients = Clients(self.config)
-        self._runtimes = Runtimes()
+        cache_dir = context.cache_dir or context.data_dir / "cache"
+        self._runtimes = Runtimes(self.clients, self.config.name_prefix, cache_dir)
 
     def observe(self, prior: ResourceState) -> Observation:
         if prior.type == "runtime":
@@ -76,10 +78,11 @@ class AwsProvider(BaseProvider):
             return [Diagnostic(f"the aws provider does not deploy {resource.type} blocks yet")]
         attributes = resource.attributes
         found: list[Diagnostic] = []
-        if resource.type == "runtime" and attributes.get("packages"):
-            found.append(
-                Diagnostic("the aws provider does not build layers for packages yet", "packages")
-            )
+        if resource.type == "runtime":
+            for spec in attributes.get("packages") or []:
+                problem = check_requirement(str(spec))
+                if problem:
+                    found.append(Diagnostic(problem, "packages"))
         if resource.type != "function":
             return found
         language = str(attributes.get("runtime", {}).get("language", ""))

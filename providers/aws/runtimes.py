@@ -1,32 +1,88 @@
-"""runtime → no AWS object of its own: Lambda runtimes are identifiers, and a runtime's
-language, memory, timeout and environment reach each function through its attributes.
-(A runtime with `packages` needs a layer, which this provider does not build yet: validate
-says so.)"""
+"""runtime → a Lambda layer when it has `packages` (layers.py), else no AWS object: its
+language is the Lambda runtime identifier, and its memory, timeout and environment reach each
+function through the function's attributes."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fnplan.errors import ProviderError
 from fnplan.provider import Observation
 
-from .functions import lambda_runtime
+from .clients import Clients, unless_missing
+from .layers import build_layer, content_hash, find_layer, layer_name, publish_layer
 
 if TYPE_CHECKING:
     from fnplan.resources import Resource
     from fnplan.state.model import ResourceState
 
+ARCHITECTURE = "x86_64"
+
+
+def lambda_runtime(language: str) -> str | None:
+    """Lambda's runtime identifier for a runtime's `language` (None: Lambda has none)."""
+    if language.startswith("python3.") and language.removeprefix("python3.").isdigit():
+        return language
+    if language.startswith("nodejs") and language.endswith(".x"):
+        return language
+    return None
+
+
+def layer_key(runtime: dict[str, Any]) -> str | None:
+    """The content hash of a runtime's layer (None: it has no packages)."""
+    packages = list(runtime.get("packages") or [])
+    if not packages:
+        return None
+    python = str(runtime.get("language", "")).removeprefix("python")
+    return content_hash(packages, python, ARCHITECTURE)
+
 
 class Runtimes:
-    """Nothing to create or delete; the outputs name the Lambda runtime."""
+    """A runtime's layer: published when its packages are new, found again by content."""
+
+    def __init__(self, clients: Clients, prefix: str, cache_dir: Path) -> None:
+        self.clients = clients
+        self.prefix = prefix
+        self.cache_dir = cache_dir
 
     def observe(self, prior: ResourceState) -> Observation:
-        return Observation(exists=True, outputs=dict(prior.outputs))
+        key = layer_key(prior.attributes)
+        if key is None:
+            return Observation(exists=True, outputs=dict(prior.outputs))
+        name = layer_name(prior.address, self.prefix)
+        found = find_layer(self.clients, prior.address, name, key)
+        if found is None:
+            return Observation(exists=False)
+        return Observation(exists=True, outputs={**prior.outputs, "layer_arn": found})
 
     def create(self, resource: Resource) -> dict[str, Any]:
-        return {"lambda_runtime": lambda_runtime(str(resource.attributes.get("language", "")))}
+        runtime = lambda_runtime(str(resource.attributes.get("language", "")))
+        if runtime is None:
+            raise ProviderError(f"{resource.address}: Lambda has no runtime for this language")
+        key = layer_key(resource.attributes)
+        if key is None:
+            return {"lambda_runtime": runtime, "layer_arn": None}
+        python = runtime.removeprefix("python")
+        packages = list(resource.attributes["packages"])
+        data = build_layer(packages, python, ARCHITECTURE, self.cache_dir)
+        name = layer_name(resource.address, self.prefix)
+        arn = publish_layer(self.clients, resource.address, name, data, key, runtime)
+        return {"lambda_runtime": runtime, "layer_arn": arn}
 
     def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
         return self.create(resource)
 
     def delete(self, prior: ResourceState) -> None:
-        return None
+        """Delete the layer versions fnplan published for this runtime."""
+        if layer_key(prior.attributes) is None:
+            return
+        name = layer_name(prior.address, self.prefix)
+        lam = self.clients["lambda"]
+        with unless_missing(f"{prior.address}: lambda ListLayerVersions {name}"):
+            versions = lam.list_layer_versions(LayerName=name).get("LayerVersions", [])
+        for version in versions:
+            if str(version.get("Description", "")).startswith("fnplan "):
+                number = version["Version"]
+                with unless_missing(f"{prior.address}: lambda DeleteLayerVersion {name}"):
+                    lam.delete_layer_version(LayerName=name, VersionNumber=number)

@@ -22,7 +22,9 @@ _FUNCTION_OUTPUTS: dict[str, OutputKnown] = {
 }
 
 RESOURCE_SCHEMAS: dict[str, ResourceSchema] = {
-    "runtime": ResourceSchema(frozenset(_RUNTIME), {"lambda_runtime": "apply"}),
+    "runtime": ResourceSchema(
+        frozenset(_RUNTIME), {"lambda_runtime": "apply", "layer_arn": "apply"}
+    ),
     # a function's name is its identity; everything else changes in place
     "function": ResourceSchema(frozenset(_FUNCTION), _FUNCTION_OUTPUTS),
 }

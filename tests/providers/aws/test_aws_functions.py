@@ -99,3 +99,39 @@ def test_lambda_limits_are_validate_errors(tmp_path: Path, aws_endpoint: str) ->
     root.joinpath("main.hcl").write_text(text)
     result = fnplan(root, "validate", check=None)
     assert_clean_error(result, "Lambda functions take 128 to 10240 MB, not 64")
+
+
+def test_runtime_packages_become_a_layer_the_function_uses(
+    tmp_path: Path, aws_endpoint: str
+) -> None:
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    root = write_project(tmp_path / "p", aws_endpoint, prefix)
+    text = root.joinpath("main.hcl").read_text()
+    text = text.replace("timeout = 10\n", 'timeout = 10\n  packages = ["six==1.16.0"]\n')
+    root.joinpath("main.hcl").write_text(text)
+    fnplan(root, "apply", "--auto-approve")
+    (function,) = deployed(aws_endpoint, prefix)
+    (layer,) = function["Layers"]
+    versions = lam(aws_endpoint).list_layer_versions(LayerName=layer["Arn"].split(":")[6])
+    (version,) = versions["LayerVersions"]
+    assert (
+        version["Description"].startswith("fnplan ") and version["LayerVersionArn"] == layer["Arn"]
+    )
+    assert fnplan(root, "plan", "--detailed-exitcode", check=None).returncode == 0
+    fnplan(root, "destroy", "--auto-approve")
+    gone = lam(aws_endpoint).list_layer_versions(LayerName=layer["Arn"].split(":")[6])
+    assert gone["LayerVersions"] == []
+
+
+def test_a_package_spec_that_is_not_a_requirement_is_refused(
+    tmp_path: Path, aws_endpoint: str
+) -> None:
+    root = write_project(tmp_path / "p", aws_endpoint, "x")
+    text = root.joinpath("main.hcl").read_text()
+    hostile = '"--index-url=http://evil.example/simple", "pkg @ https://evil.example/p.whl"'
+    text = text.replace("timeout = 10\n", f"timeout = 10\n  packages = [{hostile}]\n")
+    root.joinpath("main.hcl").write_text(text)
+    result = fnplan(root, "validate", check=None)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in output, output
+    assert "is not a requirement" in output and "names a URL" in output, output
