@@ -42,8 +42,7 @@ class Call:
         self._on_progress = on_progress
         #: the last text given to progress() ("" before any)
         self.last_progress = ""
-        self._stopped = threading.Event()
-        self._reason = ""
+        self._reason = ""  # set once: the call is cancelled
 
     @property
     def deadline(self) -> float | None:
@@ -67,12 +66,12 @@ class Call:
 
     def cancelled(self) -> bool:
         """Whether the call should stop: the user interrupted, or its time is up."""
-        if self._stopped.is_set():
+        if self._reason:
             return True
         remaining = self.remaining()
         if remaining is not None and remaining <= 0:
             self.cancel(self.timed_out_message())
-        return self._stopped.is_set()
+        return bool(self._reason)
 
     def check_cancelled(self) -> None:
         """Raise CallCancelled (saying why) when the call should stop."""
@@ -84,7 +83,8 @@ class Call:
         cancellation; True when the call is cancelled. For polling loops."""
         remaining = self.remaining()
         limit = seconds if remaining is None else min(seconds, remaining)
-        self._stopped.wait(max(0.0, limit))
+        with _WAKE:
+            _WAKE.wait_for(lambda: bool(self._reason), max(0.0, limit))
         return self.cancelled()
 
     @property
@@ -94,9 +94,10 @@ class Call:
 
     def cancel(self, reason: str) -> None:
         """Engine side: ask the call to stop (the first reason given is kept)."""
-        if not self._stopped.is_set():
-            self._reason = reason
-            self._stopped.set()
+        with _WAKE:
+            if not self._reason:
+                self._reason = reason or "cancelled"
+                _WAKE.notify_all()
 
     def timed_out_message(self) -> str:
         """ "timed out after 10m waiting for create of function.x (last: waiting for ...)"."""
@@ -121,6 +122,9 @@ def duration_text(seconds: float) -> str:
     return "".join(parts)
 
 
+#: wakes calls sleeping in Call.wait when one is cancelled (one for all: a Call is created
+#: for every provider call, and an Event per call would cost more than a local observe)
+_WAKE = threading.Condition()
 _DETACHED = Call()
 _CURRENT: ContextVar[Call] = ContextVar("fnplan_provider_call", default=_DETACHED)
 

@@ -99,7 +99,12 @@ def _observe(
     provider = _provider_for(record, providers)
     try:
         return calls.call(
-            provider, "observe", record.address, lambda: provider.observe(record), read_only=True
+            provider,
+            "observe",
+            record.address,
+            lambda: provider.observe(record),
+            read_only=True,
+            inline=not is_threaded(provider),  # local work: a hand-off would double its cost
         )
     except FnplanError as error:
         raise ProviderError(f"{record.address}: {error.message}", hint=error.hint) from error
