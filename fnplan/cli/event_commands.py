@@ -14,7 +14,7 @@ from fnplan.cli.context import CliContext, pass_cli, variable_options
 from fnplan.events.cloudevent import DEFAULT_SOURCE
 
 if TYPE_CHECKING:
-    from fnplan.events.dispatch import Dispatcher, TargetResult
+    from fnplan.events.dispatch import TargetResult
     from fnplan.events.security import Policy
     from fnplan.events.server import ServeApp
 
@@ -51,22 +51,19 @@ def emit(
       fnplan emit com.example.image.uploaded --data '{"url": "data/sample.txt"}'
       fnplan emit com.example.image.uploaded --data @event.json --json
     """
-    from fnplan.events.cloudevent import check_data, envelope, new_event, read_data
-    from fnplan.events.deployments import event_providers
-    from fnplan.events.dispatch import Dispatcher
+    from fnplan.operations.events import emission
 
-    dispatcher = Dispatcher(event_providers(cli.workspace(variables, var_files)), on_notice=_notice)
-    event = new_event(event_type, read_data(data_text, cli.directory), source)
-    check_data(event, dispatcher.event_types())
-    firings = dispatcher.event_firings(event)
-    if not firings:
-        _no_listener(dispatcher, event_type)
+    workspace = cli.workspace(variables, var_files)
+    emitted = emission(workspace, event_type, data_text, source, on_notice=_notice)
+    unheard = emitted.unheard()
+    if unheard is not None:
+        _notice(unheard)
     elif not as_json:
-        click.echo(f"Event {event.get_id()} ({event_type}) fired {len(firings)} trigger(s).")
-    results = dispatcher.run_all(firings)
+        count = len(emitted.firings)
+        click.echo(f"Event {emitted.event.get_id()} ({event_type}) fired {count} trigger(s).")
+    results = emitted.run()
     if as_json:
-        document = {"event": envelope(event), "results": [r.to_json() for r in results]}
-        click.echo(json.dumps(document, indent=2, default=str))
+        click.echo(json.dumps(emitted.to_json(results), indent=2, default=str))
     else:
         _print_results(results)
     if any(result.status == "failed" for result in results):
@@ -145,14 +142,13 @@ def serve(
       FNPLAN_SERVE_TOKEN=... fnplan serve --host 0.0.0.0 --allow-host my-box.lan
       fnplan serve --once
     """
-    from fnplan.events.deployments import event_providers
     from fnplan.events.security import Policy, check_exposure
-    from fnplan.events.server import ServeApp
+    from fnplan.operations.events import serve_app
 
     if not once:
         check_exposure(host, token)
-    providers = event_providers(cli.workspace(variables, var_files))
-    app = ServeApp(providers, report=click.echo, wait=wait, dedup_window=dedup_window)
+    workspace = cli.workspace(variables, var_files)
+    app = serve_app(workspace, report=click.echo, wait=wait, dedup_window=dedup_window)
     try:
         _print_schedules(app)
         if once:
@@ -198,16 +194,6 @@ def _print_results(results: list[TargetResult]) -> None:
 
     for result in results:
         click.echo(describe(result))
-
-
-def _no_listener(dispatcher: Dispatcher, event_type: str) -> None:
-    listened = sorted({str(t["event_type"]) for t in dispatcher.triggers if t.get("event_type")})
-    message = f"no trigger listens for events of type {event_type!r}; nothing ran"
-    if listened:
-        message += f" (triggers listen for: {', '.join(listened)})"
-    elif not dispatcher.triggers:
-        message += " (no triggers are deployed here: run `fnplan apply` first)"
-    _notice(message)
 
 
 def _notice(text: str) -> None:
