@@ -109,3 +109,24 @@ def test_state_mv_moves_the_local_object_with_its_record(tmp_path: Path) -> None
     assert actions == {"function.g": "update", "workflow.w": "update"}  # names, no recreate
     fnplan("apply", "--auto-approve", cwd=project)
     fnplan("plan", "--detailed-exitcode", cwd=project, check=0)
+
+
+def test_a_moved_workflow_takes_its_dedicated_copies(tmp_path: Path) -> None:
+    project = write_project(tmp_path)
+    main = project / "main.hcl"
+    main.write_text(
+        main.read_text().replace('workflow "w" {', 'workflow "w" {\n  isolation = "dedicated"')
+    )
+    fnplan("apply", "--auto-approve", cwd=project)
+    text = main.read_text().replace('workflow "w" {', 'workflow "v" {')
+    main.write_text(text + "\nmoved {\n  from = workflow.w\n  to   = workflow.v\n}\n")
+
+    shown = fnplan("plan", cwd=project).stdout
+    assert "# workflow.w has moved to workflow.v" in shown  # and its name changes
+    assert "-> workflow.w.function.f has moved to workflow.v.function.f" in shown  # nothing else
+    fnplan("apply", "--auto-approve", cwd=project)
+    assert sorted(p.name for p in (project / STORE / "functions").iterdir()) == [
+        "function.f",
+        "workflow.v.function.f",
+    ]
+    fnplan("plan", "--detailed-exitcode", cwd=project, check=0)
