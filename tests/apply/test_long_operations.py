@@ -208,3 +208,20 @@ def test_every_command_closes_the_providers_it_opened_also_after_an_error(
     opened_after, closed_after = _lifecycle(project)
     assert len(opened_after) > len(opened)
     assert sorted(opened_after) == sorted(closed_after)
+
+
+def test_ctrl_c_during_the_refresh_of_a_plan_stops_it_at_once(
+    project: Path, env: dict[str, str]
+) -> None:
+    run_fnplan("apply", "--auto-approve", cwd=project, env=env)
+    stuck_env = {**env, BEHAVIOUR_ENV: "observe:function.b=hang"}
+    plan = _Live(project, stuck_env, "plan")
+    try:
+        _wait_for((_store(project) / "entered-observe-function.b").exists, "the stuck observe")
+        plan.process.send_signal(signal.SIGINT)
+        code = plan.finish(timeout=20)
+    finally:
+        plan.process.kill()
+    assert code == 130, plan.text()
+    assert "Interrupted." in plan.text() and "Traceback" not in plan.text()
+    run_fnplan("plan", "--detailed-exitcode", cwd=project, env=env)  # the lock was released
