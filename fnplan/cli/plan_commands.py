@@ -283,10 +283,9 @@ def show(cli: CliContext, plan_file: Path | None, as_json: bool) -> None:
             render_plan(saved, cli.console)
         return
     from fnplan.cli.state_view import print_state
+    from fnplan.operations import state
 
-    workspace = cli.workspace()
-    state = workspace.state_backend().read()
-    print_state(state, cli.console, as_json=as_json)
+    print_state(state.read(cli.workspace()), cli.console, as_json=as_json)
 
 
 COMMANDS = [plan, apply, destroy, show]
