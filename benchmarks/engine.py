@@ -3,11 +3,13 @@
 Generates a project of N functions (each with its own code directory) and N/10 shared
 workflows of 10 steps (each step feeding the next), then times, as separate processes:
 create plan (nothing cached), apply --parallelism 10, warm no-op plan, and `fnplan --version`;
-peak memory is the largest RSS of those processes. Prints one JSON object per N, then the
-Terraform anchor and the ratios against the targets.
+peak memory is the largest RSS of those processes. Each N (and the anchor) is measured
+--runs times (3) on a fresh project; every figure printed is the median of those runs, with
+its range. Prints one JSON object per N, then the Terraform anchor and the ratios (of the
+medians) against the targets.
 
     python benchmarks/engine.py                 # N = 1000 and 10000, with the Terraform anchor
-    python benchmarks/engine.py --n 1000 --no-anchor
+    python benchmarks/engine.py --n 1000 --no-anchor --runs 1
 """
 
 from __future__ import annotations
@@ -16,10 +18,14 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import harness
 
@@ -99,6 +105,41 @@ def bench(n: int) -> dict[str, object]:
         shutil.rmtree(temp, ignore_errors=True)
 
 
+def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One result whose every measured figure (a float, also inside a nested dict) is the
+    median of the runs' own, with `range` giving the smallest and largest of each top-level
+    one; counts and exit codes are kept (a list when the runs disagree)."""
+    result: dict[str, Any] = {}
+    spread: dict[str, list[float]] = {}
+    for key, value in runs[0].items():
+        values = [run[key] for run in runs]
+        if isinstance(value, dict):
+            result[key] = {k: v for k, v in median_of(values).items() if k not in _ADDED}
+        elif isinstance(value, float):
+            result[key] = round(statistics.median(values), 3)
+            spread[key] = [min(values), max(values)]
+        else:
+            result[key] = value if all(v == value for v in values) else values
+    result["runs"] = len(runs)
+    result["range"] = spread
+    return result
+
+
+#: what median_of adds to a result
+_ADDED = frozenset({"runs", "range"})
+
+
+def repeated(measure: Callable[[], dict[str, Any] | None], runs: int) -> dict[str, Any] | None:
+    """The median of `runs` measurements (None when a measurement could not be made)."""
+    found = []
+    for _ in range(runs):
+        one = measure()
+        if one is None:
+            return None
+        found.append(one)
+    return median_of(found)
+
+
 def anchor(n: int) -> dict[str, float] | None:
     if not ANCHOR.exists():
         print(f"# Terraform anchor not found at {ANCHOR}", file=sys.stderr)
@@ -117,11 +158,15 @@ def main() -> None:
         "--n", type=int, action="append", help="function counts (default 1000, 10000)"
     )
     parser.add_argument("--no-anchor", action="store_true", help="skip the Terraform anchor")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="measurements per figure, reported as the median"
+    )
     args = parser.parse_args()
-    results = {n: bench(n) for n in args.n or [1000, 10000]}
-    for result in results.values():
-        print(json.dumps(result))
-    tf = None if args.no_anchor else anchor(1000)
+    results: dict[int, dict[str, Any]] = {}
+    for n in args.n or [1000, 10000]:
+        results[n] = repeated(partial(bench, n), args.runs) or {}
+        print(json.dumps(results[n]), flush=True)
+    tf = None if args.no_anchor else repeated(partial(anchor, 1000), args.runs)
     if tf:
         print(json.dumps(tf))
     summary: dict[str, object] = {"targets": TARGETS}
