@@ -8,6 +8,11 @@ dedicated  the workflow owns private copies `<workflow>.<function address>`; a s
            overrides of the same function get one copy per distinct override, named
            `<workflow>.<function address>~<first step using it>`; the copy without overrides keeps
            the plain name. Pinning versions[N] is for shared functions only.
+
+A workflow deployed to several targets is resolved once per target (fnplan.compile.targets):
+its shared calls go to the function's copy on that target (`function.X[aws]`, with that
+copy's versions), its dedicated copies are named after its own copy
+(`workflow.W[aws].function.X`).
 """
 
 from __future__ import annotations
