@@ -121,8 +121,17 @@ def _moves(config: Config) -> Iterator[Moved]:
 
 def _check_paths(lifecycle: Lifecycle, resource: Resource) -> None:
     """Every ignore_changes path starts with an attribute of the resource."""
+    from fnplan.errors import PlanError
+    from fnplan.plan.lifecycle import parse_path
+
     allowed = sorted(resource.attributes)
     for path, pos in zip(lifecycle.ignore_changes, lifecycle.paths_pos, strict=True):
+        try:
+            parse_path(path)
+        except PlanError as error:
+            raise ConfigError(
+                f"lifecycle ignore_changes: {error.message}", pos=SourcePos.parse(pos)
+            ) from None
         name = re.split(r"[.\[]", path, maxsplit=1)[0]
         if name not in resource.attributes:
             raise ConfigError(
