@@ -82,3 +82,21 @@ def test_abort_and_an_address_that_is_not_deployed(
         missing.exception.message == "function.helo is not deployed: the state has no such resource"
     )
     assert missing.exception.hint == "did you mean 'function.hello'?"
+
+
+def test_a_provider_that_only_deploys_says_what_it_cannot_do(
+    tmp_path: Path, fnplan: Runner
+) -> None:
+    """netsim declares no capabilities: each command names what it lacks."""
+    root = _minimal(tmp_path, "netsim")
+    fnplan("apply", "--auto-approve", cwd=root)
+    for args, doing in [
+        (("rollout", "status", "function.hello"), "manage rollouts"),
+        (("runs", "hello"), "read run history and logs"),
+        (("logs", "hello"), "read run history and logs"),
+        (("run", "hello"), "run workflows"),
+        (("invoke", "hello"), "invoke functions"),
+        (("render",), "render its artifacts"),
+    ]:
+        result = fnplan(*args, cwd=root, check=None)
+        assert_clean_error(result, f"error: provider netsim cannot {doing}")
