@@ -24,6 +24,7 @@ from fnplan.compile.drafts import DraftWorkflow
 from fnplan.compile.functions import version_of
 from fnplan.compile.index import Entry, Index, to_pos
 from fnplan.config.model import Config, Output, Workflow
+from fnplan.config.names import check_address
 from fnplan.errors import ConfigError
 from fnplan.expr.marks import Marked
 from fnplan.resources import Resource
@@ -110,7 +111,21 @@ def place(
             entry.config, entry.block.target, ("workflow", "function"), f"{address}.target"
         )
         providers[address] = list(providers[target])
+    _check_lengths(index, placement)
     return placement
+
+
+def _check_lengths(index: Index, placement: Placement) -> None:
+    """A copy's address names files and directories too: it must fit as a block's does."""
+    entries: dict[str, Entry[Any]] = {
+        **index.runtimes,
+        **index.functions,
+        **index.workflows,
+        **index.triggers,
+    }
+    for block, entry in entries.items():
+        for address, _ in placement.copies(block):
+            check_address(address, to_pos(entry.block.pos))
 
 
 def _place_runtimes(

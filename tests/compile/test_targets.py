@@ -218,3 +218,15 @@ def test_outputs_name_one_copy(tmp_path: Path) -> None:
         text = caught.value.render()
         assert message in text and "main.hcl:40:3" in text
         assert "workflow.checkout[provider.local.a].endpoint" in text
+
+
+def test_a_copy_address_must_fit_in_a_file_name(tmp_path: Path) -> None:
+    """Block addresses are at most 200 characters; so are their copies' (with the suffix)."""
+    cfg = _project(tmp_path, BOTH)
+    cfg.workflows = {"w" * 50: cfg.workflows.pop("checkout")}
+    cfg.workflows["w" * 50].pos = "main.hcl:1:1"
+    cfg.path = ("a" * 60, "b" * 60)  # module.aaa...module.bbb...workflow.www: 195 characters
+    with pytest.raises(ConfigError) as caught:
+        compile_config(cfg)
+    text = caught.value.render()
+    assert "main.hcl:1:1" in text and "[local.a] is 204 characters long" in text
