@@ -28,6 +28,8 @@ _MAX_IN_FLIGHT_SHOWN = 3
 _FLUSH_SECONDS = 0.2
 #: seconds between the "still creating..." lines of a running call
 STILL_RUNNING_SECONDS = 10.0
+#: a provider's changing progress text is printed at most this often per call
+_PROGRESS_GAP_SECONDS = 1.0
 
 
 @dataclass(slots=True)
@@ -37,6 +39,8 @@ class _Running:
     started: float
     text: str = ""
     reported: float = 0.0
+    #: when the provider's text was last printed as it changed
+    texted: float = float("-inf")
 
 
 class ApplyProgress:
@@ -104,8 +108,8 @@ class ApplyProgress:
                 return  # a late message from a call the walk gave up on
             changed = event.message != running.text
             running.text = event.message
-            if changed and not self.json_lines:
-                running.reported = now
+            if changed and not self.json_lines and now - running.texted >= _PROGRESS_GAP_SECONDS:
+                running.reported = running.texted = now
                 self._pending.append(_running_line(event.address, event.action, running, now))
                 self._flush_lines()
         else:

@@ -122,3 +122,15 @@ def test_the_live_description_names_what_a_call_waits_for() -> None:
         assert task.completed == 0, "progress does not finish the call"
         progress.on_event(ApplyEvent("function.slow", "create", "done", 2.0))
         assert progress._progress.tasks[0].completed == 1
+
+
+def test_a_quickly_changing_progress_text_is_printed_at_most_once_a_second() -> None:
+    out = io.StringIO()
+    console = Console(file=out, width=120, force_terminal=False)
+    with ApplyProgress(console, total=1, interval=60) as progress:
+        progress.on_event(ApplyEvent("function.x", "create", "start"))
+        for step in (1, 2, 3):
+            progress.on_event(ApplyEvent("function.x", "create", "progress", 0.1, f"step {step}"))
+        assert out.getvalue() == "function.x: step 1, 0 s\n"
+        progress.on_event(ApplyEvent("function.x", "create", "done", 0.2))
+    assert out.getvalue().splitlines()[-1].startswith("function.x: created (")
