@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fnplan.versions import version_of
 from fnplan.resources import Resource
+from fnplan.versions import version_of
 
 from . import snapshot
 from .problems import resource_error
