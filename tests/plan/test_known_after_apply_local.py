@@ -115,3 +115,61 @@ def test_a_reference_inside_a_string_template_is_a_clean_error(tmp_path: Path) -
         "workflow.pipeline.endpoint is known only after apply",
         "whole value",
     )
+
+
+def test_a_resource_cannot_use_its_own_output(tmp_path: Path) -> None:
+    ping = 'step "ping" {\n    http {\n      url = workflow.pipeline.endpoint\n    }\n  }\n'
+    project = _project(tmp_path, MAIN.replace('step "say" {', ping + '  step "say" {'))
+    result = fnplan("validate", cwd=project, check=None)
+    assert_clean_error(result, "workflow.pipeline refers to its own 'endpoint'")
+
+
+TARGETS = """
+provider "local" {
+  alias = "one"
+}
+
+provider "local" {
+  alias = "two"
+}
+
+runtime "py" {
+  language = "python3.12"
+}
+
+function "hello" {
+  runtime = runtime.py
+  source  = "./fn"
+}
+
+workflow "pipeline" {
+  targets = [provider.local.one, provider.local.two]
+  step "call" {
+    function = function.hello
+    input    = { number = function.hello.version_number }
+  }
+}
+"""
+
+
+def test_a_reference_follows_the_copy_on_the_same_target(tmp_path: Path) -> None:
+    project = _project(tmp_path, TARGETS)
+    planned = json.loads(fnplan("plan", "--json", cwd=project).stdout)
+    inputs = {
+        c["address"]: c["resource"]["attributes"]["document"]["steps"][0]["input"]
+        for c in planned["changes"]
+        if c["type"] == "workflow"
+    }
+    assert inputs == {
+        f"workflow.pipeline[local.{t}]": {
+            "number": {"$ref": f"function.hello[local.{t}]", "attr": "version_number"}
+        }
+        for t in ("one", "two")
+    }
+    fnplan("apply", "--auto-approve", cwd=project)
+    state = _state(project)["resources"]
+    for target in ("one", "two"):
+        document = state[f"workflow.pipeline[local.{target}]"]["attributes"]["document"]
+        number = state[f"function.hello[local.{target}]"]["outputs"]["version_number"]
+        assert document["steps"][0]["input"] == {"number": number}
+    fnplan("plan", "--detailed-exitcode", cwd=project)
