@@ -69,8 +69,15 @@ def rollout() -> None:
 @rollout.command("status")
 @click.argument("address")
 @click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON object.")
+@variable_options
 @pass_cli
-def rollout_status(cli: CliContext, address: str, as_json: bool) -> None:
+def rollout_status(
+    cli: CliContext,
+    address: str,
+    as_json: bool,
+    variables: Sequence[str],
+    var_files: Sequence[Path],
+) -> None:
     """Show how far the rollout of ADDRESS's new version has gone.
 
     \b
@@ -79,7 +86,7 @@ def rollout_status(cli: CliContext, address: str, as_json: bool) -> None:
     """
     from fnplan.operations import rollouts
 
-    found = rollouts.status(cli.workspace(), address)
+    found = rollouts.status(cli.workspace(variables, var_files), address)
     if as_json:
         click.echo(json.dumps(found, indent=2, default=str))
         return
@@ -90,8 +97,11 @@ def rollout_status(cli: CliContext, address: str, as_json: bool) -> None:
 
 @rollout.command("promote")
 @click.argument("address")
+@variable_options
 @pass_cli
-def rollout_promote(cli: CliContext, address: str) -> None:
+def rollout_promote(
+    cli: CliContext, address: str, variables: Sequence[str], var_files: Sequence[Path]
+) -> None:
     """Send all traffic of ADDRESS to its new version now.
 
     \b
@@ -100,14 +110,17 @@ def rollout_promote(cli: CliContext, address: str) -> None:
     """
     from fnplan.operations import rollouts
 
-    rollouts.promote(cli.workspace(), address)
+    rollouts.promote(cli.workspace(variables, var_files), address)
     click.echo(f"Promoted the rollout of {address}.")
 
 
 @rollout.command("abort")
 @click.argument("address")
+@variable_options
 @pass_cli
-def rollout_abort(cli: CliContext, address: str) -> None:
+def rollout_abort(
+    cli: CliContext, address: str, variables: Sequence[str], var_files: Sequence[Path]
+) -> None:
     """Stop the rollout of ADDRESS and send all traffic back to its previous version.
 
     \b
@@ -116,7 +129,7 @@ def rollout_abort(cli: CliContext, address: str) -> None:
     """
     from fnplan.operations import rollouts
 
-    rollouts.abort(cli.workspace(), address)
+    rollouts.abort(cli.workspace(variables, var_files), address)
     click.echo(f"Aborted the rollout of {address}.")
 
 

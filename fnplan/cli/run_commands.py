@@ -262,6 +262,7 @@ def _result_json(result: RunResult, output: Any) -> dict[str, Any]:
 @click.option("--step", metavar="STEP", help="Only the records of this step.")
 @click.option("--follow", "-f", is_flag=True, help="Keep printing records until the run ends.")
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON lines.")
+@variable_options
 @pass_cli
 def logs(
     cli: CliContext,
@@ -270,6 +271,8 @@ def logs(
     step: str | None,
     follow: bool,
     as_json: bool,
+    variables: Sequence[str],
+    var_files: Sequence[Path],
 ) -> None:
     """Print the execution log of WORKFLOW's latest (or a given) run.
 
@@ -286,7 +289,8 @@ def logs(
     from fnplan.run.logtext import record_lines
 
     address = operations.workflow_address(workflow)
-    log = operations.execution_log(cli.workspace(), address, execution_id, step=step, follow=follow)
+    workspace = cli.workspace(variables, var_files)
+    log = operations.execution_log(workspace, address, execution_id, step=step, follow=follow)
     try:
         for record in log:
             if as_json:
@@ -308,8 +312,16 @@ def logs(
     help="Show at most this many runs.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the runs as a JSON list.")
+@variable_options
 @pass_cli
-def runs(cli: CliContext, workflow: str, limit: int, as_json: bool) -> None:
+def runs(
+    cli: CliContext,
+    workflow: str,
+    limit: int,
+    as_json: bool,
+    variables: Sequence[str],
+    var_files: Sequence[Path],
+) -> None:
     """List WORKFLOW's past executions, newest first.
 
     \b
@@ -319,7 +331,8 @@ def runs(cli: CliContext, workflow: str, limit: int, as_json: bool) -> None:
     from fnplan.operations import runs as operations
     from fnplan.run.logtext import duration_text
 
-    found = operations.executions(cli.workspace(), operations.workflow_address(workflow), limit)
+    workspace = cli.workspace(variables, var_files)
+    found = operations.executions(workspace, operations.workflow_address(workflow), limit)
     if as_json:
         click.echo(json.dumps([execution.to_json() for execution in found], indent=2))
         return
