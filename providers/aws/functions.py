@@ -19,7 +19,7 @@ from .clients import Clients, aws_errors, unless_missing
 from .layers import find_layer, layer_name
 from .ownership import check_ours
 from .packaging import function_zip, package_sha256
-from .roles import delete_role, ensure_role
+from .roles import delete_role, ensure_role, function_policy, role_name
 from .runtimes import lambda_runtime, layer_key
 
 if TYPE_CHECKING:
@@ -42,11 +42,19 @@ def alias_name(version: str) -> str:
 class Functions:
     """Observe / create / update / delete of Lambda functions."""
 
-    def __init__(self, clients: Clients, prefix: str, role_arn: str | None, tags: dict[str, str]):
+    def __init__(
+        self,
+        clients: Clients,
+        prefix: str,
+        role_arn: str | None,
+        tags: dict[str, str],
+        lineage: str | None,
+    ) -> None:
         self.clients = clients
         self.prefix = prefix
         self.role_arn = role_arn
         self.tags = tags
+        self.lineage = lineage
 
     def observe(self, prior: ResourceState) -> Observation:
         name = prior.outputs.get("name") or function_name(prior.address, self.prefix)
@@ -71,7 +79,7 @@ class Functions:
         }
         return Observation(exists=True, attributes=attributes, outputs=dict(prior.outputs))
 
-    def create(self, resource: Resource, lineage: str | None) -> dict[str, Any]:
+    def create(self, resource: Resource) -> dict[str, Any]:
         name = function_name(resource.address, self.prefix)
         lam = self.clients["lambda"]
         with aws_errors(f"{resource.address}: lambda GetFunction {name}"):
@@ -81,11 +89,17 @@ class Functions:
                 existing = None
         if existing is not None:  # a retry after a crash: ours, or refused
             check_ours(
-                resource.address, lineage, existing.get("Tags", {}), f"Lambda function {name}"
+                resource.address, self.lineage, existing.get("Tags", {}), f"Lambda function {name}"
             )
             return self.update(resource, None)
         role = self.role_arn or ensure_role(
-            self.clients, resource.address, name, self.prefix, self.tags, lineage
+            self.clients,
+            resource.address,
+            role_name(resource.address, self.prefix),
+            "lambda.amazonaws.com",
+            function_policy(self.clients, name),
+            self.tags,
+            self.lineage,
         )
         package = function_zip(
             resource.address, resource.attributes["source"], resource.attributes["source_hash"]
@@ -101,7 +115,7 @@ class Functions:
                 LoggingConfig={"LogFormat": "JSON"},
                 **self._configuration(resource),
             )
-        _wait(lam, name, resource.address)
+        wait_until_active(lam, name, resource.address)
         return self._publish(resource, name, package, versions=[], role=role)
 
     def update(self, resource: Resource, prior: ResourceState | None) -> dict[str, Any]:
@@ -113,10 +127,10 @@ class Functions:
         outputs = dict(prior.outputs) if prior is not None else {}
         with aws_errors(f"{resource.address}: lambda UpdateFunctionCode {name}"):
             lam.update_function_code(FunctionName=name, ZipFile=package)
-        _wait(lam, name, resource.address)
+        wait_until_active(lam, name, resource.address)
         with aws_errors(f"{resource.address}: lambda UpdateFunctionConfiguration {name}"):
             lam.update_function_configuration(FunctionName=name, **self._configuration(resource))
-        _wait(lam, name, resource.address)
+        wait_until_active(lam, name, resource.address)
         versions = list(outputs.get("versions", []))
         if outputs.get("version") == resource.attributes["version"]:
             return {**outputs, "code_sha256": package_sha256(package)}
@@ -128,7 +142,7 @@ class Functions:
         with unless_missing(f"{prior.address}: lambda DeleteFunction {name}"):
             self.clients["lambda"].delete_function(FunctionName=name)
         if not self.role_arn:
-            delete_role(self.clients, prior.address, self.prefix)
+            delete_role(self.clients, prior.address, role_name(prior.address, self.prefix))
 
     def _publish(
         self,
@@ -223,7 +237,7 @@ class Functions:
         return kept
 
 
-def _wait(lam: Any, name: str, address: str) -> None:
+def wait_until_active(lam: Any, name: str, address: str) -> None:
     """Until the function is Active and its last update finished (Lambda applies changes
     asynchronously), with progress in the apply display."""
     from fnplan.provider import current_call

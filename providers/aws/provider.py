@@ -8,12 +8,12 @@ state's lineage, so that `create` adopts only its own objects.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import ValidationError
 
 from fnplan.errors import ProviderError
-from fnplan.provider import BaseProvider, Observation, ProviderContext
+from fnplan.provider import RENDER, BaseProvider, Observation, ProviderContext
 from fnplan.provider_schema import Diagnostic
 
 from .clients import Clients
@@ -23,6 +23,7 @@ from .layers import check_requirement
 from .ownership import object_tags
 from .runtimes import Runtimes, lambda_runtime
 from .schemas import RESOURCE_SCHEMAS
+from .workflows import Workflows
 
 if TYPE_CHECKING:
     from fnplan.resources import Resource
@@ -30,16 +31,18 @@ if TYPE_CHECKING:
 
 
 class AwsProvider(BaseProvider):
-    """Lambda functions from fnplan's functions and runtimes (workflows, events and
-    triggers come next: validate says which types it deploys)."""
+    """Lambda functions and layers from fnplan's functions and runtimes, Step Functions state
+    machines from its workflows (events and triggers come next: validate says so)."""
 
     name: ClassVar[str] = "aws"
-    node_types: ClassVar[frozenset[str]] = frozenset()
+    #: http, sql and shell steps come next (validate names each such step)
+    node_types: ClassVar[frozenset[str]] = frozenset({"function", "workflow"})
     resource_schemas = RESOURCE_SCHEMAS
     config_model = AwsConfig
     #: every call waits on the network: threads overlap the waits
     threaded: ClassVar[bool] = True
-    capabilities: ClassVar[frozenset[str]] = frozenset()
+    #: `fnplan render` prints the state machine definitions
+    capabilities: ClassVar[frozenset[str]] = frozenset({RENDER.name})
     keyed_by_address: ClassVar[bool] = False
 
     def __init__(self, context: ProviderContext) -> None:
@@ -49,28 +52,26 @@ class AwsProvider(BaseProvider):
         except ValidationError as exc:  # validate reports it at the block; this is the backstop
             raise ProviderError(f"provider aws: {exc.errors()[0]['msg']}") from None
         self.clients = Clients(self.config)
-        cache_dir = context.cache_dir or context.data_dir / "cache"
-        self._runtimes = Runtimes(self.clients, self.config.name_prefix, cache_dir)
+        self.cache_dir = context.cache_dir or context.data_dir / "cache"
+        self._runtimes = Runtimes(self.clients, self.config.name_prefix, self.cache_dir)
 
     def observe(self, prior: ResourceState) -> Observation:
-        if prior.type == "runtime":
-            return self._runtimes.observe(prior)
-        return self._functions(prior.address).observe(prior)
+        return self._kind(prior.type, prior.address).observe(prior)
 
     def create(self, resource: Resource) -> dict[str, Any]:
-        if resource.type == "runtime":
-            return self._runtimes.create(resource)
-        return self._functions(resource.address).create(resource, self.context.lineage)
+        return self._kind(resource.type, resource.address).create(resource)
 
     def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
-        if resource.type == "runtime":
-            return self._runtimes.update(resource, prior)
-        return self._functions(resource.address).update(resource, prior)
+        return self._kind(resource.type, resource.address).update(resource, prior)
 
     def delete(self, prior: ResourceState) -> None:
-        if prior.type == "runtime":
-            return self._runtimes.delete(prior)
-        return self._functions(prior.address).delete(prior)
+        self._kind(prior.type, prior.address).delete(prior)
+
+    def render(self, resource: Resource) -> dict[str, str]:
+        """Capability "render": a workflow's state machine definition (ASL JSON)."""
+        if resource.type != "workflow":
+            return {}
+        return self._workflows(resource.address).render(resource)
 
     def validate_resource(self, resource: Resource) -> list[Diagnostic]:
         """Types this provider does not deploy yet, Lambda's runtimes and limits."""
@@ -97,6 +98,39 @@ class AwsProvider(BaseProvider):
             found.append(Diagnostic(f"Lambda functions run 1 to 900 s, not {timeout}", "timeout"))
         return found
 
+    def _kind(self, type_: str, address: str) -> _Kind:
+        if type_ == "runtime":
+            return self._runtimes
+        if type_ == "function":
+            return self._functions(address)
+        if type_ == "workflow":
+            return self._workflows(address)
+        raise ProviderError(
+            f"{address}: the aws provider cannot manage {type_!r} objects yet",
+            allowed=RESOURCE_SCHEMAS,
+        )
+
+    def _tags(self, address: str) -> dict[str, str]:
+        return object_tags(address, self.context.lineage, self.config.tags)
+
     def _functions(self, address: str) -> Functions:
-        tags = object_tags(address, self.context.lineage, self.config.tags)
-        return Functions(self.clients, self.config.name_prefix, self.config.role_arn, tags)
+        config, lineage = self.config, self.context.lineage
+        return Functions(
+            self.clients, config.name_prefix, config.role_arn, self._tags(address), lineage
+        )
+
+    def _workflows(self, address: str) -> Workflows:
+        tags, lineage = self._tags(address), self.context.lineage
+        return Workflows(self.clients, self.config.name_prefix, tags, lineage, self.cache_dir)
+
+
+class _Kind(Protocol):
+    """What each resource type's module implements."""
+
+    def observe(self, prior: ResourceState) -> Observation: ...
+
+    def create(self, resource: Resource) -> dict[str, Any]: ...
+
+    def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]: ...
+
+    def delete(self, prior: ResourceState) -> None: ...

@@ -1,28 +1,23 @@
-"""The least-privilege execution role fnplan creates for each function (unless the provider
-block names one): Lambda may assume it, and it may write only its own function's logs and
-traces."""
+"""The least-privilege IAM roles fnplan creates: one per function (unless the provider block
+names `role_arn`), which may write only its own logs and traces, and one per state machine,
+which may call exactly the functions and child state machines its definition names."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fnplan.naming import IAM_ROLE, physical_name
 
 from .clients import Clients, aws_errors, unless_missing
 from .ownership import check_ours
 
-LAMBDA_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
-POLICY_NAME = "fnplan-function"
+if TYPE_CHECKING:
+    from .targets import AwsTargets
+
+POLICY_NAME = "fnplan"
+#: the rule Step Functions manages to learn when a `.sync` child execution ends
+SYNC_RULE = "StepFunctionsGetEventsForStepFunctionsExecutionRule"
 
 
 def role_name(address: str, prefix: str) -> str:
@@ -32,14 +27,21 @@ def role_name(address: str, prefix: str) -> str:
 def ensure_role(
     clients: Clients,
     address: str,
-    function_name: str,
-    prefix: str,
+    name: str,
+    service: str,
+    policy: dict[str, Any],
     tags: dict[str, str],
     lineage: str | None,
 ) -> str:
-    """The ARN of the function's role, created (or adopted after a crash) with its policy."""
+    """The ARN of role `name` that `service` may assume, with `policy` as its only policy;
+    created, or (after a crash, or when the policy changes) brought up to date."""
     iam = clients["iam"]
-    name = role_name(address, prefix)
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+        ],
+    }
     with aws_errors(f"{address}: iam GetRole {name}"):
         try:
             role = iam.get_role(RoleName=name)["Role"]
@@ -48,30 +50,28 @@ def ensure_role(
         except iam.exceptions.NoSuchEntityException:
             role = iam.create_role(
                 RoleName=name,
-                AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST),
-                Description=f"fnplan: execution role of {address}",
+                AssumeRolePolicyDocument=json.dumps(trust),
+                Description=f"fnplan: role of {address}",
                 Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
             )["Role"]
     with aws_errors(f"{address}: iam PutRolePolicy {name}"):
         iam.put_role_policy(
-            RoleName=name,
-            PolicyName=POLICY_NAME,
-            PolicyDocument=json.dumps(_policy(clients, function_name)),
+            RoleName=name, PolicyName=POLICY_NAME, PolicyDocument=json.dumps(policy)
         )
     return str(role["Arn"])
 
 
-def delete_role(clients: Clients, address: str, prefix: str) -> None:
-    """Delete the function's role and its policy; a missing one is fine."""
+def delete_role(clients: Clients, address: str, name: str) -> None:
+    """Delete a role fnplan made and its policy; a missing one is fine."""
     iam = clients["iam"]
-    name = role_name(address, prefix)
     with unless_missing(f"{address}: iam DeleteRolePolicy {name}"):
         iam.delete_role_policy(RoleName=name, PolicyName=POLICY_NAME)
     with unless_missing(f"{address}: iam DeleteRole {name}"):
         iam.delete_role(RoleName=name)
 
 
-def _policy(clients: Clients, function_name: str) -> dict[str, Any]:
+def function_policy(clients: Clients, function_name: str) -> dict[str, Any]:
+    """A function may write its own log group and traces, nothing else."""
     group = f"arn:aws:logs:{clients.region}:{clients.account}:log-group:/aws/lambda/{function_name}"
     return {
         "Version": "2012-10-17",
@@ -81,10 +81,70 @@ def _policy(clients: Clients, function_name: str) -> dict[str, Any]:
                 "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
                 "Resource": [group, f"{group}:*"],
             },
-            {
-                "Effect": "Allow",
-                "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-                "Resource": "*",
-            },
+            _XRAY,
         ],
     }
+
+
+def state_machine_policy(clients: Clients, targets: AwsTargets) -> dict[str, Any]:
+    """A state machine may invoke the functions (any version) and start the child machines
+    its definition names, deliver its logs and traces."""
+    statements: list[dict[str, Any]] = [_LOG_DELIVERY, _XRAY]
+    if targets.functions:
+        arns = sorted(targets.functions)
+        statements.append(
+            {
+                "Effect": "Allow",
+                "Action": "lambda:InvokeFunction",
+                "Resource": [*arns, *(f"{arn}:*" for arn in arns)],
+            }
+        )
+    if targets.state_machines:
+        machines = sorted(targets.state_machines)
+        executions = [m.replace(":stateMachine:", ":execution:") + ":*" for m in machines]
+        region, account = clients.region, clients.account
+        statements += [
+            {
+                "Effect": "Allow",
+                "Action": "states:StartExecution",
+                "Resource": [*machines, *(f"{m}:*" for m in machines)],
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["states:DescribeExecution", "states:StopExecution"],
+                "Resource": executions,
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+                "Resource": f"arn:aws:events:{region}:{account}:rule/{SYNC_RULE}",
+            },
+        ]
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+_XRAY = {
+    "Effect": "Allow",
+    "Action": [
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+    ],
+    "Resource": "*",
+}
+#: what Step Functions' logging to CloudWatch needs (AWS requires "*" for these actions)
+_LOG_DELIVERY = {
+    "Effect": "Allow",
+    "Action": [
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+    ],
+    "Resource": "*",
+}

@@ -21,10 +21,24 @@ _FUNCTION_OUTPUTS: dict[str, OutputKnown] = {
     "code_sha256": "apply",
 }
 
+_WORKFLOW_OUTPUTS: dict[str, OutputKnown] = {
+    "name": "create",
+    "arn": "create",
+    "role_arn": "create",
+    "version": "apply",
+    "version_number": "apply",
+    "version_arn": "apply",
+    "versions": "apply",
+    "definition_sha256": "apply",
+}
+
 RESOURCE_SCHEMAS: dict[str, ResourceSchema] = {
     "runtime": ResourceSchema(
         frozenset(_RUNTIME), {"lambda_runtime": "apply", "layer_arn": "apply"}
     ),
     # a function's name is its identity; everything else changes in place
     "function": ResourceSchema(frozenset(_FUNCTION), _FUNCTION_OUTPUTS),
+    "workflow": ResourceSchema(
+        frozenset({"name", "isolation", "document", "version"}), _WORKFLOW_OUTPUTS
+    ),
 }

@@ -1,5 +1,5 @@
 """Step Functions definitions generated from workflow documents pass AWS's own linter
-(statelint, with its JSONata parsing) and keep fnplan's run-time rules in their structure."""
+(statelint) and the JSONata parser, and keep fnplan's run-time rules in their structure."""
 
 from __future__ import annotations
 
@@ -11,20 +11,13 @@ from typing import Any
 from fnplan.providers.aws.asl import state_machine_definition
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from statelint.config import Config  # type: ignore[import-untyped]
-from statelint.linter import Linter  # type: ignore[import-untyped]
 
 from fnplan.workflow.model import WorkflowDocument
 from tests.cli.conftest import run_fnplan
+from tests.providers.aws.asl_lint import lint
 from tests.providers.aws.asl_targets import FixedTargets
 
 EXAMPLES = Path(__file__).parents[3] / "examples"
-
-
-def lint(definition: dict[str, Any]) -> list[str]:
-    """statelint's problems, JSONata expressions parsed too."""
-    problems: list[str] = Linter.validate(definition, Config(evaluate_jsonata=True))
-    return problems
 
 
 def test_the_quickstart_workflows_lint_clean(tmp_path: Path) -> None:

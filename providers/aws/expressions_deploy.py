@@ -1,0 +1,93 @@
+"""Deploying a workflow's expression function (expression_function.py): created or brought
+up to date with the state machine that calls it, deleted with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .clients import Clients, aws_errors, unless_missing
+from .expression_function import (
+    HANDLER,
+    RUNTIME,
+    expression_function_name,
+    expression_package,
+    requirements,
+)
+from .functions import wait_until_active
+from .layers import build_layer, content_hash, layer_name, publish_layer
+from .packaging import package_sha256
+from .roles import delete_role, ensure_role, function_policy, role_name
+
+_LAYER_OWNER = "fnplan.expressions"
+
+
+def deploy_expression_function(
+    clients: Clients,
+    workflow: str,
+    prefix: str,
+    tags: dict[str, str],
+    lineage: str | None,
+    cache_dir: Path,
+) -> str:
+    """The ARN of the workflow's expression function, created or updated to this fnplan."""
+    name = expression_function_name(workflow, prefix)
+    address = f"{workflow}.expressions"
+    python = RUNTIME.removeprefix("python")
+    packages = requirements()
+    layer = publish_layer(
+        clients,
+        address,
+        layer_name(_LAYER_OWNER, prefix),
+        build_layer(packages, python, "x86_64", cache_dir),
+        content_hash(packages, python, "x86_64"),
+        RUNTIME,
+    )
+    role = ensure_role(  # owned by the workflow: its tags name the workflow
+        clients,
+        workflow,
+        role_name(address, prefix),
+        "lambda.amazonaws.com",
+        function_policy(clients, name),
+        tags,
+        lineage,
+    )
+    package = expression_package()
+    settings = {
+        "Runtime": RUNTIME,
+        "Handler": HANDLER,
+        "Role": role,
+        "Layers": [layer],
+        "MemorySize": 256,
+        "Timeout": 30,
+        "Description": f"fnplan: expressions of {workflow}",
+    }
+    lam = clients["lambda"]
+    with aws_errors(f"{address}: lambda GetFunction {name}"):
+        try:
+            found = lam.get_function(FunctionName=name)["Configuration"]
+        except lam.exceptions.ResourceNotFoundException:
+            found = None
+    if found is None:
+        with aws_errors(f"{address}: lambda CreateFunction {name}"):
+            created = lam.create_function(
+                FunctionName=name, Code={"ZipFile": package}, Tags=tags, **settings
+            )
+        wait_until_active(lam, name, address)
+        return str(created["FunctionArn"])
+    if found.get("CodeSha256") != package_sha256(package):
+        with aws_errors(f"{address}: lambda UpdateFunctionCode {name}"):
+            lam.update_function_code(FunctionName=name, ZipFile=package)
+        wait_until_active(lam, name, address)
+    with aws_errors(f"{address}: lambda UpdateFunctionConfiguration {name}"):
+        lam.update_function_configuration(FunctionName=name, **settings)
+    wait_until_active(lam, name, address)
+    return str(found["FunctionArn"])
+
+
+def delete_expression_function(clients: Clients, workflow: str, prefix: str) -> None:
+    """Delete the function and its role; missing ones are fine (the layer is shared)."""
+    name = expression_function_name(workflow, prefix)
+    address = f"{workflow}.expressions"
+    with unless_missing(f"{address}: lambda DeleteFunction {name}"):
+        clients["lambda"].delete_function(FunctionName=name)
+    delete_role(clients, address, role_name(address, prefix))
