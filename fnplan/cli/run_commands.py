@@ -94,12 +94,7 @@ def run(
     for name, option in ((break_at, "--break-at"), (from_step, "--from")):
         if name is not None:
             require_step(document, name, option)
-    if input_text is not None:
-        payload = parse_input(input_text)
-    elif from_execution is not None:
-        payload = operations.execution_input(workspace, address, from_execution)
-    else:
-        payload = {}
+    payload = operations.run_input(workspace, address, input_text, from_execution)
     debugging = stepping or break_at is not None
     progress = None if as_json else _progress(document, cli.color, live=not debugging)
     options = RunOptions(

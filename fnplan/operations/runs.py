@@ -163,6 +163,20 @@ def execution_log(
     return ExecutionLog(found, records, step)
 
 
+def run_input(
+    workspace: Workspace, address: str, input_text: str | None, from_execution: str | None
+) -> Any:
+    """The input of a new run of `address`: the given JSON text (or @FILE), else that of the
+    execution it resumes, else {}."""
+    from fnplan.run.input import parse_input
+
+    if input_text is not None:
+        return parse_input(input_text)
+    if from_execution is not None:
+        return execution_input(workspace, address, from_execution)
+    return {}
+
+
 def execution_input(workspace: Workspace, address: str, execution_id: str) -> Any:
     """The input an execution started with (its first record's), for `run --from` without
     `--input`."""

@@ -41,6 +41,9 @@ def test_runs_logs_and_inputs_through_the_capability(tmp_path: Path) -> None:
     assert {record.step for record in records} == {"greet"}
     log.check_step()
     assert runs.execution_input(workspace, "workflow.hello", "first-1") == {"name": "ada"}
+    assert runs.run_input(workspace, "workflow.hello", None, "first-1") == {"name": "ada"}
+    assert runs.run_input(workspace, "workflow.hello", '{"name": "x"}', "first-1") == {"name": "x"}
+    assert runs.run_input(workspace, "workflow.hello", None, None) == {}
 
     latest = runs.execution_log(workspace, "workflow.hello", None, step="gret")
     assert latest.execution_id == "second-2"
