@@ -56,9 +56,13 @@ def _references(
 
 
 def _placeholders(value: Any) -> Iterator[AfterApply]:
+    """Every placeholder naming one output inside `value` (a plain-dict copy, which compile
+    may have made, comes back without a position)."""
     if isinstance(value, dict):
-        if isinstance(value.get("$ref"), str) and "attr" in value:
-            yield value if isinstance(value, AfterApply) else AfterApply(**_plain(value))
+        if isinstance(value.get("$ref"), str) and isinstance(value.get("attr"), str):
+            yield (
+                value if isinstance(value, AfterApply) else AfterApply(value["$ref"], value["attr"])
+            )
             return
         for item in value.values():
             yield from _placeholders(item)
@@ -67,10 +71,6 @@ def _placeholders(value: Any) -> Iterator[AfterApply]:
             yield from _placeholders(item)
     elif isinstance(value, Marked):
         yield from _placeholders(value.value)
-
-
-def _plain(value: dict[str, Any]) -> dict[str, Any]:
-    return {"address": value["$ref"], "attr": value["attr"]}
 
 
 def _check(
