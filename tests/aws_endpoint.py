@@ -1,10 +1,13 @@
 """A moto server in server mode on 127.0.0.1 for the AWS tests (the s3 backend, the aws
 provider): a real HTTP endpoint (boto3 is never patched), started in a process of its own
-(so that the tests' polling does not slow its answers) and stopped at the end."""
+(so that the tests' polling does not slow its answers) and stopped at the end. Its Step
+Functions interpreter evaluates JSONata (tests/moto_jsonata.py) and runs executions; Lambda
+answers without Docker (queued results: `queue_lambda_results`)."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -13,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 #: credentials moto accepts; set for this process and the children it starts
 CREDENTIALS = {
@@ -21,6 +25,9 @@ CREDENTIALS = {
     "AWS_DEFAULT_REGION": "us-east-1",
 }
 _READY_SECONDS = 30.0
+_SERVER = Path(__file__).with_name("moto_jsonata.py")
+#: Step Functions executions really run (moto's interpreter); Lambda answers without Docker
+_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 
 
 @contextlib.contextmanager
@@ -30,13 +37,14 @@ def moto_server() -> Iterator[str]:
     os.environ.update(CREDENTIALS)
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, str(_SERVER), "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     endpoint = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(endpoint, process)
+        _post(endpoint, "/moto-api/config", _CONFIG)
         yield endpoint
     finally:
         process.terminate()
@@ -46,6 +54,23 @@ def moto_server() -> Iterator[str]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def queue_lambda_results(endpoint: str, results: list[object], region: str = "us-east-1") -> None:
+    """What the next Lambda invocations answer, in order (moto runs no code without Docker)."""
+    body = {"results": [json.dumps(result) for result in results], "region": region}
+    _post(endpoint, "/moto-api/static/lambda-simple/response", body)
+
+
+def _post(endpoint: str, path: str, body: object) -> None:
+    request = urllib.request.Request(
+        f"{endpoint}{path}",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10):
+        pass
 
 
 def create_bucket(endpoint: str, name: str) -> None:
