@@ -28,8 +28,8 @@ from .disk import Layout
 from .events import Events
 from .functions import Functions
 from .moves import move_object
-from .runner import LocalRunner
 from .ownership import Ownership, import_prior
+from .runner import LocalRunner
 from .runtimes import Runtimes
 from .triggers import Triggers
 from .workflows import Workflows
@@ -149,9 +149,12 @@ class LocalProvider(BaseProvider, LocalRunner, LocalDelivery):
         return outputs
 
     def delete(self, prior: ResourceState) -> None:
-        """Remove the object (and directories left empty); a missing object is fine."""
-        self._kind(prior.type, prior.address).delete(prior)
+        """Remove the object (and directories left empty); a missing object is fine. The
+        marker goes first: a delete killed half-way leaves a recorded object, never a marker
+        of nothing."""
+        kind = self._kind(prior.type, prior.address)
         self.ownership.forget(prior.address)
+        kind.delete(prior)
 
     def import_object(self, type_: str, address: str, id: str) -> Observation:
         """The object stored under `id` (the address it was deployed under), read without
