@@ -96,5 +96,5 @@ def test_a_provider_keyed_by_address_cannot_move_by_default(tmp_path: Path) -> N
         keyed_by_address: ClassVar[bool] = True
 
     provider = Keyed(ProviderContext(project_dir=tmp_path, data_dir=tmp_path))
-    with pytest.raises(ProviderError, match="cannot move function.f to function.g"):
+    with pytest.raises(ProviderError, match=r"cannot move function\.f to function\.g"):
         provider.move(_prior(), "function.g")
