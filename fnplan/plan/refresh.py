@@ -3,7 +3,7 @@ state as it really is plus what changed outside fnplan (drift)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -41,15 +41,20 @@ def refresh(
         _provider_for(record, providers)
     resources: dict[str, ResourceState] = {}
     drift: dict[str, list[AttrChange]] = {}
-    observed = _observations(records, providers, parallelism, calls or ProviderCalls())
-    for record, observation in observed:
-        refreshed, changes = _settle(record, observation)
-        if refreshed is not None:
-            resources[record.address] = refreshed
-        if changes:
-            drift[record.address] = changes
-        if on_progress is not None:
-            on_progress(record.address)
+    calls = calls or ProviderCalls()
+    observed = _observations(records, providers, parallelism, calls)
+    try:
+        for record, observation in observed:
+            refreshed, changes = _settle(record, observation)
+            if refreshed is not None:
+                resources[record.address] = refreshed
+            if changes:
+                drift[record.address] = changes
+            if on_progress is not None:
+                on_progress(record.address)
+    except BaseException:  # Ctrl-C or a failed observe while a result was being settled:
+        observed.close()  # the observes still running are abandoned now, not at exit
+        raise
     return state.model_copy(update={"resources": resources}), drift
 
 
@@ -58,7 +63,7 @@ def _observations(
     providers: Mapping[str, Provider],
     parallelism: int,
     calls: ProviderCalls,
-) -> Iterator[tuple[ResourceState, Observation]]:
+) -> Generator[tuple[ResourceState, Observation], None, None]:
     """Each record with its observation. Providers whose observe is local file work
     (`threaded = False`) are observed one record at a time: threads would only fight over
     the GIL. The others run in one batch per worker thread, since a hand-off per record costs
@@ -77,8 +82,8 @@ def _observations(
             observed = pool.map(lambda batch: [observe(r) for r in batch], batches)
             for batch, observations in zip(batches, observed, strict=True):
                 yield from zip(batch, observations, strict=True)
-        except BaseException:  # Ctrl-C or a failed observe: the other workers stop waiting
-            calls.cancel("the refresh was stopped")
+        except BaseException:  # stopped here (or closed by refresh): before the pool waits
+            calls.cancel("the refresh was stopped")  # for its workers, they stop waiting
             raise
 
 

@@ -1,17 +1,25 @@
 """ProviderCalls and the per-call context: timeouts (default, provider's, user's), the
-deadline and cancellation a provider sees through current_call(), and durations."""
+deadline and cancellation a provider sees through current_call(), durations, and a refresh
+that stops without waiting for stuck observes."""
 
 from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 
 from fnplan.apply.calls import DEFAULT_TIMEOUTS, ProviderCalls, parse_duration
+from fnplan.apply.walk import apply_plan
 from fnplan.errors import CallCancelled, FnplanError
-from fnplan.provider import Call, current_call
+from fnplan.plan.planner import make_plan
+from fnplan.plan.refresh import refresh
+from fnplan.provider import Call, Provider, ProviderContext, current_call
+from fnplan.state.model import State
+from tests.apply.longops_provider import BEHAVIOUR_ENV, LongOpsProvider
+from tests.plan.helpers import ListJournal, desired, res
 from tests.plan.memory import MemoryProvider
 
 
@@ -117,3 +125,31 @@ def test_durations(text: str, seconds: float) -> None:
 def test_bad_durations_say_what_is_allowed(text: str) -> None:
     with pytest.raises(FnplanError, match="invalid duration"):
         parse_duration(text)
+
+
+def test_a_refresh_stopped_while_settling_does_not_wait_for_running_observes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    provider = LongOpsProvider(ProviderContext(tmp_path, tmp_path / ".fnplan"))
+    providers: dict[str, Provider] = {"longops": provider}
+    resources = [
+        res(f"function.{n}", name=n).model_copy(update={"provider": "longops"}) for n in ("a", "b")
+    ]
+    state = apply_plan(make_plan(desired(*resources), State()), State(), providers, ListJournal())
+    monkeypatch.setenv(BEHAVIOUR_ENV, "observe:function.b=hang")
+
+    def interrupted(address: str) -> None:  # as Ctrl-C would, while a result is settled
+        raise KeyboardInterrupt
+
+    before = set(threading.enumerate())
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt) as caught:
+            refresh(state.state, providers, on_progress=interrupted)
+        assert time.monotonic() - started < 10, "the stuck observe was waited for"
+        # while the exception (and so the refresh's frame) is still held, as the CLI holds it
+        # until it exits, the refresh's worker threads are gone (the interpreter would wait)
+        workers = [t for t in set(threading.enumerate()) - before if not t.daemon]
+        assert caught.value is not None and not [t for t in workers if t.is_alive()], workers
+    finally:
+        (tmp_path / ".fnplan" / "longops" / "release").touch()
