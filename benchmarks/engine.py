@@ -3,10 +3,10 @@
 Generates a project of N functions (each with its own code directory) and N/10 shared
 workflows of 10 steps (each step feeding the next), then times, as separate processes:
 create plan (nothing cached), apply --parallelism 10, warm no-op plan, and `fnplan --version`;
-peak memory is the largest RSS of those processes. Each N (and the anchor) is measured
---runs times (3) on a fresh project; every figure printed is the median of those runs, with
-its range. Prints one JSON object per N, then the Terraform anchor and the ratios (of the
-medians) against the targets.
+peak memory is the largest RSS of those processes, and the CPU time of each is reported
+too. Each N (and the anchor) is measured --runs times (3) on a fresh project; every figure
+printed is the median of those runs, with its range. Prints one JSON object per N, then
+the Terraform anchor and the ratios (of the medians) against the targets.
 
     python benchmarks/engine.py                 # N = 1000 and 10000, with the Terraform anchor
     python benchmarks/engine.py --n 1000 --no-anchor --runs 1
@@ -98,6 +98,13 @@ def bench(n: int) -> dict[str, object]:
                 "plan_create": round(create.peak_rss_mb, 1),
                 "apply": round(applied.peak_rss_mb, 1),
                 "plan_noop": round(noop.peak_rss_mb, 1),
+            },
+            # user + system CPU of each process and its workers: much less moved by other
+            # load on the machine than the wall times are
+            "cpu_s": {
+                "plan_create": round(create.cpu_s, 3),
+                "apply": round(applied.cpu_s, 3),
+                "plan_noop": round(noop.cpu_s, 3),
             },
         }
     finally:
