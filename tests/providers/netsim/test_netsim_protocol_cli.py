@@ -35,7 +35,8 @@ def test_validate_reports_the_provider_block_and_resource_rules_at_their_place(
     write(project, 'provider "netsim" {\n  latency_ms = 5\n}\n\n' + body)
     assert_clean_error(
         fnplan("validate", cwd=project, check=None),
-        "main.hcl:12:12: error: function.f.memory: netsim functions take 128 to 10240 MB, not 20000",
+        "main.hcl:12:12: error: function.f.memory: "
+        "netsim functions take 128 to 10240 MB, not 20000",
     )
 
 
