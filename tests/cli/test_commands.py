@@ -51,13 +51,15 @@ def test_state_rm_forgets_and_the_next_plan_creates_again(fnplan: Runner, applie
     )
 
 
-def test_state_mv_refuses_what_the_local_provider_keys_by_address(
-    fnplan: Runner, applied: Path
-) -> None:
-    """A moved record would point at nothing and orphan the deployed copy: refused, state kept."""
+def test_state_mv_moves_the_local_object_with_the_record(fnplan: Runner, applied: Path) -> None:
+    """The record and the deployed object move together (through the provider's move); a
+    second move of the old address is refused, the state kept."""
+    fnplan("state", "mv", "trigger.nightly", "trigger.renamed", cwd=applied)
+    listed = fnplan("state", "list", cwd=applied).stdout.split()
+    assert "trigger.renamed" in listed and "trigger.nightly" not in listed
     before = (applied / ".fnplan" / "state.json").read_bytes()
-    result = fnplan("state", "mv", "trigger.nightly", "trigger.renamed", cwd=applied, check=None)
-    assert_clean_error(result, "cannot move trigger.nightly", "rename the block")
+    again = fnplan("state", "mv", "trigger.nightly", "trigger.other", cwd=applied, check=None)
+    assert_clean_error(again, "trigger.nightly")
     assert (applied / ".fnplan" / "state.json").read_bytes() == before
 
 

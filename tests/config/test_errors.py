@@ -52,7 +52,7 @@ def test_unknown_nested_block(project: Write) -> None:
     assert error.message == "unknown block 'scailng' in function \"f\" block"
     assert where(error) == "main.hcl:7:3"
     assert error.hint == "did you mean 'scaling'?"
-    assert error.allowed == ["rollout", "scaling"]
+    assert error.allowed == ["lifecycle", "rollout", "scaling"]
 
 
 def test_wrong_type(project: Write) -> None:
