@@ -1,0 +1,49 @@
+"""The `provider "kubernetes" {}` block, validated by the engine through the config hook."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: a label or annotation key: an optional DNS prefix and a name (Kubernetes' own rule)
+_KEY = r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
+_LABEL_VALUE = r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$"
+
+
+class KubernetesConfig(BaseModel):
+    """What the provider block takes.
+
+    kubeconfig       path of a kubeconfig file (else $KUBECONFIG, ~/.kube/config, or the
+                     pod's service account when fnplan runs inside a cluster)
+    context          a context of that kubeconfig (else its current context)
+    namespace        where every object goes (created when missing)
+    workflow_engine  what runs workflows: "argo" (Argo Workflows' WorkflowTemplates)
+    labels           put on every object, besides fnplan's own fnplan.io/* labels
+    annotations      put on every object
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kubeconfig: str | None = None
+    context: str | None = None
+    namespace: str = Field(default="default", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+    workflow_engine: Literal["argo"] = "argo"
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
+
+    def model_post_init(self, _context: object) -> None:
+        """Label keys and values follow Kubernetes' syntax (checked here, not by the API)."""
+        import re
+
+        for key, value in self.labels.items():
+            if not re.match(_KEY, key):
+                raise ValueError(f"label key {key!r} is not a valid Kubernetes label key")
+            if not re.match(_LABEL_VALUE, value):
+                raise ValueError(
+                    f"label {key!r}: value {value!r} must be at most 63 letters, digits, "
+                    "'-', '_' or '.', starting and ending with a letter or digit"
+                )
+        for key in self.annotations:
+            if not re.match(_KEY, key):
+                raise ValueError(f"annotation key {key!r} is not a valid Kubernetes key")
