@@ -12,6 +12,9 @@ from fnplan.errors import ProviderError
 
 from .config import AwsConfig
 
+#: tries of one call by default: adaptive mode backs off up to 20 s a try, ~1.5 min at most
+DEFAULT_MAX_ATTEMPTS = AwsConfig.model_fields["max_attempts"].default
+
 
 class Clients:
     """The AWS services one provider configuration talks to."""
@@ -28,7 +31,7 @@ class Clients:
         with self._mutex:
             if service not in self._clients:
                 self._clients[service] = self._boto_session().client(
-                    service, endpoint_url=self.config.endpoint
+                    service, endpoint_url=self.config.endpoint, config=self._retries()
                 )
             return self._clients[service]
 
@@ -49,6 +52,13 @@ class Clients:
             with aws_errors("sts GetCallerIdentity"):
                 self._account = str(self["sts"].get_caller_identity()["Account"])
         return self._account
+
+    def _retries(self) -> Any:
+        """Throttling and 5xx answers retried with jittered backoff; adaptive mode also slows
+        this client's own request rate after throttling (many threads share it)."""
+        from botocore.config import Config
+
+        return Config(retries={"mode": "adaptive", "total_max_attempts": self.config.max_attempts})
 
     def _boto_session(self) -> Any:
         if self._session is None:

@@ -15,6 +15,8 @@ class AwsConfig(BaseModel):
                  role per function when it is not given
     name_prefix  put before every physical name (e.g. an environment: "dev")
     tags         tags put on every object, besides fnplan's own
+    max_attempts how many times one AWS call is tried when AWS throttles or answers 5xx
+                 (botocore's adaptive mode, jittered exponential backoff); 1 turns retries off
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -25,3 +27,4 @@ class AwsConfig(BaseModel):
     role_arn: str | None = Field(default=None, pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/.+")
     name_prefix: str = Field(default="", pattern=r"^[A-Za-z0-9-]{0,16}$")
     tags: dict[str, str] = Field(default_factory=dict)
+    max_attempts: int = Field(default=10, ge=1, le=50)
