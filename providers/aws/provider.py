@@ -13,14 +13,23 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from pydantic import ValidationError
 
 from fnplan.errors import ProviderError
-from fnplan.provider import RENDER, BaseProvider, Observation, ProviderContext
+from fnplan.provider import (
+    INVOKE_FUNCTION,
+    RENDER,
+    RUN_HISTORY,
+    BaseProvider,
+    Observation,
+    ProviderContext,
+)
 from fnplan.provider_schema import Diagnostic
 
 from .clients import Clients
 from .config import AwsConfig
 from .functions import Functions
+from .history import AwsHistory
 from .layers import check_requirement
 from .ownership import object_tags
+from .runner import AwsRunner
 from .runtimes import Runtimes, lambda_runtime
 from .schemas import RESOURCE_SCHEMAS
 from .workflows import Workflows
@@ -30,7 +39,7 @@ if TYPE_CHECKING:
     from fnplan.state.model import ResourceState
 
 
-class AwsProvider(BaseProvider):
+class AwsProvider(AwsRunner, AwsHistory, BaseProvider):
     """Lambda functions and layers from fnplan's functions and runtimes, Step Functions state
     machines from its workflows (events and triggers come next: validate says so)."""
 
@@ -41,8 +50,11 @@ class AwsProvider(BaseProvider):
     config_model = AwsConfig
     #: every call waits on the network: threads overlap the waits
     threaded: ClassVar[bool] = True
-    #: `fnplan render` prints the state machine definitions
-    capabilities: ClassVar[frozenset[str]] = frozenset({RENDER.name})
+    #: `fnplan render` prints the state machine definitions; `fnplan invoke` calls Lambda;
+    #: `fnplan runs` / `logs` read the logs of those invocations
+    capabilities: ClassVar[frozenset[str]] = frozenset(
+        {RENDER.name, INVOKE_FUNCTION.name, RUN_HISTORY.name}
+    )
     keyed_by_address: ClassVar[bool] = False
 
     def __init__(self, context: ProviderContext) -> None:
@@ -52,6 +64,7 @@ class AwsProvider(BaseProvider):
         except ValidationError as exc:  # validate reports it at the block; this is the backstop
             raise ProviderError(f"provider aws: {exc.errors()[0]['msg']}") from None
         self.clients = Clients(self.config)
+        self.prefix = self.config.name_prefix
         self.cache_dir = context.cache_dir or context.data_dir / "cache"
         self._runtimes = Runtimes(self.clients, self.config.name_prefix, self.cache_dir)
 
