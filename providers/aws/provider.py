@@ -25,6 +25,7 @@ from fnplan.provider_schema import Diagnostic
 
 from .clients import Clients
 from .config import AwsConfig
+from .data import DATA_SOURCES, read_data
 from .functions import Functions
 from .history import AwsHistory
 from .layers import check_requirement
@@ -47,6 +48,8 @@ class AwsProvider(AwsRunner, AwsHistory, BaseProvider):
     #: http, sql and shell steps come next (validate names each such step)
     node_types: ClassVar[frozenset[str]] = frozenset({"function", "workflow"})
     resource_schemas = RESOURCE_SCHEMAS
+    #: existing buckets, roles, secrets and event buses read by name (providers/aws/data.py)
+    data_sources = DATA_SOURCES
     config_model = AwsConfig
     #: every call waits on the network: threads overlap the waits
     threaded: ClassVar[bool] = True
@@ -79,6 +82,9 @@ class AwsProvider(AwsRunner, AwsHistory, BaseProvider):
 
     def delete(self, prior: ResourceState) -> None:
         self._kind(prior.type, prior.address).delete(prior)
+
+    def read_data(self, type_: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        return read_data(self.clients, type_, arguments)
 
     def render(self, resource: Resource) -> dict[str, str]:
         """Capability "render": a workflow's state machine definition (ASL JSON)."""
