@@ -208,21 +208,22 @@ class KubeClient:
 
         headers = {"Accept": "application/json", "Content-Type": content_type}
         try:
-            answer = self.api.call_api(
+            response = self.api.call_api(
                 path,
                 method,
                 query_params=query or [],
                 header_params=headers,
                 body=body,
                 auth_settings=["BearerToken"],
-                response_type="object",
-                _return_http_data_only=True,
-                _preload_content=True,
+                _preload_content=False,
             )
+            answer = json.loads(response.data or b"{}")
         except ApiException as exc:
             raise api_error(method, path, exc.status, exc.body) from None
         except HTTPError as exc:
             raise ProviderError(f"kubernetes: cannot reach the API server: {exc}") from None
+        except ValueError as exc:
+            raise ProviderError(f"kubernetes: {method} {path}: not JSON: {exc}") from None
         return dict(answer or {})
 
 
