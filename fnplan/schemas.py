@@ -21,6 +21,7 @@ SCHEMA_MODELS: dict[str, str] = {
     "plan.schema.json": "fnplan.plan.model:Plan",
     "workflow.schema.json": "fnplan.workflow.model:WorkflowDocument",
     "execution-log.schema.json": "fnplan.run.records:LogRecord",
+    "graph.schema.json": "fnplan.studio.graph:WorkflowGraph",
 }
 
 

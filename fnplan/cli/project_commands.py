@@ -5,16 +5,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import click
 
 from fnplan import __version__
 from fnplan.cli.context import CliContext, pass_cli, variable_options
+from fnplan.errors import FnplanError
 from fnplan.scaffold import TEMPLATES, new_project
 
 if TYPE_CHECKING:
     from fnplan.operations.project import GraphFormat
+    from fnplan.operations.workflow_graphs import WorkflowGraphFormat
 
 _EXIT_UNFORMATTED = 3
 
@@ -131,28 +133,47 @@ def fmt(cli: CliContext, check: bool, show_diff: bool, paths: Sequence[Path]) ->
 
 
 @click.command()
+@click.argument("workflow", required=False)
 @click.option(
     "--format",
     "fmt_",
-    type=click.Choice(["dot", "mermaid", "json"]),
+    type=click.Choice(["dot", "mermaid", "json", "svg"]),
     default="dot",
     show_default=True,
+    help="svg only for one workflow.",
 )
+@click.option("--unfold", is_flag=True, help="Draw nested workflows' steps inside the caller.")
 @variable_options
 @pass_cli
 def graph(
-    cli: CliContext, fmt_: GraphFormat, variables: Sequence[str], var_files: Sequence[Path]
+    cli: CliContext,
+    workflow: str | None,
+    fmt_: WorkflowGraphFormat,
+    unfold: bool,
+    variables: Sequence[str],
+    var_files: Sequence[Path],
 ) -> None:
-    """Print the dependency graph of the configuration's resources.
+    """Print the dependency graph of the configuration's resources, or with WORKFLOW
+    (workflow.NAME) that workflow's steps: node types, edge kinds, a computed layout.
 
     \b
     Example:
       fnplan graph --format mermaid > graph.mmd
       fnplan graph | dot -Tsvg > graph.svg
+      fnplan graph workflow.thumbnail --format svg > thumbnail.svg
     """
     from fnplan.operations.project import graph_text
+    from fnplan.operations.workflow_graphs import workflow_graph_text
 
-    click.echo(graph_text(cli.workspace(variables, var_files), fmt_))
+    workspace = cli.workspace(variables, var_files)
+    if workflow is not None:
+        click.echo(workflow_graph_text(workspace, workflow, fmt_, unfold=unfold))
+    elif fmt_ == "svg" or unfold:
+        raise FnplanError(
+            "--format svg and --unfold draw one workflow: name it, e.g. workflow.NAME",
+        )
+    else:
+        click.echo(graph_text(workspace, cast("GraphFormat", fmt_)))
 
 
 @click.command()
