@@ -21,6 +21,7 @@ from .ownership import check_ours
 from .packaging import function_zip, package_sha256
 from .roles import delete_role, ensure_role, function_policy, role_name
 from .runtimes import lambda_runtime, layer_key
+from .scaling import observed_scaling, put_reserved_concurrency
 
 if TYPE_CHECKING:
     from fnplan.resources import Resource
@@ -77,6 +78,10 @@ class Functions:
                 else CHANGED_CODE
             ),
         }
+        if "scaling" in prior.attributes:
+            attributes["scaling"] = observed_scaling(
+                self.clients, prior.address, name, dict(prior.attributes["scaling"] or {})
+            )
         return Observation(exists=True, attributes=attributes, outputs=dict(prior.outputs))
 
     def create(self, resource: Resource) -> dict[str, Any]:
@@ -116,10 +121,14 @@ class Functions:
                 **self._configuration(resource),
             )
         wait_until_active(lam, name, resource.address)
+        put_reserved_concurrency(self.clients, resource.address, name, resource.attributes)
         return self._publish(resource, name, package, versions=[], role=role)
 
     def update(self, resource: Resource, prior: ResourceState | None) -> dict[str, Any]:
-        name = function_name(resource.address, self.prefix)
+        # an imported function keeps its own name
+        name = (prior.outputs.get("name") if prior else None) or function_name(
+            resource.address, self.prefix
+        )
         lam = self.clients["lambda"]
         package = function_zip(
             resource.address, resource.attributes["source"], resource.attributes["source_hash"]
@@ -129,8 +138,13 @@ class Functions:
             lam.update_function_code(FunctionName=name, ZipFile=package)
         wait_until_active(lam, name, resource.address)
         with aws_errors(f"{resource.address}: lambda UpdateFunctionConfiguration {name}"):
-            lam.update_function_configuration(FunctionName=name, **self._configuration(resource))
+            configured = lam.update_function_configuration(
+                FunctionName=name, **self._configuration(resource)
+            )
         wait_until_active(lam, name, resource.address)
+        with aws_errors(f"{resource.address}: lambda TagResource {name}"):  # imported: now ours
+            lam.tag_resource(Resource=configured["FunctionArn"], Tags=self.tags)
+        put_reserved_concurrency(self.clients, resource.address, name, resource.attributes)
         versions = list(outputs.get("versions", []))
         if outputs.get("version") == resource.attributes["version"]:
             return {**outputs, "code_sha256": package_sha256(package)}

@@ -32,6 +32,7 @@ from .layers import check_requirement
 from .ownership import object_tags
 from .runner import AwsRunner
 from .runtimes import Runtimes, lambda_runtime
+from .scaling import scaling_diagnostics
 from .schemas import RESOURCE_SCHEMAS
 from .workflows import Workflows
 
@@ -115,7 +116,7 @@ class AwsProvider(AwsRunner, AwsHistory, BaseProvider):
             )
         if isinstance(timeout, int | float) and not 1 <= timeout <= 900:
             found.append(Diagnostic(f"Lambda functions run 1 to 900 s, not {timeout}", "timeout"))
-        return found
+        return found + scaling_diagnostics(attributes)
 
     def _kind(self, type_: str, address: str) -> _Kind:
         if type_ == "runtime":
