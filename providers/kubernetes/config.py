@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 #: a label or annotation key: an optional DNS prefix and a name (Kubernetes' own rule)
 _KEY = r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
@@ -32,18 +33,30 @@ class KubernetesConfig(BaseModel):
     labels: dict[str, str] = Field(default_factory=dict)
     annotations: dict[str, str] = Field(default_factory=dict)
 
-    def model_post_init(self, _context: object) -> None:
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, labels: dict[str, str]) -> dict[str, str]:
         """Label keys and values follow Kubernetes' syntax (checked here, not by the API)."""
-        import re
-
-        for key, value in self.labels.items():
-            if not re.match(_KEY, key):
-                raise ValueError(f"label key {key!r} is not a valid Kubernetes label key")
+        for key, value in labels.items():
+            _check_key(key, "label")
             if not re.match(_LABEL_VALUE, value):
                 raise ValueError(
                     f"label {key!r}: value {value!r} must be at most 63 letters, digits, "
                     "'-', '_' or '.', starting and ending with a letter or digit"
                 )
-        for key in self.annotations:
-            if not re.match(_KEY, key):
-                raise ValueError(f"annotation key {key!r} is not a valid Kubernetes key")
+        return labels
+
+    @field_validator("annotations")
+    @classmethod
+    def _annotations(cls, annotations: dict[str, str]) -> dict[str, str]:
+        for key in annotations:
+            _check_key(key, "annotation")
+        return annotations
+
+
+def _check_key(key: str, what: str) -> None:
+    if not re.match(_KEY, key):
+        raise ValueError(
+            f"{what} key {key!r} is not valid: an optional DNS prefix and '/', then up to 63 "
+            "letters, digits, '-', '_' or '.'"
+        )
