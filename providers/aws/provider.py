@@ -28,6 +28,7 @@ from .config import AwsConfig
 from .data import DATA_SOURCES, read_data
 from .functions import Functions
 from .history import AwsHistory
+from .importing import import_object
 from .layers import check_requirement
 from .ownership import object_tags
 from .runner import AwsRunner
@@ -83,6 +84,10 @@ class AwsProvider(AwsRunner, AwsHistory, BaseProvider):
 
     def delete(self, prior: ResourceState) -> None:
         self._kind(prior.type, prior.address).delete(prior)
+
+    def import_object(self, type_: str, address: str, id: str) -> Observation:
+        """An existing Lambda function by ARN or name (providers/aws/importing.py)."""
+        return import_object(self.clients, type_, address, id)
 
     def read_data(self, type_: str, arguments: dict[str, Any]) -> dict[str, Any]:
         return read_data(self.clients, type_, arguments)
