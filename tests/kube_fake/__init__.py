@@ -4,7 +4,7 @@ Served by Starlette + Uvicorn on 127.0.0.1 (server.fake_api_server, which writes
 kubeconfig for it), so the real official client runs against it over HTTP.
 
 What it implements
-  discovery   /api, /apis, /api/v1 and /apis/GROUP/VERSION resource lists
+  discovery   /version, /api, /apis, /api/v1 and /apis/GROUP/VERSION resource lists
   kinds       v1 Namespace, ConfigMap, Secret, ServiceAccount; coordination.k8s.io/v1
               Lease; serving.knative.dev/v1 Service, Revision; eventing.knative.dev/v1
               Broker, Trigger; sources.knative.dev/v1 PingSource; argoproj.io/v1alpha1

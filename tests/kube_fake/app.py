@@ -53,6 +53,9 @@ def make_app(store: Store) -> Starlette:
         gv = f"{params['group']}/{params['version']}"
         return await _serve(store, request, gv, params["rest"])
 
+    async def server_version(_: Request) -> Response:
+        return JSONResponse(_VERSION)
+
     async def api_versions(_: Request) -> Response:
         return JSONResponse({"kind": "APIVersions", "versions": ["v1"]})
 
@@ -70,6 +73,7 @@ def make_app(store: Store) -> Starlette:
 
     return Starlette(
         routes=[
+            Route("/version", server_version),
             Route("/api", api_versions),
             Route("/apis", api_groups),
             Route("/api/v1", core_resources),
@@ -81,6 +85,7 @@ def make_app(store: Store) -> Starlette:
 
 
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+_VERSION = {"major": "1", "minor": "31", "gitVersion": "v1.31.0-fnplan-fake", "platform": "fake"}
 
 
 async def _serve(store: Store, request: Request, gv: str, rest: str) -> Response:
