@@ -1,5 +1,6 @@
-"""`fnplan invoke` on AWS: one Lambda invocation of a function version's alias, logged in
-fnplan's execution log format (providers/aws/runlog.py)."""
+"""`fnplan invoke` and `fnplan run` on AWS: one Lambda invocation of a function version's
+alias, or one execution of a workflow's state machine alias followed through its history;
+both logged in fnplan's execution log format (providers/aws/runlog.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,13 @@ from typing import TYPE_CHECKING, Any
 from fnplan.errors import FnplanError
 
 from .clients import Clients, aws_errors, missing
+from .execution_events import EventRecorder
 from .functions import alias_name, function_name
 from .runlog import RunLog, new_execution_id
+from .targets import state_machine_name
+
+#: how often a running execution's history is read again
+_POLL_SECONDS = 0.25
 
 if TYPE_CHECKING:
     from fnplan.provider import ProviderContext
@@ -19,11 +25,84 @@ if TYPE_CHECKING:
 
 
 class AwsRunner:
-    """The FunctionInvoker capability (fnplan.provider) of the aws provider."""
+    """The WorkflowRunner and FunctionInvoker capabilities (fnplan.provider) of the aws
+    provider."""
 
     context: ProviderContext
     clients: Clients
     prefix: str
+
+    def run_workflow(self, address: str, input: Any, *, options: RunOptions) -> RunResult:
+        """Start the newest version's alias (the execution named by its id), follow it."""
+        from fnplan.run import RunResult, runs_dir
+
+        if options.from_step is not None:
+            raise FnplanError("the aws provider cannot re-run a workflow from a step")
+        alias_arn = self._newest_alias(address)
+        log = RunLog(
+            options.log_dir or runs_dir(self.context.data_dir),
+            address,
+            alias_arn.rsplit(":v-", 1)[1],
+            new_execution_id(options.execution_id),
+            options.on_event,
+        )
+        sfn = self.clients["stepfunctions"]
+        with aws_errors(f"{address}: states StartExecution {alias_arn}"):
+            started = sfn.start_execution(
+                stateMachineArn=alias_arn, name=log.execution_id, input=json.dumps(input)
+            )
+        recorder = EventRecorder(log)
+        self._follow(address, started["executionArn"], recorder)
+        if recorder.error is None:
+            return RunResult("succeeded", recorder.output, None, None, log.path, log.execution_id)
+        return RunResult(
+            "failed", None, recorder.error, recorder.failed_step, log.path, log.execution_id
+        )
+
+    def _follow(self, address: str, execution_arn: str, recorder: EventRecorder) -> None:
+        """Record the execution's history events until one ends the run."""
+        sfn = self.clients["stepfunctions"]
+        seen = 0
+        while not recorder.ended:
+            events: list[dict[str, Any]] = []
+            token: dict[str, str] = {}
+            with aws_errors(f"{address}: states GetExecutionHistory {execution_arn}"):
+                while True:
+                    page = sfn.get_execution_history(
+                        executionArn=execution_arn, maxResults=1000, **token
+                    )
+                    events.extend(page["events"])
+                    if not page.get("nextToken"):
+                        break
+                    token = {"nextToken": page["nextToken"]}
+            for event in events[seen:]:
+                recorder.record(event)
+            seen = len(events)
+            if not recorder.ended:
+                time.sleep(_POLL_SECONDS)
+
+    def _newest_alias(self, address: str) -> str:
+        """The ARN of the alias that routes to the newest published version."""
+        sfn = self.clients["stepfunctions"]
+        arn = f"arn:aws:states:{self.clients.region}:{self.clients.account}:stateMachine:"
+        arn += state_machine_name(address, self.prefix)
+        newest: tuple[int, str] | None = None
+        with aws_errors(f"{address}: states ListStateMachineAliases"):
+            try:
+                aliases = sfn.list_state_machine_aliases(stateMachineArn=arn)
+            except sfn.exceptions.StateMachineDoesNotExist:
+                raise _not_deployed(address) from None
+            for alias in aliases["stateMachineAliases"]:
+                described = sfn.describe_state_machine_alias(
+                    stateMachineAliasArn=alias["stateMachineAliasArn"]
+                )
+                for route in described["routingConfiguration"]:
+                    number = int(route["stateMachineVersionArn"].rsplit(":", 1)[1])
+                    if newest is None or number > newest[0]:
+                        newest = (number, alias["stateMachineAliasArn"])
+        if newest is None:
+            raise _not_deployed(address)
+        return newest[1]
 
     def invoke_function(
         self, address: str, input: Any, *, version: str | None, options: RunOptions

@@ -7,9 +7,13 @@ from __future__ import annotations
 import io
 import json
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import boto3
+from fnplan.providers.aws.execution_events import EventRecorder
+from fnplan.providers.aws.runlog import RunLog
 from fnplan.providers.aws.runner import AwsRunner
 
 from tests.aws_endpoint import CREDENTIALS, queue_lambda_results
@@ -76,3 +80,80 @@ def test_a_handler_error_is_the_runs_error() -> None:
     output, error = runner._invoke("function.greet", "greet", "v-0", {})
     assert output is None and error is not None
     assert (error.type, error.message, error.traceback) == ("ValueError", "bad name", "at x\n")
+
+
+WORKFLOW = """
+workflow "pipeline" {
+  step "fetch" {
+    function = function.greet
+    input = { name = input.name }
+  }
+  step "skipped" {
+    function = function.greet
+    input = { name = "never" }
+    when = false
+  }
+  output = { said = step.fetch.output.said }
+}
+"""
+
+
+def test_run_starts_the_alias_and_follows_the_execution(tmp_path: Path, aws_endpoint: str) -> None:
+    prefix = f"r{uuid.uuid4().hex[:8]}"
+    root = write_project(tmp_path / "p", aws_endpoint, prefix, "return event")
+    with (root / "main.hcl").open("a") as file:
+        file.write(WORKFLOW)
+    fnplan(root, "apply", "--auto-approve")
+    queue_lambda_results(aws_endpoint, [{"said": "hi x"}])
+    done = fnplan(root, "run", "workflow.pipeline", "--input", '{"name": "x"}', "--json")
+    result = json.loads(done.stdout)
+    assert result["status"] == "succeeded", result
+    assert result["output"] == {"said": "hi x"}
+    records = [json.loads(line) for line in Path(result["log_path"]).read_text().splitlines()]
+    steps = [(r["event"], r["step"]) for r in records]
+    assert steps[0] == ("run_started", None) and steps[-1] == ("run_succeeded", None)
+    assert ("started", "fetch") in steps and ("skipped", "skipped") in steps
+    succeeded = next(r for r in records if r["event"] == "succeeded")
+    assert succeeded["output"] == {"said": "hi x"} and records[0]["input"] == {"name": "x"}
+    sfn = boto3.client("stepfunctions", endpoint_url=aws_endpoint, region_name="us-east-1")
+    machine = next(
+        m["stateMachineArn"]
+        for m in sfn.list_state_machines()["stateMachines"]
+        if m["name"].startswith(prefix)
+    )
+    names = [e["name"] for e in sfn.list_executions(stateMachineArn=machine)["executions"]]
+    assert names == [result["execution_id"]]
+
+    logs = fnplan(root, "logs", "workflow.pipeline", "--execution", result["execution_id"])
+    assert "fetch" in logs.stdout + logs.stderr
+
+
+def _event(kind: str, **details: Any) -> dict[str, Any]:
+    return {"type": kind, "timestamp": datetime.now(UTC), **details}
+
+
+def test_a_failed_step_fails_the_run_with_its_error(tmp_path: Path) -> None:
+    log = RunLog(tmp_path, "workflow.pipeline", "0123456789abcdef", "e1", None)
+    recorder = EventRecorder(log)
+    cause = json.dumps({"errorType": "KeyError", "errorMessage": "'said'"})
+    failure = json.dumps({"Error": "KeyError", "Cause": cause})
+    for event in [
+        _event("ExecutionStarted", executionStartedEventDetails={"input": '{"name": "y"}'}),
+        _event("TaskStateEntered", stateEnteredEventDetails={"name": "Run fetch", "input": "{}"}),
+        _event("TaskStateExited", stateExitedEventDetails={"name": "Run fetch", "output": failure}),
+        _event(
+            "PassStateEntered", stateEnteredEventDetails={"name": "Failed fetch", "input": failure}
+        ),
+        _event("ExecutionFailed", executionFailedEventDetails={"error": "KeyError", "cause": "x"}),
+    ]:
+        recorder.record(event)
+    records = [json.loads(line) for line in log.path.read_text().splitlines()]
+    assert [(r["event"], r["step"]) for r in records] == [
+        ("run_started", None),
+        ("started", "fetch"),
+        ("failed", "fetch"),
+        ("run_failed", None),
+    ]
+    assert records[2]["error"]["type"] == "KeyError" and records[2]["error"]["message"] == "'said'"
+    assert recorder.ended and recorder.failed_step == "fetch"
+    assert recorder.error is not None and recorder.error.type == "KeyError"
