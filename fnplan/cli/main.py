@@ -15,6 +15,7 @@ import click
 
 from fnplan import __version__
 from fnplan.cli import (
+    diff_commands,
     event_commands,
     import_commands,
     plan_commands,
@@ -64,6 +65,7 @@ for module in (
     event_commands,
     provider_commands,
     workspace_commands,
+    diff_commands,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)
