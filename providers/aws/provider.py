@@ -17,6 +17,7 @@ from fnplan.provider import (
     INVOKE_FUNCTION,
     RENDER,
     RUN_HISTORY,
+    RUN_WORKFLOW,
     BaseProvider,
     Observation,
     ProviderContext,
@@ -55,10 +56,10 @@ class AwsProvider(AwsRunner, AwsHistory, BaseProvider):
     config_model = AwsConfig
     #: every call waits on the network: threads overlap the waits
     threaded: ClassVar[bool] = True
-    #: `fnplan render` prints the state machine definitions; `fnplan invoke` calls Lambda;
-    #: `fnplan runs` / `logs` read the logs of those invocations
+    #: `fnplan render` prints the state machine definitions; `fnplan run` / `invoke` start
+    #: executions and Lambda invocations; `fnplan runs` / `logs` read the logs they wrote
     capabilities: ClassVar[frozenset[str]] = frozenset(
-        {RENDER.name, INVOKE_FUNCTION.name, RUN_HISTORY.name}
+        {RENDER.name, RUN_WORKFLOW.name, INVOKE_FUNCTION.name, RUN_HISTORY.name}
     )
     keyed_by_address: ClassVar[bool] = False
 
