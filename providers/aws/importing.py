@@ -1,5 +1,5 @@
-"""`fnplan import` on AWS: an existing Lambda function, named by ARN or name, read without
-changing anything.
+"""`fnplan import` on AWS: an existing Lambda function or state machine, named by ARN or name,
+read without changing anything.
 
 The record holds what AWS has (so the next plan shows what differs from the configuration as
 an update) and the object's real name and ARN, which later updates and deletes use whatever
@@ -13,17 +13,20 @@ from typing import Any
 from fnplan.errors import ProviderError
 from fnplan.provider import Observation
 
-from .clients import Clients, aws_errors, missing
+from .clients import Clients, aws_errors, error_code, missing
 from .functions import CHANGED_CODE
+from .workflows import CHANGED_DEFINITION
 
 
 def import_object(clients: Clients, type_: str, address: str, id: str) -> Observation:
     """The object `id` as `address` records it; nothing found is an error naming the ID."""
     if type_ == "function":
         return _function(clients, address, id)
+    if type_ == "workflow":
+        return _state_machine(clients, address, id)
     raise ProviderError(
-        f"{address}: the aws provider imports Lambda functions, not {type_} objects",
-        allowed=("function",),
+        f"{address}: the aws provider imports functions and workflows, not {type_} objects",
+        allowed=("function", "workflow"),
     )
 
 
@@ -54,3 +57,29 @@ def _function(clients: Clients, address: str, id: str) -> Observation:
         "code_sha256": config.get("CodeSha256"),
     }
     return Observation(exists=True, attributes=attributes, outputs=outputs)
+
+
+def _state_machine(clients: Clients, address: str, id: str) -> Observation:
+    """A state machine by ARN or name (a name in the provider's region and account)."""
+    from botocore.exceptions import ClientError
+
+    arn = (
+        id
+        if id.startswith("arn:")
+        else f"arn:aws:states:{clients.region}:{clients.account}:stateMachine:{id}"
+    )
+    with aws_errors(f"{address}: states DescribeStateMachine {arn}"):
+        try:
+            found = clients["stepfunctions"].describe_state_machine(stateMachineArn=arn)
+        except ClientError as exc:
+            if missing(exc) or error_code(exc) == "InvalidArn":
+                raise ProviderError(f"{address}: no state machine {arn}") from None
+            raise
+    outputs = {
+        "name": found["name"],
+        "arn": found["stateMachineArn"],
+        "role_arn": found.get("roleArn", ""),
+        "versions": [],
+    }
+    # a definition fnplan did not generate: the next apply replaces it
+    return Observation(exists=True, attributes={"version": CHANGED_DEFINITION}, outputs=outputs)

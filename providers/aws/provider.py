@@ -87,7 +87,7 @@ class AwsProvider(AwsRunner, AwsHistory, BaseProvider):
         self._kind(prior.type, prior.address).delete(prior)
 
     def import_object(self, type_: str, address: str, id: str) -> Observation:
-        """An existing Lambda function by ARN or name (providers/aws/importing.py)."""
+        """An existing Lambda function or state machine by ARN or name (importing.py)."""
         return import_object(self.clients, type_, address, id)
 
     def read_data(self, type_: str, arguments: dict[str, Any]) -> dict[str, Any]:

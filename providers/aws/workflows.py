@@ -108,7 +108,7 @@ class Workflows:
     def update(self, resource: Resource, prior: ResourceState | None) -> dict[str, Any]:
         outputs = dict(prior.outputs) if prior is not None else {}
         definition, role, logging = self._prepare(resource)
-        arn = self._arn(resource.address)
+        arn = outputs.get("arn") or self._arn(resource.address)  # an imported one keeps its own
         new_version = outputs.get("version") != resource.attributes["version"]
         with aws_errors(f"{resource.address}: states UpdateStateMachine"):
             updated = self.clients["stepfunctions"].update_state_machine(
@@ -123,6 +123,10 @@ class Workflows:
                     if new_version
                     else {}
                 ),
+            )
+        with aws_errors(f"{resource.address}: states TagResource"):  # imported: now ours
+            self.clients["stepfunctions"].tag_resource(
+                resourceArn=arn, tags=[{"key": k, "value": v} for k, v in self.tags.items()]
             )
         if not new_version:
             return {**outputs, "definition_sha256": _digest(json.dumps(definition))}
@@ -212,7 +216,7 @@ class Workflows:
             with unless_missing(f"{resource.address}: states DeleteStateMachineVersion"):
                 sfn.delete_state_machine_version(stateMachineVersionArn=old["version_arn"])
         return {
-            "name": state_machine_name(resource.address, self.prefix),
+            "name": response["stateMachineArn"].rsplit(":", 1)[-1],
             "arn": response["stateMachineArn"],
             "role_arn": role,
             "version": version,

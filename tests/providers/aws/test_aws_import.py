@@ -78,3 +78,32 @@ def test_importing_a_missing_function_is_an_error(tmp_path: Path, aws_endpoint: 
     result = fnplan(root, "import", "function.resize", f"{prefix}-nothing", check=None)
     assert_clean_error(result, f"cannot import '{prefix}-nothing' as function.resize")
     assert "function.resize" not in json.loads(fnplan(root, "state", "pull").stdout)["resources"]
+
+
+def test_import_adopts_a_state_machine_by_name(tmp_path: Path, aws_endpoint: str) -> None:
+    from tests.providers.aws import test_aws_workflows as flows
+
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}-legacy-flow"
+    iam = boto3.client("iam", endpoint_url=aws_endpoint, region_name="us-east-1")
+    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=ROLE_POLICY)["Role"]["Arn"]
+    sfn = flows.client(aws_endpoint, "stepfunctions")
+    legacy = '{"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": true}}}'
+    arn = sfn.create_state_machine(name=name, definition=legacy, roleArn=role)["stateMachineArn"]
+    root = flows.write_project(tmp_path / "p", aws_endpoint, prefix)
+    flows.fnplan(root, "import", "workflow.child", name)
+    plan = flows.fnplan(root, "plan", "--detailed-exitcode", check=None)
+    assert plan.returncode == 2 and "workflow.child will be updated in place" in plan.stdout
+
+    flows.fnplan(root, "apply", "--auto-approve")
+    found = sfn.describe_state_machine(stateMachineArn=arn)
+    assert json.loads(found["definition"]) != json.loads(legacy)
+    tags = {t["key"]: t["value"] for t in sfn.list_tags_for_resource(resourceArn=arn)["tags"]}
+    assert tags["fnplan:address"] == "workflow.child"
+    state = json.loads(flows.fnplan(root, "state", "pull").stdout)
+    outputs = state["resources"]["workflow.child"]["outputs"]
+    assert outputs["name"] == name and outputs["version_arn"].startswith(arn + ":v-")
+    assert flows.fnplan(root, "plan", "--detailed-exitcode", check=None).returncode == 0
+
+    flows.fnplan(root, "destroy", "--auto-approve")
+    assert name not in {m["name"] for m in sfn.list_state_machines()["stateMachines"]}
