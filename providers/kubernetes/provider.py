@@ -91,6 +91,14 @@ class KubernetesProvider(BaseProvider):
             self._client.close()
 
     def _kind(self, type_: str, address: str) -> _Kind:
+        if type_ == "function":
+            from .functions import Functions
+
+            return Functions(self)
+        if type_ == "runtime":
+            from .runtimes import Runtimes
+
+            return Runtimes()
         raise ProviderError(
             f"{address}: the kubernetes provider cannot manage {type_!r} objects yet",
             allowed=RESOURCE_SCHEMAS,

@@ -9,9 +9,14 @@ builds no images).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fnplan.errors import ProviderError
+from fnplan.provider import Observation
+
+if TYPE_CHECKING:
+    from fnplan.resources import Resource
+    from fnplan.state.model import ResourceState
 
 #: the reference runtime's files, copied into a build context (examples/runtimes/python)
 REFERENCE_RUNTIME = "examples/runtimes/python"
@@ -78,3 +83,24 @@ def _quote(text: str) -> str:
     import shlex
 
     return shlex.quote(text)
+
+
+class Runtimes:
+    """A runtime has no Kubernetes object: applying it checks it names a usable image, which
+    its functions' Services then run."""
+
+    def observe(self, prior: ResourceState) -> Observation:
+        return Observation(exists=True, outputs=dict(prior.outputs))
+
+    def create(self, resource: Resource) -> dict[str, Any]:
+        return {
+            "image": runtime_image(
+                resource.address, {**resource.attributes, "address": resource.address}
+            )
+        }
+
+    def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
+        return self.create(resource)
+
+    def delete(self, prior: ResourceState) -> None:
+        """Nothing in the cluster belongs to a runtime alone."""

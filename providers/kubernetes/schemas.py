@@ -5,6 +5,25 @@ workflows, events, triggers)."""
 
 from __future__ import annotations
 
-from fnplan.provider_schema import ResourceSchema
+from fnplan.provider_schema import OutputKnown, ResourceSchema
 
-RESOURCE_SCHEMAS: dict[str, ResourceSchema] = {}
+_RUNTIME = ("name", "language", "image", "memory", "timeout", "env", "packages", "base")
+_FUNCTION = (
+    *("name", "runtime", "source", "source_hash", "handler", "memory", "timeout", "env"),
+    *("input_schema", "output_schema", "scaling", "rollout"),
+    *("keep_versions", "retain_versions", "version"),
+)
+_FUNCTION_OUTPUTS: dict[str, OutputKnown] = {
+    "name": "create",
+    "namespace": "create",
+    "revision": "apply",
+    "version": "apply",
+    "version_number": "apply",
+    "versions": "apply",
+}
+
+RESOURCE_SCHEMAS: dict[str, ResourceSchema] = {
+    # runtimes and functions: functions.py, runtimes.py, knative.py
+    "runtime": ResourceSchema(frozenset(_RUNTIME), {"image": "apply"}),
+    "function": ResourceSchema(frozenset(_FUNCTION), _FUNCTION_OUTPUTS),
+}

@@ -1,0 +1,261 @@
+"""function → a Knative Service (knative.py builds its manifests); each fnplan version is a
+revision `<svc>-v<N>` with traffic tag `v<N>`, kept while it is among the newest
+`keep_versions` or pinned by `retain_versions`. A new version's traffic moves in the
+rollout's steps, each waiting for the Service's Ready condition. Shared functions live in
+the provider's namespace; a dedicated copy in its workflow's namespace, which fnplan creates
+(labelled with the workflow) and deletes with the workflow's last copy.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from fnplan.naming import DNS_1035_LABEL, physical_name
+from fnplan.provider import Observation, current_call
+
+from .knative import (
+    CODE_DIR,
+    Revision,
+    code_config_map,
+    code_config_map_name,
+    revision_name,
+    rollout_splits,
+    service_manifest,
+    service_name,
+)
+from .knative_code import code_files
+from .ownership import WORKFLOW_LABEL, check_ours
+
+if TYPE_CHECKING:
+    from fnplan.resources import Resource
+    from fnplan.state.model import ResourceState
+
+    from .client import KubeClient
+    from .provider import KubernetesProvider
+
+#: what observe reports for a field whose live value fnplan did not set
+CHANGED = "(changed outside fnplan)"
+
+
+def workflow_of(address: str) -> str | None:
+    """The workflow address of a dedicated copy ("workflow.w.function.f" → "workflow.w")."""
+    if not address.startswith("workflow."):
+        return None
+    return ".".join(address.split(".")[:2])
+
+
+def namespace_of(address: str, shared: str) -> str:
+    """Shared functions live in the provider's namespace, dedicated copies in their
+    workflow's own."""
+    workflow = workflow_of(address)
+    return physical_name(workflow, DNS_1035_LABEL) if workflow else shared
+
+
+class Functions:
+    """Observe / create / update / delete of functions as Knative Services."""
+
+    def __init__(self, provider: KubernetesProvider) -> None:
+        self.provider = provider
+
+    @property
+    def client(self) -> KubeClient:
+        return self.provider.client
+
+    def observe(self, prior: ResourceState) -> Observation:
+        name = prior.outputs.get("name") or service_name(prior.address)
+        namespace = prior.outputs.get("namespace") or self._namespace(prior.address)
+        found = self.client.read("Service", name, namespace)
+        if found is None:
+            return Observation(exists=False)
+        return Observation(
+            exists=True,
+            attributes=live_attributes(found, prior),
+            outputs=dict(prior.outputs),
+        )
+
+    def create(self, resource: Resource) -> dict[str, Any]:
+        name = service_name(resource.address)
+        namespace = self._namespace(resource.address)
+        workflow = workflow_of(resource.address)
+        if workflow is not None:
+            self._ensure_namespace(namespace, workflow)
+        existing = self.client.read("Service", name, namespace)
+        if existing is not None:  # a retry after a crash: ours, or refused
+            check_ours(
+                resource.address,
+                self.provider.context.lineage,
+                existing.get("metadata") or {},
+                f"Knative Service {namespace}/{name}",
+            )
+        return self._deploy(resource, {})
+
+    def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
+        return self._deploy(resource, dict(prior.outputs))
+
+    def delete(self, prior: ResourceState) -> None:
+        name = prior.outputs.get("name") or service_name(prior.address)
+        namespace = prior.outputs.get("namespace") or self._namespace(prior.address)
+        self.client.delete("Service", name, namespace)
+        for entry in prior.outputs.get("versions") or []:
+            self.client.delete("ConfigMap", code_config_map_name(name, entry["number"]), namespace)
+        workflow = workflow_of(prior.address)
+        if workflow is not None:
+            selector = {WORKFLOW_LABEL: physical_name(workflow, DNS_1035_LABEL)}
+            if not self.client.list_objects("Service", selector, namespace):
+                self.client.delete("Namespace", namespace, None)
+
+    def _deploy(self, resource: Resource, outputs: dict[str, Any]) -> dict[str, Any]:
+        """Apply the resource's version as a revision and move traffic to it in steps."""
+        attributes = resource.attributes
+        name = service_name(resource.address)
+        namespace = self._namespace(resource.address)
+        version = str(attributes["version"])
+        versions = [dict(v) for v in outputs.get("versions") or []]
+        serving = outputs.get("version_number")
+        same = [v for v in versions if v["hash"] == version]
+        number = same[-1]["number"] if same else max([0, *(v["number"] for v in versions)]) + 1
+        if not same:
+            versions.append({"number": number, "hash": version})
+        versions = self._kept(resource, versions, number, serving)
+        labels = self._labels(resource.address)
+        files = code_files(resource.address, attributes["source"], attributes["source_hash"])
+        self.client.apply(code_config_map(name, number, namespace, files, labels))
+        revisions = [Revision(v["number"], v["hash"]) for v in versions]
+        call = current_call()
+        splits = rollout_splits(attributes.get("rollout") or {}, serving, number)
+        for step, split in enumerate(splits):
+            manifest = service_manifest(
+                resource.address,
+                attributes,
+                service=name,
+                namespace=namespace,
+                number=number,
+                revisions=revisions,
+                split=split,
+                files=files,
+                labels=labels,
+            )
+            manifest["metadata"]["annotations"] = self.provider.annotations(resource.address)
+            self.client.apply(manifest)
+            self.client.wait_ready("Service", name, namespace)
+            if step < len(splits) - 1:
+                call.progress(f"{name}: {split.get(number, 0)}% of traffic on v{number}")
+                if call.wait(_interval(attributes.get("rollout") or {})):
+                    call.check_cancelled()
+        self._prune(name, namespace, outputs.get("versions") or [], versions)
+        return {
+            "name": name,
+            "namespace": namespace,
+            "revision": revision_name(name, number),
+            "version": version,
+            "version_number": number,
+            "versions": versions,
+        }
+
+    def _kept(
+        self,
+        resource: Resource,
+        versions: list[dict[str, Any]],
+        number: int,
+        serving: int | None,
+    ) -> list[dict[str, Any]]:
+        """Live versions: the newest `keep_versions`, pinned ones, the new and the serving."""
+        keep = int(resource.attributes.get("keep_versions") or 0)
+        pinned = set(resource.attributes.get("retain_versions") or [])
+        newest = {v["number"] for v in (versions[-keep:] if keep > 0 else versions)}
+        return [
+            v
+            for v in versions
+            if v["number"] in newest or v["hash"] in pinned or v["number"] in (number, serving)
+        ]
+
+    def _prune(
+        self, name: str, namespace: str, before: list[dict[str, Any]], kept: list[dict[str, Any]]
+    ) -> None:
+        """Delete the revisions (and their code) of versions no longer kept."""
+        live = {v["number"] for v in kept}
+        for entry in before:
+            if entry["number"] not in live:
+                self.client.delete("Revision", revision_name(name, entry["number"]), namespace)
+                self.client.delete(
+                    "ConfigMap", code_config_map_name(name, entry["number"]), namespace
+                )
+
+    def _namespace(self, address: str) -> str:
+        return namespace_of(address, self.provider.config.namespace)
+
+    def _labels(self, address: str) -> dict[str, str]:
+        labels = self.provider.labels(address)
+        workflow = workflow_of(address)
+        if workflow is not None:
+            labels[WORKFLOW_LABEL] = physical_name(workflow, DNS_1035_LABEL)
+        return labels
+
+    def _ensure_namespace(self, namespace: str, workflow: str) -> None:
+        """The dedicated workflow's namespace, labelled with the workflow it serves."""
+        label = physical_name(workflow, DNS_1035_LABEL)
+        self.client.apply(
+            {
+                "apiVersion": "v1",
+                "kind": "Namespace",
+                "metadata": {"name": namespace, "labels": {WORKFLOW_LABEL: label}},
+            }
+        )
+
+
+def live_attributes(found: dict[str, Any], prior: ResourceState) -> dict[str, Any]:
+    """The fields fnplan owns, read back in fnplan's vocabulary (prior values where the live
+    one is what fnplan would have written for them)."""
+    template = found.get("spec", {}).get("template", {})
+    spec = template.get("spec", {})
+    container = (spec.get("containers") or [{}])[0]
+    memory = str(container.get("resources", {}).get("limits", {}).get("memory", ""))
+    env = {e["name"]: e.get("value", "") for e in container.get("env") or []}
+    user_env = {k: v for k, v in env.items() if not k.startswith("FNPLAN_")}
+    annotations = template.get("metadata", {}).get("annotations") or {}
+    attributes: dict[str, Any] = {
+        "memory": int(memory.removesuffix("Mi")) if memory.removesuffix("Mi").isdigit() else memory,
+        "env": user_env,
+        "scaling": _scaling(annotations, spec, prior.attributes.get("scaling") or {}),
+    }
+    timeout = prior.attributes.get("timeout")
+    live_timeout = spec.get("timeoutSeconds")
+    attributes["timeout"] = (
+        timeout
+        if timeout is not None and live_timeout == max(1, math.ceil(float(timeout)))
+        else live_timeout
+    )
+    expected = revision_name(str(found["metadata"]["name"]), prior.outputs.get("version_number", 0))
+    mounted = [m.get("mountPath") for m in container.get("volumeMounts") or []]
+    if template.get("metadata", {}).get("name") != expected or CODE_DIR not in mounted:
+        attributes["version"] = CHANGED
+    return attributes
+
+
+def _scaling(
+    annotations: dict[str, str], spec: dict[str, Any], prior: dict[str, Any]
+) -> dict[str, Any]:
+    """The live scaling in fnplan's vocabulary ({"min", "max", "concurrency"})."""
+    live_max = annotations.get("autoscaling.knative.dev/max-scale")
+    live_min = int(annotations.get("autoscaling.knative.dev/min-scale", "0"))
+    live_concurrency = int(spec.get("containerConcurrency") or 0)
+    return {
+        **prior,
+        "min": _unset_as(live_min, prior.get("min")),
+        "max": int(live_max) if live_max else None if not prior.get("max") else 0,
+        "concurrency": _unset_as(live_concurrency, prior.get("concurrency")),
+    }
+
+
+def _unset_as(live: int, prior: Any) -> Any:
+    """A live 0 (Knative's "unset") reads as the prior value when that was unset too."""
+    return prior if live == 0 and not prior else live
+
+
+def _interval(rollout: dict[str, Any]) -> float:
+    """Seconds between rollout steps (its `interval`, "0s" for none)."""
+    from fnplan.apply.calls import parse_duration
+
+    text = str(rollout.get("interval") or "0s")
+    return 0.0 if text.strip("0smh. ") == "" else parse_duration(text)
