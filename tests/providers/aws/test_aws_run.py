@@ -127,6 +127,11 @@ def test_run_starts_the_alias_and_follows_the_execution(tmp_path: Path, aws_endp
     logs = fnplan(root, "logs", "workflow.pipeline", "--execution", result["execution_id"])
     assert "fetch" in logs.stdout + logs.stderr
 
+    queue_lambda_results(aws_endpoint, [{"said": "hi z"}])
+    shown = fnplan(root, "run", "workflow.pipeline", "--input", '{"name": "z"}')
+    assert json.loads(shown.stdout) == {"said": "hi z"}
+    assert "fetch: started" in shown.stderr and "skipped" in shown.stderr
+
 
 def _event(kind: str, **details: Any) -> dict[str, Any]:
     return {"type": kind, "timestamp": datetime.now(UTC), **details}
@@ -157,3 +162,19 @@ def test_a_failed_step_fails_the_run_with_its_error(tmp_path: Path) -> None:
     assert records[2]["error"]["type"] == "KeyError" and records[2]["error"]["message"] == "'said'"
     assert recorder.ended and recorder.failed_step == "fetch"
     assert recorder.error is not None and recorder.error.type == "KeyError"
+
+
+def test_run_of_a_state_machine_deleted_behind_fnplans_back_is_a_clean_error(
+    tmp_path: Path, aws_endpoint: str
+) -> None:
+    prefix = f"r{uuid.uuid4().hex[:8]}"
+    root = write_project(tmp_path / "p", aws_endpoint, prefix, "return event")
+    with (root / "main.hcl").open("a") as file:
+        file.write(WORKFLOW)
+    fnplan(root, "apply", "--auto-approve")
+    sfn = boto3.client("stepfunctions", endpoint_url=aws_endpoint, region_name="us-east-1")
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        if machine["name"].startswith(prefix):
+            sfn.delete_state_machine(stateMachineArn=machine["stateMachineArn"])
+    done = fnplan(root, "run", "workflow.pipeline", "--input", "{}", check=1)
+    assert_clean_error(done, "workflow.pipeline is not deployed on aws", "fnplan apply")
