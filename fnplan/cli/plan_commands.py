@@ -263,21 +263,40 @@ def _confirm(operation: str) -> None:
     "plan_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--format",
+    "fmt_",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: a saved plan for a pull-request comment (attribute diffs folded, "
+    "workflow graph diffs as Mermaid, sensitive values hidden).",
+)
 @pass_cli
-def show(cli: CliContext, plan_file: Path | None, as_json: bool) -> None:
+def show(cli: CliContext, plan_file: Path | None, as_json: bool, fmt_: str) -> None:
     """Show a saved plan, or (without PLAN_FILE) the current state.
 
     \b
     Example:
       fnplan show tfplan
       fnplan show --json
+      fnplan show tfplan --format markdown > plan.md
     """
+    as_json = as_json or fmt_ == "json"
+    if fmt_ == "markdown" and plan_file is None:
+        from fnplan.errors import FnplanError
+
+        raise FnplanError("--format markdown shows a saved plan: give its PLAN_FILE")
     if plan_file is not None:
         from fnplan.plan.render import plan_json, render_plan
         from fnplan.plan.saved import load_plan
 
         saved = load_plan(plan_file)
-        if as_json:
+        if fmt_ == "markdown":
+            from fnplan.studio.plan_markdown import plan_markdown
+
+            click.echo(plan_markdown(saved), nl=False)
+        elif as_json:
             click.echo(plan_json(saved))
         else:
             render_plan(saved, cli.console)
