@@ -59,8 +59,7 @@ def _change(change: ResourceChange, secrets: Collection[str]) -> list[str]:
         count = len(attributes)
         lines += [
             "",
-            "  <details><summary>"
-            f"{count} attribute{'s' if count != 1 else ''}</summary>",
+            f"  <details><summary>{count} attribute{'s' if count != 1 else ''}</summary>",
             "",
             "  ```diff",
             *(f"  {line}" for attr in attributes for line in _attribute(attr, secrets)),
