@@ -15,8 +15,7 @@ import re
 from typing import Any
 
 from fnplan.naming import NameRule, physical_name
-from fnplan.run import step_references
-from fnplan.run.values import is_expression
+from fnplan.run import is_expression, step_references
 from fnplan.workflow.model import Step, WorkflowDocument
 
 from .argo_templates import API_VERSION, ArgoTargets, step_template

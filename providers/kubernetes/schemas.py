@@ -26,4 +26,15 @@ RESOURCE_SCHEMAS: dict[str, ResourceSchema] = {
     # runtimes and functions: functions.py, runtimes.py, knative.py
     "runtime": ResourceSchema(frozenset(_RUNTIME), {"image": "apply"}),
     "function": ResourceSchema(frozenset(_FUNCTION), _FUNCTION_OUTPUTS),
+    # workflows: workflows.py, argo*.py
+    "workflow": ResourceSchema(
+        frozenset({"name", "isolation", "document", "version"}),
+        {
+            "template": "apply",
+            "namespace": "create",
+            "version": "apply",
+            "version_number": "apply",
+            "versions": "apply",
+        },
+    ),
 }

@@ -1,0 +1,194 @@
+"""workflow → an Argo WorkflowTemplate per fnplan version (`<workflow>-v<N>`, argo.py builds
+it). Versions stay while they are the newest, or a `call` step of another template or a
+running Workflow references them, like function revisions. Function steps call the tagged
+URL of the revision Knative made for the pinned version (found by its fnplan.io labels).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fnplan.errors import ProviderError
+from fnplan.naming import DNS_1035_LABEL, physical_name
+from fnplan.provider import Observation
+from fnplan.workflow.model import WorkflowDocument
+
+from .argo import template_name, workflow_template
+from .functions import namespace_of
+from .knative import function_labels, service_name
+from .ownership import VERSION_LABEL, WORKFLOW_LABEL, check_ours
+
+if TYPE_CHECKING:
+    from fnplan.resources import Resource
+    from fnplan.state.model import ResourceState
+
+    from .client import KubeClient
+    from .provider import KubernetesProvider
+
+#: Argo's label on a Workflow submitted from a WorkflowTemplate
+TEMPLATE_LABEL = "workflows.argoproj.io/workflow-template"
+FINISHED = ("Succeeded", "Failed", "Error")
+#: the image values and sql steps run in (fnplan and psycopg installed)
+RUNNER_IMAGE = "ghcr.io/fnplan/runner:latest"
+SHELL_IMAGE = "alpine:3.20"
+
+
+class ClusterTargets:
+    """argo.ArgoTargets answered from the cluster: the objects fnplan labelled."""
+
+    def __init__(self, client: KubeClient, namespace: str) -> None:
+        self.client = client
+        self.namespace = namespace
+
+    def function_url(self, address: str, version: str) -> str:
+        service = service_name(address)
+        namespace = namespace_of(address, self.namespace)
+        selector = function_labels(address, version)  # as Knative copies them onto revisions
+        revisions = self.client.list_objects("Revision", selector, namespace)
+        numbers = [_number(r["metadata"]["name"], service) for r in revisions]
+        found = sorted(n for n in numbers if n is not None)
+        if not found:
+            raise ProviderError(
+                f"{address}: no Knative revision of version {version[:16]} is live",
+                hint="apply the function first (the workflow depends on it)",
+            )
+        return f"http://v{found[-1]}-{service}.{namespace}.svc.cluster.local"
+
+    def workflow_template(self, address: str, version: str) -> str:
+        selector = {
+            WORKFLOW_LABEL: physical_name(address, DNS_1035_LABEL),
+            VERSION_LABEL: version[:16],
+        }
+        templates = self.client.list_objects("WorkflowTemplate", selector, self.namespace)
+        if not templates:
+            raise ProviderError(f"{address}: no WorkflowTemplate of version {version[:16]} is live")
+        return str(templates[-1]["metadata"]["name"])
+
+    def runner_image(self) -> str:
+        return RUNNER_IMAGE
+
+    def shell_image(self) -> str:
+        return SHELL_IMAGE
+
+
+def _number(name: str, service: str) -> int | None:
+    suffix = name.removeprefix(f"{service}-v")
+    return int(suffix) if suffix != name and suffix.isdigit() else None
+
+
+class Workflows:
+    """Observe / create / update / delete of workflows as WorkflowTemplates."""
+
+    def __init__(self, provider: KubernetesProvider) -> None:
+        self.provider = provider
+
+    @property
+    def client(self) -> KubeClient:
+        return self.provider.client
+
+    @property
+    def namespace(self) -> str:
+        return self.provider.config.namespace
+
+    def observe(self, prior: ResourceState) -> Observation:
+        name = prior.outputs.get("template")
+        found = self.client.read("WorkflowTemplate", str(name), self.namespace) if name else None
+        if found is None:
+            return Observation(exists=False)
+        return Observation(
+            exists=True, attributes=dict(prior.attributes), outputs=dict(prior.outputs)
+        )
+
+    def create(self, resource: Resource) -> dict[str, Any]:
+        return self._deploy(resource, {})
+
+    def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
+        return self._deploy(resource, dict(prior.outputs))
+
+    def delete(self, prior: ResourceState) -> None:
+        for entry in prior.outputs.get("versions") or []:
+            self.client.delete(
+                "WorkflowTemplate", template_name(prior.address, entry["number"]), self.namespace
+            )
+
+    def manifest(self, resource: Resource, number: int) -> dict[str, Any]:
+        """The WorkflowTemplate of the resource's version as revision `number`."""
+        document = WorkflowDocument.model_validate(resource.attributes["document"])
+        version = str(resource.attributes["version"])
+        labels = self.provider.labels(resource.address)
+        labels[WORKFLOW_LABEL] = physical_name(resource.address, DNS_1035_LABEL)
+        labels[VERSION_LABEL] = version[:16]
+        targets = ClusterTargets(self.client, self.namespace)
+        name = template_name(resource.address, number)
+        try:
+            manifest = workflow_template(document, name, self.namespace, labels, targets)
+        except ValueError as exc:
+            raise ProviderError(f"{resource.address}: {exc}") from None
+        manifest["metadata"]["annotations"] = self.provider.annotations(resource.address)
+        return manifest
+
+    def _deploy(self, resource: Resource, outputs: dict[str, Any]) -> dict[str, Any]:
+        version = str(resource.attributes["version"])
+        versions = [dict(v) for v in outputs.get("versions") or []]
+        same = [v for v in versions if v["hash"] == version]
+        number = same[-1]["number"] if same else max([0, *(v["number"] for v in versions)]) + 1
+        if not same:
+            versions.append({"number": number, "hash": version})
+        manifest = self.manifest(resource, number)
+        existing = self.client.read(
+            "WorkflowTemplate", manifest["metadata"]["name"], self.namespace
+        )
+        if existing is not None and not outputs:
+            check_ours(
+                resource.address,
+                self.provider.context.lineage,
+                existing.get("metadata") or {},
+                f"WorkflowTemplate {self.namespace}/{manifest['metadata']['name']}",
+            )
+        self.client.apply(manifest)
+        kept = self._prune(resource.address, versions, number)
+        return {
+            "template": manifest["metadata"]["name"],
+            "namespace": self.namespace,
+            "version": version,
+            "version_number": number,
+            "versions": kept,
+        }
+
+    def _prune(
+        self, address: str, versions: list[dict[str, Any]], number: int
+    ) -> list[dict[str, Any]]:
+        """Delete the templates of older versions nothing references any more."""
+        referenced = self._referenced()
+        kept = []
+        for entry in versions:
+            name = template_name(address, entry["number"])
+            if entry["number"] == number or name in referenced:
+                kept.append(entry)
+            else:
+                self.client.delete("WorkflowTemplate", name, self.namespace)
+        return kept
+
+    def _referenced(self) -> set[str]:
+        """Templates a running Workflow was submitted from or another template calls."""
+        names: set[str] = set()
+        for run in self.client.list_objects("Workflow", None, self.namespace):
+            phase = (run.get("status") or {}).get("phase")
+            template = (run.get("metadata") or {}).get("labels", {}).get(TEMPLATE_LABEL)
+            if template and phase not in FINISHED:
+                names.add(template)
+        for template in self.client.list_objects("WorkflowTemplate", None, self.namespace):
+            for entry in (template.get("spec") or {}).get("templates") or []:
+                manifest = (entry.get("resource") or {}).get("manifest")
+                if manifest:
+                    names |= _template_refs(manifest)
+        return names
+
+
+def _template_refs(manifest: str) -> set[str]:
+    """The workflowTemplateRef names a resource template's manifest creates Workflows from."""
+    import yaml
+
+    loaded = yaml.safe_load(manifest) or {}
+    ref = ((loaded.get("spec") or {}).get("workflowTemplateRef") or {}).get("name")
+    return {ref} if ref else set()

@@ -1,0 +1,179 @@
+"""Workflows on the kubernetes provider through the CLI, against the fake API server: one
+WorkflowTemplate per fnplan version, calling the tagged URL of the function's revision (a
+controller thread plays Knative: Services become Ready and get their Revisions)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import hera.workflows.models as argo_models
+import pytest
+
+from tests.cli.conftest import run_fnplan
+from tests.kube_fake import set_condition
+from tests.kube_fake.fixtures import KubeCluster
+
+MAIN = """
+provider "kubernetes" {{
+  kubeconfig = "{kubeconfig}"
+  namespace  = "{namespace}"
+}}
+
+runtime "python" {{
+  language = "python3.12"
+  image    = "registry.example/fnplan-python:3.12"
+}}
+
+function "hello" {{
+  runtime = runtime.python
+  source  = "./functions/hello"
+  handler = "main.handler"
+}}
+
+workflow "greet" {{
+  step "hello" {{
+    function = function.hello
+    input    = {{ name = input.name, greeting = "{greeting}" }}
+  }}
+  step "again" {{
+    function = function.hello
+    input    = step.hello.output
+  }}
+}}
+"""
+
+
+def call(api: Any, path: str, method: str = "GET", body: Any = None) -> Any:
+    """One raw API call (the tests' own, beside the provider's), its JSON answer."""
+    response = api.call_api(
+        path, method, body=body, auth_settings=["BearerToken"], _preload_content=False
+    )
+    response = response[0] if isinstance(response, tuple) else response
+    return json.loads(response.data or b"null")
+
+
+class Knative:
+    """Plays Knative's controller: each Service is Ready and gets the Revision of its
+    template (with the template's labels, as Knative copies them)."""
+
+    def __init__(self, cluster: KubeCluster, namespace: str) -> None:
+        self.api = cluster.api()
+        self.namespace = namespace
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def services(self) -> list[dict[str, Any]]:
+        path = f"/apis/serving.knative.dev/v1/namespaces/{self.namespace}/services"
+        return list(call(self.api, path).get("items") or [])
+
+    def _run(self) -> None:
+        base = f"/apis/serving.knative.dev/v1/namespaces/{self.namespace}"
+        while not self.stop.wait(0.05):
+            for service in self.services():
+                name = service["metadata"]["name"]
+                template = service["spec"]["template"]["metadata"]
+                revisions = call(self.api, f"{base}/revisions").get("items") or []
+                if template["name"] not in {r["metadata"]["name"] for r in revisions}:
+                    revision = {
+                        "apiVersion": "serving.knative.dev/v1",
+                        "kind": "Revision",
+                        "metadata": {"name": template["name"], "labels": template["labels"]},
+                    }
+                    call(self.api, f"{base}/revisions", "POST", revision)
+                if not (service.get("status") or {}).get("conditions"):
+                    set_condition(self.api, f"{base}/services", name, "Ready", "True")
+
+
+@pytest.fixture
+def knative(kube_cluster: KubeCluster, kube_namespace: str) -> Iterator[Knative]:
+    if not kube_cluster.fake:
+        pytest.skip("a real cluster runs Knative's own controller")
+    controller = Knative(kube_cluster, kube_namespace)
+    controller.thread.start()
+    yield controller
+    controller.stop.set()
+    controller.thread.join(timeout=10)
+    controller.api.close()
+
+
+@pytest.fixture
+def project(tmp_path: Path, kube_cluster: KubeCluster, kube_namespace: str) -> Path:
+    hello = tmp_path / "functions" / "hello"
+    hello.mkdir(parents=True)
+    (hello / "main.py").write_text("def handler(event, context):\n    return event\n")
+    write_main(tmp_path, kube_cluster, kube_namespace, "hello")
+    return tmp_path
+
+
+def write_main(project: Path, cluster: KubeCluster, namespace: str, greeting: str) -> None:
+    text = MAIN.format(kubeconfig=cluster.kubeconfig, namespace=namespace, greeting=greeting)
+    (project / "main.hcl").write_text(text)
+
+
+def templates(knative: Knative, namespace: str) -> list[dict[str, Any]]:
+    found = call(
+        knative.api, f"/apis/argoproj.io/v1alpha1/namespaces/{namespace}/workflowtemplates"
+    )
+    return sorted(found.get("items") or [], key=lambda t: t["metadata"]["name"])
+
+
+def test_apply_deploys_a_workflow_template_calling_the_tagged_revision(
+    project: Path, knative: Knative, kube_namespace: str
+) -> None:
+    run_fnplan("apply", "--auto-approve", cwd=project)
+    (template,) = templates(knative, kube_namespace)
+    assert template["metadata"]["name"].endswith("-v1")
+    assert template["metadata"]["labels"]["fnplan.io/workflow"]
+    argo_models.WorkflowTemplate.model_validate(template)
+    http = {t["name"]: t for t in template["spec"]["templates"]}["hello"]["http"]
+    (service,) = knative.services()
+    assert http["url"] == (
+        f"http://v1-{service['metadata']['name']}.{kube_namespace}.svc.cluster.local"
+    )
+    again = {t["name"]: t for t in template["spec"]["templates"][0]["dag"]["tasks"]}["again"]
+    assert again["depends"].startswith("hello.Succeeded")
+    plan = run_fnplan("plan", "--detailed-exitcode", cwd=project)
+    assert "No changes" in plan.stdout
+
+
+def test_a_new_version_is_a_new_template_and_the_unreferenced_old_one_goes(
+    project: Path, knative: Knative, kube_cluster: KubeCluster, kube_namespace: str
+) -> None:
+    run_fnplan("apply", "--auto-approve", cwd=project)
+    write_main(project, kube_cluster, kube_namespace, "hi")
+    run_fnplan("apply", "--auto-approve", cwd=project)
+    (template,) = templates(knative, kube_namespace)
+    assert template["metadata"]["name"].endswith("-v2")
+    hello = {t["name"]: t for t in template["spec"]["templates"][0]["dag"]["tasks"]}
+    (request,) = hello["hello--values"]["arguments"]["parameters"]
+    assert '"greeting": "hi"' in request["value"]
+
+
+def test_a_running_workflow_keeps_its_template(
+    project: Path, knative: Knative, kube_cluster: KubeCluster, kube_namespace: str
+) -> None:
+    run_fnplan("apply", "--auto-approve", cwd=project)
+    (first,) = templates(knative, kube_namespace)
+    running = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Workflow",
+        "metadata": {
+            "name": "run-1",
+            "labels": {"workflows.argoproj.io/workflow-template": first["metadata"]["name"]},
+        },
+        "spec": {"workflowTemplateRef": {"name": first["metadata"]["name"]}},
+    }
+    call(
+        knative.api,
+        f"/apis/argoproj.io/v1alpha1/namespaces/{kube_namespace}/workflows",
+        "POST",
+        running,
+    )
+    write_main(project, kube_cluster, kube_namespace, "hi")
+    run_fnplan("apply", "--auto-approve", cwd=project)
+    names = [t["metadata"]["name"] for t in templates(knative, kube_namespace)]
+    assert [name[-3:] for name in names] == ["-v1", "-v2"]
