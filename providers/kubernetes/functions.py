@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from fnplan.errors import ProviderError
 from fnplan.naming import DNS_1035_LABEL, physical_name
 from fnplan.provider import Observation, current_call
+from fnplan.provider_schema import Diagnostic
 
 from .knative import (
     CODE_DIR,
@@ -259,3 +261,26 @@ def _interval(rollout: dict[str, Any]) -> float:
 
     text = str(rollout.get("interval") or "0s")
     return 0.0 if text.strip("0smh. ") == "" else parse_duration(text)
+
+
+def validate_function(resource: Resource) -> list[Diagnostic]:
+    """Whether the function can be delivered: its runtime names an image and its code fits
+    a ConfigMap."""
+    from .knative_code import CONFIG_MAP_LIMIT, code_size, too_large_message
+    from .runtimes import runtime_image
+
+    attributes = resource.attributes
+    problems = []
+    try:
+        runtime_image(resource.address, attributes.get("runtime") or {})
+    except ProviderError as exc:
+        # a warning: `fnplan render` still writes the build context of the image it lacks
+        text = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
+        problems.append(Diagnostic(text, "runtime", severity="warning"))
+    try:
+        size = code_size(resource.address, str(attributes["source"]))
+    except ProviderError as exc:
+        return [*problems, Diagnostic(exc.message, "source")]
+    if size > CONFIG_MAP_LIMIT:
+        problems.append(Diagnostic(too_large_message(resource.address, size), "source"))
+    return problems

@@ -15,9 +15,20 @@ CONFIG_MAP_LIMIT = 1024 * 1024 - 16 * 1024
 def too_large_message(address: str, size: int) -> str:
     return (
         f"{address}: the code is {size // 1024} KiB, over the {CONFIG_MAP_LIMIT // 1024} KiB "
-        "a ConfigMap can carry; put the code in the runtime's image under /fnplan/code "
-        "(a runtime `image`, see the runtime image contract) or trim the source directory"
+        "a ConfigMap can carry, and Kubernetes functions get their code from a ConfigMap; "
+        "move data files out of the source directory, or dependencies into the runtime's "
+        "image (its `packages`)"
     )
+
+
+def code_size(address: str, source: str) -> int:
+    """Bytes of the source tree (validate says whether a ConfigMap can carry it)."""
+    import os
+
+    try:
+        return sum(os.path.getsize(path) for _, path in source_files(source))
+    except (UnsafeLink, OSError) as exc:
+        raise ProviderError(f"{address}: cannot read {source}: {exc}") from None
 
 
 def code_files(address: str, source: str, source_hash: str) -> list[tuple[str, bytes]]:

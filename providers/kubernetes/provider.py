@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from pydantic import ValidationError
 
 from fnplan.errors import ProviderError
-from fnplan.provider import BaseProvider, Observation, ProviderContext
+from fnplan.provider import RENDER, BaseProvider, Observation, ProviderContext
 from fnplan.provider_schema import Diagnostic
 
 from .config import KubernetesConfig
@@ -38,6 +38,8 @@ class KubernetesProvider(BaseProvider):
     #: every call waits on the API server: threads overlap the waits
     threaded: ClassVar[bool] = True
     keyed_by_address: ClassVar[bool] = False
+    #: `fnplan render` writes what a user reviews or builds (a runtime's image build context)
+    capabilities: ClassVar[frozenset[str]] = frozenset({RENDER.name})
 
     def __init__(self, context: ProviderContext) -> None:
         self.context = context
@@ -70,12 +72,24 @@ class KubernetesProvider(BaseProvider):
     def delete(self, prior: ResourceState) -> None:
         self._kind(prior.type, prior.address).delete(prior)
 
+    def render(self, resource: Resource) -> dict[str, str]:
+        """Capability "render": each type's artifacts (none for types without any)."""
+        if resource.type == "runtime":
+            from .runtimes import render_runtime
+
+            return render_runtime(resource)
+        return {}
+
     def validate_resource(self, resource: Resource) -> list[Diagnostic]:
         """Types this provider does not deploy yet."""
         if resource.type not in RESOURCE_SCHEMAS:
             return [
                 Diagnostic(f"the kubernetes provider does not deploy {resource.type} blocks yet")
             ]
+        if resource.type == "function":
+            from .functions import validate_function
+
+            return validate_function(resource)
         return []
 
     def labels(self, address: str) -> dict[str, str]:
@@ -99,10 +113,6 @@ class KubernetesProvider(BaseProvider):
             from .runtimes import Runtimes
 
             return Runtimes()
-        if type_ == "workflow":
-            from .workflows import Workflows
-
-            return Workflows(self)
         raise ProviderError(
             f"{address}: the kubernetes provider cannot manage {type_!r} objects yet",
             allowed=RESOURCE_SCHEMAS,

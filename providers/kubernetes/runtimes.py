@@ -54,6 +54,19 @@ def runtime_image(address: str, runtime: Mapping[str, Any]) -> str:
     )
 
 
+def render_runtime(resource: Resource) -> dict[str, str]:
+    """`fnplan render`: the build context of a runtime that needs an image (it has packages
+    or names none), with the reference runtime's server; nothing for one that names its
+    image and has no packages."""
+    from importlib.resources import files
+
+    attributes = {**resource.attributes, "address": resource.address}
+    if attributes.get("image") and not attributes.get("packages"):
+        return {}
+    server = files("fnplan.examples").joinpath("runtimes", "python", "server.py").read_text()
+    return build_context(attributes, server)
+
+
 def build_context(runtime: Mapping[str, Any], server: str) -> dict[str, str]:
     """The files of a build context for `runtime` (Dockerfile + the reference server text
     `server`): the reference runtime on the runtime's Python, its packages installed."""

@@ -163,13 +163,22 @@ def test_a_revision_that_fails_is_a_clear_error(
     assert_clean_error(result, "is not Ready", "RevisionFailed", "failed to pull image")
 
 
-def test_runtime_without_image_says_how_to_get_one(
-    fnplan: Runner,
-    project: Path,
-    knative: Knative,
-    kube_cluster: KubeCluster,
-    kube_namespace: str,
+def test_runtime_without_image_is_built_from_its_rendered_context(
+    fnplan: Runner, project: Path, kube_cluster: KubeCluster, kube_namespace: str
 ) -> None:
     write_main(project, kube_cluster, kube_namespace, image=False)
+    warned = fnplan("validate", cwd=project)
+    assert "names no `image`" in warned.stdout + warned.stderr
+    fnplan("render", "--provider", "kubernetes", "--out", "built", cwd=project)
+    context = project / "built" / "runtime.python"
+    dockerfile = (context / "Dockerfile").read_text()
+    assert dockerfile.startswith("FROM python:3.12-slim\n")
+    assert "def load_handler" in (context / "server.py").read_text()
     result = fnplan("apply", "--auto-approve", cwd=project, check=1)
     assert_clean_error(result, "names no `image`", "fnplan render")
+
+
+def test_code_too_large_for_a_config_map_fails_validate(fnplan: Runner, project: Path) -> None:
+    (project / "functions" / "hello" / "model.bin").write_bytes(b"0" * (1024 * 1024))
+    result = fnplan("validate", cwd=project, check=1)
+    assert_clean_error(result, "main.hcl:", "a ConfigMap can carry", "KiB")
