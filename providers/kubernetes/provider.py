@@ -113,6 +113,10 @@ class KubernetesProvider(BaseProvider):
             from .runtimes import Runtimes
 
             return Runtimes()
+        if type_ == "workflow":
+            from .workflows import Workflows
+
+            return Workflows(self)
         raise ProviderError(
             f"{address}: the kubernetes provider cannot manage {type_!r} objects yet",
             allowed=RESOURCE_SCHEMAS,
