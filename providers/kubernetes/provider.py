@@ -78,6 +78,10 @@ class KubernetesProvider(BaseProvider):
             from .runtimes import render_runtime
 
             return render_runtime(resource)
+        if resource.type == "workflow":
+            from .workflows import Workflows
+
+            return Workflows(self).render(resource)
         return {}
 
     def validate_resource(self, resource: Resource) -> list[Diagnostic]:

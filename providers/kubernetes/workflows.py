@@ -111,6 +111,24 @@ class Workflows:
                 "WorkflowTemplate", template_name(prior.address, entry["number"]), self.namespace
             )
 
+    def render(self, resource: Resource) -> dict[str, str]:
+        """The WorkflowTemplate as it will be applied (the live number of this version, else
+        the next one), one YAML document for GitOps review."""
+        import yaml
+
+        selector = {WORKFLOW_LABEL: physical_name(resource.address, DNS_1035_LABEL)}
+        live = self.client.list_objects("WorkflowTemplate", selector, self.namespace)
+        version = str(resource.attributes["version"])[:16]
+        numbers = {
+            int(t["metadata"]["name"].rsplit("-v", 1)[1]): t["metadata"]["labels"][VERSION_LABEL]
+            for t in live
+        }
+        same = [n for n, v in numbers.items() if v == version]
+        number = same[-1] if same else max([0, *numbers]) + 1
+        manifest = self.manifest(resource, number)
+        text = yaml.safe_dump(manifest, sort_keys=False)
+        return {f"{manifest['metadata']['name']}.yaml": f"---\n{text}"}
+
     def manifest(self, resource: Resource, number: int) -> dict[str, Any]:
         """The WorkflowTemplate of the resource's version as revision `number`."""
         document = WorkflowDocument.model_validate(resource.attributes["document"])

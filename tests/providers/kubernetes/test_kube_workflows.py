@@ -12,6 +12,7 @@ from typing import Any
 
 import hera.workflows.models as argo_models
 import pytest
+import yaml
 
 from tests.cli.conftest import run_fnplan
 from tests.kube_fake import set_condition
@@ -177,3 +178,12 @@ def test_a_running_workflow_keeps_its_template(
     run_fnplan("apply", "--auto-approve", cwd=project)
     names = [t["metadata"]["name"] for t in templates(knative, kube_namespace)]
     assert [name[-3:] for name in names] == ["-v1", "-v2"]
+
+
+def test_render_prints_the_template_as_yaml(project: Path, knative: Knative) -> None:
+    run_fnplan("apply", "--auto-approve", cwd=project)
+    rendered = run_fnplan("render", "--provider", "kubernetes", cwd=project).stdout
+    documents = [d for d in yaml.safe_load_all(rendered) if d]
+    (template,) = [d for d in documents if d.get("kind") == "WorkflowTemplate"]
+    assert template["metadata"]["name"].endswith("-v1")
+    argo_models.WorkflowTemplate.model_validate(template)
