@@ -31,6 +31,11 @@ function "hello" {{
   handler = "main.handler"
   memory  = {memory}
   keep_versions = 5
+  rollout {{
+    strategy = "canary"
+    steps    = [25, 75]
+    interval = "{interval}"
+  }}
 }}
 """
 
@@ -44,6 +49,8 @@ class Knative:
         self.path = f"/apis/serving.knative.dev/v1/namespaces/{namespace}/services"
         self.verdict = ("True", "", "")
         self.stop = threading.Event()
+        #: every distinct traffic split seen, in order (rollouts move it in steps)
+        self.splits: list[list[int]] = []
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def call(self, method: str, path: str, body: Any = None, patch: bool = False) -> Any:
@@ -67,6 +74,9 @@ class Knative:
             status, reason, message = self.verdict
             wanted = {"type": "Ready", "status": status, "reason": reason, "message": message}
             for service in self.services():
+                split = [t["percent"] for t in service["spec"].get("traffic") or []]
+                if not self.splits or self.splits[-1] != split:
+                    self.splits.append(split)
                 conditions = (service.get("status") or {}).get("conditions") or []
                 if conditions != [wanted]:
                     path = f"{self.path}/{service['metadata']['name']}/status"
@@ -100,11 +110,23 @@ def project(tmp_path: Path, kube_cluster: KubeCluster, kube_namespace: str) -> P
 
 
 def write_main(
-    project: Path, cluster: KubeCluster, namespace: str, *, memory: int = 256, image: bool = True
+    project: Path,
+    cluster: KubeCluster,
+    namespace: str,
+    *,
+    memory: int = 256,
+    image: bool = True,
+    interval: str = "1ms",
 ) -> None:
     line = 'image = "registry.example/fnplan-python:3.12"' if image else ""
     (project / "main.hcl").write_text(
-        MAIN.format(kubeconfig=cluster.kubeconfig, namespace=namespace, image=line, memory=memory)
+        MAIN.format(
+            kubeconfig=cluster.kubeconfig,
+            namespace=namespace,
+            image=line,
+            memory=memory,
+            interval=interval,
+        )
     )
 
 
@@ -141,6 +163,21 @@ def test_version_bump_adds_one_revision_and_one_tag(
         {"revisionName": f"{name}-v2", "tag": "v2", "percent": 100},
     ]
     fnplan("plan", "--detailed-exitcode", cwd=project)
+
+
+def test_a_new_version_takes_traffic_in_the_rollout_steps(
+    fnplan: Runner,
+    project: Path,
+    knative: Knative,
+    kube_cluster: KubeCluster,
+    kube_namespace: str,
+) -> None:
+    fnplan("apply", "--auto-approve", cwd=project)
+    write_main(project, kube_cluster, kube_namespace, memory=384, interval="1s")
+    knative.splits.clear()
+    fnplan("apply", "--auto-approve", cwd=project)
+    # each step holds for the interval, long enough for the controller to see it
+    assert knative.splits[-3:] == [[75, 25], [25, 75], [0, 100]]
 
 
 def test_drift_on_fnplans_fields_is_planned_back(
