@@ -67,7 +67,11 @@ class Functions:
                 return Observation(exists=False)
         config = found["Configuration"]
         code = config.get("CodeSha256")
+        # Lambda holds the settings and code read back here; what only fnplan knows (schemas,
+        # rollout, the runtime block) is the recorded value, and the version is the published one
         attributes = {
+            **prior.attributes,
+            "version": prior.outputs.get("version", prior.attributes.get("version")),
             "handler": config.get("Handler"),
             "memory": config.get("MemorySize"),
             "timeout": config.get("Timeout"),

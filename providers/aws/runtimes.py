@@ -47,14 +47,19 @@ class Runtimes:
         self.cache_dir = cache_dir
 
     def observe(self, prior: ResourceState) -> Observation:
+        # what AWS holds of a runtime is its layer, found by the key of its packages: the
+        # attributes read back are the recorded ones, or none when the layer is gone
+        attributes = dict(prior.attributes)
         key = layer_key(prior.attributes)
         if key is None:
-            return Observation(exists=True, outputs=dict(prior.outputs))
+            return Observation(exists=True, attributes=attributes, outputs=dict(prior.outputs))
         name = layer_name(prior.address, self.prefix)
         found = find_layer(self.clients, prior.address, name, key)
         if found is None:
             return Observation(exists=False)
-        return Observation(exists=True, outputs={**prior.outputs, "layer_arn": found})
+        return Observation(
+            exists=True, attributes=attributes, outputs={**prior.outputs, "layer_arn": found}
+        )
 
     def create(self, resource: Resource) -> dict[str, Any]:
         runtime = lambda_runtime(str(resource.attributes.get("language", "")))

@@ -72,7 +72,12 @@ class Workflows:
                 return Observation(exists=False)
         same = _digest(found["definition"]) == prior.outputs.get("definition_sha256")
         version = prior.attributes.get("version") if same else CHANGED_DEFINITION
-        return Observation(exists=True, attributes={"version": version}, outputs=prior.outputs)
+        # the definition is generated from the document: an unchanged one stores the recorded
+        # document, a changed one shows as the changed version
+        attributes = {"version": version}
+        if "document" in prior.attributes:
+            attributes["document"] = prior.attributes["document"]
+        return Observation(exists=True, attributes=attributes, outputs=prior.outputs)
 
     def create(self, resource: Resource) -> dict[str, Any]:
         arn = self._arn(resource.address)
