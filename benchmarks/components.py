@@ -240,8 +240,8 @@ def plan_noop(n: int, root: Path) -> float:
     resources = memory_resources(n, env=lambda i: {"A": str(i)})
     want = desired(resources)
     state = State(resources={r.address: recorded(r) for r in resources}, serial=4)
-    triggers = {"memory": MemoryProvider.replace_triggers}
-    seconds, plan = best_of(lambda: state, lambda s: make_plan(want, s, replace_triggers=triggers))
+    providers = {"memory": MemoryProvider()}
+    seconds, plan = best_of(lambda: state, lambda s: make_plan(want, s, providers=providers))
     check(not plan.has_changes(), "no changes")
     return seconds
 
