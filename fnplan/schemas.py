@@ -22,6 +22,7 @@ SCHEMA_MODELS: dict[str, str] = {
     "workflow.schema.json": "fnplan.workflow.model:WorkflowDocument",
     "execution-log.schema.json": "fnplan.run.records:LogRecord",
     "graph.schema.json": "fnplan.studio.graph:WorkflowGraph",
+    "graph-ops.schema.json": "fnplan.studio.ops:operations_schema",
 }
 
 
