@@ -201,7 +201,10 @@ class Functions:
             {
                 "apiVersion": "v1",
                 "kind": "Namespace",
-                "metadata": {"name": namespace, "labels": {WORKFLOW_LABEL: label}},
+                "metadata": {
+                    "name": namespace,
+                    "labels": {**self.provider.labels(workflow), WORKFLOW_LABEL: label},
+                },
             }
         )
 

@@ -18,6 +18,7 @@ from typing import Any
 from fnplan.errors import ProviderError
 from fnplan.naming import NameRule, physical_name
 
+from .ownership import FUNCTION_LABEL, VERSION_LABEL
 from .runtimes import runtime_image
 
 SERVING = "serving.knative.dev/v1"
@@ -25,9 +26,6 @@ SERVING = "serving.knative.dev/v1"
 CODE_DIR = "/fnplan/code"
 #: the HTTP port a runtime image listens on (Knative also passes it as $PORT)
 PORT = 8080
-#: label keys fnplan puts on every object of a function
-FUNCTION_LABEL = "fnplan.io/function"
-VERSION_LABEL = "fnplan.io/version"
 #: Knative service names leave room for "-v<N>" revision names and "<tag>-<svc>" hosts
 KNATIVE_SERVICE = NameRule(48, "a-z0-9-", lowercase=True, start_letter=True)
 

@@ -182,3 +182,14 @@ def test_build_context_installs_packages_on_the_reference_runtime() -> None:
     assert files["server.py"] == "# server\n"
     with pytest.raises(ProviderError, match=r"python3\.X only"):
         build_context({"language": "nodejs20.x"}, "")
+
+
+def test_dedicated_copies_live_in_their_workflows_namespace() -> None:
+    from fnplan.providers.kubernetes.functions import namespace_of, workflow_of
+
+    assert namespace_of("function.resize", "apps") == "apps"
+    dedicated = namespace_of("workflow.thumbnail.function.resize", "apps")
+    assert dedicated != "apps" and DNS_1035_LABEL.is_valid(dedicated)
+    assert dedicated == namespace_of("workflow.thumbnail.function.resize~big", "apps")
+    assert workflow_of("workflow.w.module.m.function.f") == "workflow.w"
+    assert workflow_of("module.m.function.f") is None
