@@ -16,6 +16,7 @@ import click
 from fnplan import __version__
 from fnplan.cli import (
     diff_commands,
+    edit_commands,
     event_commands,
     import_commands,
     plan_commands,
@@ -66,6 +67,7 @@ for module in (
     provider_commands,
     workspace_commands,
     diff_commands,
+    edit_commands,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

@@ -7,7 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-WorkflowAddress = Annotated[str, Field(pattern=r"^workflow\.[A-Za-z_][A-Za-z0-9_-]*$")]
+WorkflowAddress = Annotated[
+    str, Field(pattern=r"^(module\.[A-Za-z_][A-Za-z0-9_-]*\.)*workflow\.[A-Za-z_][A-Za-z0-9_-]*$")
+]
 StepName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$")]
 StepAddress = Annotated[str, Field(pattern=r"^step\.[A-Za-z_][A-Za-z0-9_-]*$")]
 AttributeName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$")]
