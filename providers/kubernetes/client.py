@@ -60,6 +60,7 @@ KINDS: dict[str, Kind] = {
     "PingSource": Kind("sources.knative.dev/v1", "pingsources"),
     "WorkflowTemplate": Kind("argoproj.io/v1alpha1", "workflowtemplates"),
     "Workflow": Kind("argoproj.io/v1alpha1", "workflows"),
+    "WorkflowEventBinding": Kind("argoproj.io/v1alpha1", "workfloweventbindings"),
 }
 
 

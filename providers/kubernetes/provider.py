@@ -121,6 +121,10 @@ class KubernetesProvider(BaseProvider):
             from .workflows import Workflows
 
             return Workflows(self)
+        if type_ in ("event", "trigger"):
+            from .triggers_kind import Events, Triggers
+
+            return Events(self) if type_ == "event" else Triggers(self)
         raise ProviderError(
             f"{address}: the kubernetes provider cannot manage {type_!r} objects yet",
             allowed=RESOURCE_SCHEMAS,

@@ -37,4 +37,16 @@ RESOURCE_SCHEMAS: dict[str, ResourceSchema] = {
             "versions": "apply",
         },
     ),
+    # events and triggers: triggers_kind.py, triggers.py, eventing.py
+    "event": ResourceSchema(
+        frozenset({"name", "type", "schema", "source"}),
+        {"namespace": "create", "objects": "apply"},
+    ),
+    "trigger": ResourceSchema(
+        frozenset(
+            {"name", "kind", "schedule", "event_type", "source", "on_completion"}
+            | {"target", "target_type", "input"}
+        ),
+        {"namespace": "create", "objects": "apply"},
+    ),
 }

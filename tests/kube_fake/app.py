@@ -38,6 +38,7 @@ RESOURCES = [
     Resource("sources.knative.dev/v1", "PingSource", "pingsources"),
     Resource("argoproj.io/v1alpha1", "WorkflowTemplate", "workflowtemplates"),
     Resource("argoproj.io/v1alpha1", "Workflow", "workflows"),
+    Resource("argoproj.io/v1alpha1", "WorkflowEventBinding", "workfloweventbindings"),
 ]
 _BY_PATH = {(r.group_version, r.plural): r for r in RESOURCES}
 

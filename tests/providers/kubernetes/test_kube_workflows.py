@@ -187,3 +187,51 @@ def test_render_prints_the_template_as_yaml(project: Path, knative: Knative) -> 
     (template,) = [d for d in documents if d.get("kind") == "WorkflowTemplate"]
     assert template["metadata"]["name"].endswith("-v1")
     argo_models.WorkflowTemplate.model_validate(template)
+
+
+TRIGGERS = """
+event "uploaded" {
+  type = "com.example.uploaded"
+}
+
+trigger "nightly" {
+  schedule = "0 2 * * *"
+  target   = workflow.greet
+  input    = { name = "night" }
+}
+
+trigger "on_upload" {
+  event  = event.uploaded
+  target = function.hello
+}
+"""
+
+
+def objects(knative: Knative, namespace: str, group: str, plural: str) -> list[dict[str, Any]]:
+    return list(call(knative.api, f"/apis/{group}/namespaces/{namespace}/{plural}")["items"])
+
+
+def test_triggers_deploy_as_knative_eventing_and_an_argo_event_binding(
+    project: Path, knative: Knative, kube_namespace: str
+) -> None:
+    with (project / "main.hcl").open("a") as main:
+        main.write(TRIGGERS)
+    run_fnplan("apply", "--auto-approve", cwd=project)
+    (broker,) = objects(knative, kube_namespace, "eventing.knative.dev/v1", "brokers")
+    (trigger,) = objects(knative, kube_namespace, "eventing.knative.dev/v1", "triggers")
+    assert trigger["spec"]["broker"] == broker["metadata"]["name"]
+    assert trigger["spec"]["filter"] == {"attributes": {"type": "com.example.uploaded"}}
+    (ping,) = objects(knative, kube_namespace, "sources.knative.dev/v1", "pingsources")
+    assert ping["spec"]["schedule"] == "0 2 * * *"
+    assert ping["spec"]["sink"]["uri"].endswith(
+        f"/api/v1/events/{kube_namespace}/{ping['metadata']['name']}"
+    )
+    (binding,) = objects(knative, kube_namespace, "argoproj.io/v1alpha1", "workfloweventbindings")
+    (template,) = templates(knative, kube_namespace)
+    assert binding["spec"]["submit"]["workflowTemplateRef"]["name"] == template["metadata"]["name"]
+    plan = run_fnplan("plan", "--detailed-exitcode", cwd=project)
+    assert "No changes" in plan.stdout
+    (project / "main.hcl").write_text((project / "main.hcl").read_text().replace(TRIGGERS, ""))
+    run_fnplan("apply", "--auto-approve", cwd=project)
+    assert objects(knative, kube_namespace, "sources.knative.dev/v1", "pingsources") == []
+    assert objects(knative, kube_namespace, "argoproj.io/v1alpha1", "workfloweventbindings") == []
