@@ -63,7 +63,7 @@ class _Editor:
             raise FnplanError(
                 f"{workflow} has no step {name!r}",
                 pos=self._pos(block),
-                allowed=[_label(s, self.source) for s in _blocks(_body(block), "step")],
+                allowed=[_label(s) for s in _blocks(_body(block), "step")],
             )
         return step
 
@@ -95,16 +95,14 @@ class _Editor:
             raise FnplanError(f"{op.workflow} already has a step {op.to!r}", pos=self._pos(block))
         label = next(c for c in step.children if c.type == "string_lit")
         spans = [(label.start_byte, label.end_byte, f'"{op.to}"')]
-        spans += [
-            (n.start_byte, n.end_byte, op.to) for n in _step_refs(block, op.step, self.source)
-        ]
+        spans += [(n.start_byte, n.end_byte, op.to) for n in _step_refs(block, op.step)]
         result = self.source
         for start, end, text in sorted(spans, reverse=True):
             result = result[:start] + text.encode() + result[end:]
         return result
 
     def set_attribute(self, block: Node, name: str, value: str) -> bytes:
-        attribute = _find_attribute(block, name, self.source)
+        attribute = _find_attribute(block, name)
         if attribute is not None:
             expression = attribute.children[-1]
             return self._splice(expression.start_byte, expression.end_byte, value)
@@ -118,7 +116,7 @@ class _Editor:
         return self._splice(at, at, f"{indent}{name} = {value}\n")
 
     def unset_attribute(self, block: Node, name: str) -> bytes:
-        attribute = _find_attribute(block, name, self.source)
+        attribute = _find_attribute(block, name)
         if attribute is None:
             raise FnplanError(f"{name!r} is not set here", pos=self._pos(block))
         start = _line_start(self.source, attribute.start_byte)
@@ -142,7 +140,7 @@ class _Editor:
         if tuple_ is None:
             return self.set_attribute(holder, "depends_on", f"[step.{source}]")
         items = [c for c in tuple_.children if c.type == "expression"]
-        if any(_text(i, self.source) == f"step.{source}" for i in items):
+        if any(_text(i) == f"step.{source}" for i in items):
             raise FnplanError(f"step.{target} already depends on step.{source}")
         if items:
             return self._splice(items[-1].end_byte, items[-1].end_byte, f", step.{source}")
@@ -153,14 +151,14 @@ class _Editor:
         if op.kind == "error":
             holder = self.step(op.workflow, source)
             for catch in _blocks(_body(holder), "catch"):
-                next_ = _find_attribute(catch, "next", self.source)
-                if next_ is not None and _text(next_.children[-1], self.source) == op.target:
+                next_ = _find_attribute(catch, "next")
+                if next_ is not None and _text(next_.children[-1]) == op.target:
                     return self.remove_block(catch)
             raise FnplanError(f"step.{source} has no catch going to {op.target}")
         holder = self.step(op.workflow, target)
         tuple_ = self._depends_on(holder)
         items = [c for c in tuple_.children if c.type == "expression"] if tuple_ else []
-        index = next((i for i, n in enumerate(items) if _text(n, self.source) == op.source), None)
+        index = next((i for i, n in enumerate(items) if _text(n) == op.source), None)
         if index is None:
             raise FnplanError(
                 f"step.{target} does not depend on {op.source}", pos=self._pos(holder)
@@ -172,7 +170,7 @@ class _Editor:
         return self._splice(items[index - 1].end_byte, items[index].end_byte, "")
 
     def _depends_on(self, step: Node) -> Node | None:
-        attribute = _find_attribute(step, "depends_on", self.source)
+        attribute = _find_attribute(step, "depends_on")
         if attribute is None:
             return None
         node = attribute.children[-1]
@@ -225,16 +223,16 @@ def _blocks(body: Node, kind: str) -> list[Node]:
     return [c for c in body.children if c.type == "block" and c.children[0].text == kind.encode()]
 
 
-def _label(block: Node, source: bytes) -> str:
+def _label(block: Node) -> str:
     label = next((c for c in block.children if c.type == "string_lit"), None)
-    return _text(label, source).strip('"') if label is not None else ""
+    return _text(label).strip('"') if label is not None else ""
 
 
 def _find_block(body: Node, kind: str, name: str) -> Node | None:
-    return next((b for b in _blocks(body, kind) if _label(b, b"") == name), None)
+    return next((b for b in _blocks(body, kind) if _label(b) == name), None)
 
 
-def _find_attribute(block: Node, name: str, source: bytes) -> Node | None:
+def _find_attribute(block: Node, name: str) -> Node | None:
     return next(
         (
             c
@@ -245,7 +243,7 @@ def _find_attribute(block: Node, name: str, source: bytes) -> Node | None:
     )
 
 
-def _step_refs(node: Node, name: str, source: bytes) -> list[Node]:
+def _step_refs(node: Node, name: str) -> list[Node]:
     """The identifier nodes naming `name` in `step.NAME` references under `node`."""
     found: list[Node] = []
     children = list(node.children)
@@ -258,11 +256,11 @@ def _step_refs(node: Node, name: str, source: bytes) -> list[Node]:
             and children[index + 1].children[-1].text == name.encode()
         ):
             found.append(children[index + 1].children[-1])
-        found += _step_refs(child, name, source)
+        found += _step_refs(child, name)
     return found
 
 
-def _text(node: Node, source: bytes) -> str:
+def _text(node: Node) -> str:
     return (node.text or b"").decode()
 
 
