@@ -18,6 +18,12 @@ from .branches import step_branch
 from .expressions import as_data, is_simple, jsonata_value, quoted_name
 from .tasks import LAMBDA_INVOKE, Targets
 
+#: the failed step's error name; Step Functions reserves "States." for its own, so one of
+#: those (a timeout, a runtime error) is passed on as "fnplan.States.…"
+_FAILED_ERROR = (
+    "{% ($e := $states.input.error.Error; $e ? "
+    '($substring($e, 0, 7) = "States." ? "fnplan." & $e : $e) : "StepFailed") %}'
+)
 START = "Start"
 FAIL = "Failed"
 OUTPUT = "Output"
@@ -38,7 +44,7 @@ def state_machine_definition(document: WorkflowDocument, targets: Targets) -> di
         states.update(_layer_states(index, layer, document, targets, after))
     states[FAIL] = {
         "Type": "Fail",
-        "Error": '{% $states.input.error.Error ? $states.input.error.Error : "StepFailed" %}',
+        "Error": _FAILED_ERROR,
         "Cause": "{% $string($states.input) %}",
     }
     states[OUTPUT] = _output_state(document, targets)
