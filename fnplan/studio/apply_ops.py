@@ -92,4 +92,7 @@ def _file_of(directory: Path, workflow: str, texts: dict[Path, bytes]) -> Path:
             texts[path] = path.read_bytes()
         if edit_hcl.declares(texts[path], workflow):
             return path
-    raise FnplanError(f"{workflow} is not declared in {directory}", allowed=None)
+    raise FnplanError(
+        f"{workflow} is not declared in any .hcl file of {directory}",
+        hint="workflows in *.fnplan.yaml files cannot be edited yet",
+    )

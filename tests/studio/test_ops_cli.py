@@ -128,3 +128,12 @@ def test_a_modules_workflow_is_read_only(fnplan: Runner, repo: Path) -> None:
 def test_a_malformed_operation_is_refused(fnplan: Runner, repo: Path) -> None:
     result = fnplan("edit", str(_ops(repo, [{"op": "paint"}])), cwd=repo, check=None)
     assert_clean_error(result, "invalid operation", "graph-ops.schema.json")
+
+
+def test_an_unknown_workflow_or_step_is_refused(fnplan: Runner, repo: Path) -> None:
+    op = {**ADD_STEP_AND_EDGE[0], "workflow": "workflow.nope"}
+    result = fnplan("edit", str(_ops(repo, [op])), cwd=repo, check=None)
+    assert_clean_error(result, "workflow.nope is not declared")
+    op = {"op": "remove_step", "workflow": "workflow.thumbnail", "step": "nope"}
+    result = fnplan("edit", str(_ops(repo, [op])), cwd=repo, check=None)
+    assert_clean_error(result, "main.hcl:84:1", "workflow.thumbnail has no step 'nope'", "resize")
