@@ -139,3 +139,16 @@ def test_mistakes_are_clean_errors(fnplan: Runner, repo: Path, tmp_path: Path) -
     plain = tmp_path / "plain"
     plain.mkdir()
     assert_clean_error(fnplan("diff", cwd=plain, check=None), "not a git repository")
+
+
+def test_edit_with_the_diffs_operations_gives_the_new_graph(fnplan: Runner, repo: Path) -> None:
+    old_text = (repo / "main.hcl").read_text()
+    _edit(repo, '  step "report_failure" {', AUDIT_STEP + '  step "report_failure" {')
+    _edit(repo, "    when = step.fetch.output.bytes > 0\n", "")
+    _git(repo, "commit", "-q", "-am", "audit")
+    ops = json.loads(fnplan("diff", "HEAD~1", "HEAD", "--json", cwd=repo).stdout)["operations"]
+    assert [op["op"] for op in ops] == ["add_step", "add_edge", "unset_attribute"]
+    (repo / "main.hcl").write_text(old_text)
+    (repo / "ops.json").write_text(json.dumps(ops))
+    fnplan("edit", "ops.json", cwd=repo)
+    assert "No differences in the workflows." in fnplan("diff", "HEAD", cwd=repo).stdout
