@@ -18,11 +18,14 @@ Validate = Callable[[Path], object]
 
 
 def read_operations(path: Path) -> list[Operation]:
-    """The operations in a JSON file; malformed ones are user errors naming the entry."""
+    """The operations in a JSON file (a list, or `fnplan diff --json`'s object holding one);
+    malformed ones are user errors naming the entry."""
     try:
         data = json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as error:
         raise FnplanError(f"cannot read operations from {path}: {error}") from None
+    if isinstance(data, dict) and "operations" in data:
+        data = data["operations"]
     try:
         return parse_operations(data)
     except ValidationError as error:

@@ -137,3 +137,36 @@ def test_an_unknown_workflow_or_step_is_refused(fnplan: Runner, repo: Path) -> N
     op = {"op": "remove_step", "workflow": "workflow.thumbnail", "step": "nope"}
     result = fnplan("edit", str(_ops(repo, [op])), cwd=repo, check=None)
     assert_clean_error(result, "main.hcl:84:1", "workflow.thumbnail has no step 'nope'", "resize")
+
+
+def _graph(fnplan: Runner, repo: Path, workflow: str) -> Any:
+    """The workflow's nodes and edges, without source positions or layout."""
+    graph = json.loads(fnplan("graph", workflow, "--format", "json", cwd=repo).stdout)
+    nodes = sorted((n["id"], n.get("type")) for n in graph["nodes"])
+    edges = sorted(json.dumps({k: v for k, v in e.items() if k != "route"}) for e in graph["edges"])
+    return nodes, edges
+
+
+def test_the_diffs_operations_turn_the_old_text_into_the_new_graph(
+    fnplan: Runner, repo: Path
+) -> None:
+    main = repo / "main.hcl"
+    text = main.read_text()
+    text = text.replace(
+        '  step "report_failure" {',
+        '  step "audit" {\n    function = function.report_failure\n'
+        "    depends_on = [step.fetch]\n  }\n\n"
+        '  step "report_failure" {',
+    ).replace("when = step.fetch.output.bytes > 0", "when = step.fetch.output.bytes > 10")
+    main.write_text(text)
+    wanted = _graph(fnplan, repo, "workflow.thumbnail")
+    ops = fnplan("diff", "--json", cwd=repo).stdout
+    _git(repo, "checkout", "-q", "--", "main.hcl")
+    path = repo.parent / "diff.json"
+    path.write_text(ops)
+    fnplan("edit", str(path), cwd=repo)
+    assert _graph(fnplan, repo, "workflow.thumbnail") == wanted
+    assert (
+        json.loads(fnplan("diff", "--json", cwd=repo).stdout)["operations"]
+        == json.loads(ops)["operations"]
+    )
