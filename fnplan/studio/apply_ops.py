@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from fnplan.config.discovery import config_file_names
 from fnplan.errors import FnplanError, SourcePos
-from fnplan.studio import edit_hcl
+from fnplan.studio import edit_hcl, edit_yaml
 from fnplan.studio.ops import Operation, parse_operations
 
 Validate = Callable[[Path], object]
@@ -48,7 +48,8 @@ def edited_files(directory: Path, ops: Sequence[Operation]) -> dict[Path, tuple[
             raise FnplanError(f"{op.workflow} belongs to a module: its files are read-only")
         path = _file_of(directory, op.workflow, texts)
         originals.setdefault(path, texts[path])
-        texts[path] = edit_hcl.apply(texts[path], op, str(path.relative_to(directory)))
+        editor = edit_hcl if path.suffix == ".hcl" else edit_yaml
+        texts[path] = editor.apply(texts[path], op, str(path.relative_to(directory)))
     return {path: (originals[path], texts[path]) for path in originals}
 
 
@@ -89,13 +90,9 @@ def _file_of(directory: Path, workflow: str, texts: dict[Path, bytes]) -> Path:
     names = config_file_names(directory)
     for name in names:
         path = directory / name
-        if path.suffix != ".hcl":
-            continue
         if path not in texts:
             texts[path] = path.read_bytes()
-        if edit_hcl.declares(texts[path], workflow):
+        editor = edit_hcl if path.suffix == ".hcl" else edit_yaml
+        if editor.declares(texts[path], workflow):
             return path
-    raise FnplanError(
-        f"{workflow} is not declared in any .hcl file of {directory}",
-        hint="workflows in *.fnplan.yaml files cannot be edited yet",
-    )
+    raise FnplanError(f"{workflow} is not declared in {directory}")
