@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fnplan.config.model import Scaling
 from fnplan.provider_schema import Diagnostic
 
 from .clients import Clients, aws_errors
 
-#: `scaling.concurrency` when the configuration does not set it (no warning then)
-DEFAULT_CONCURRENCY = Scaling.model_fields["concurrency"].default
+#: `scaling.concurrency` when the configuration does not set it (docs/language.md): no warning
+DEFAULT_CONCURRENCY = 10
 
 
 def scaling_diagnostics(attributes: dict[str, Any]) -> list[Diagnostic]:
