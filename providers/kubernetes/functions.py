@@ -9,6 +9,7 @@ the provider's namespace; a dedicated copy in its workflow's namespace, which fn
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from fnplan.errors import ProviderError
@@ -259,11 +260,18 @@ def _unset_as(live: int, prior: Any) -> Any:
 
 
 def _interval(rollout: dict[str, Any]) -> float:
-    """Seconds between rollout steps (its `interval`, "0s" for none)."""
-    from fnplan.apply.calls import parse_duration
-
-    text = str(rollout.get("interval") or "0s")
-    return 0.0 if text.strip("0smh. ") == "" else parse_duration(text)
+    """Seconds between rollout steps: its `interval` ("90", "45s", "10m", "1h30m", "500ms")."""
+    text = str(rollout.get("interval") or "0s").strip().lower()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    unit = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h)", text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        raise ProviderError(
+            f"rollout interval {text!r} is not a duration",
+            hint='use seconds or units, e.g. "90", "45s", "10m", "1h30m"',
+        )
+    return sum(float(n) * unit[u] for n, u in parts)
 
 
 def validate_function(resource: Resource) -> list[Diagnostic]:
