@@ -92,9 +92,9 @@ def compile_config(
     referring = wire_references(resources)
     desired = _desired(config, resources)
     desired.referring = referring
+    add_external_blocks(config, desired)
     desired.lifecycle = resource_lifecycles(config, resources)
     desired.moved = moves(config, resources)
-    add_external_blocks(config, desired)
     blocks = (entry.block for entry in index.functions.values())
     desired.warnings = [
         *source_warnings(blocks, Path(config.directory)),

@@ -15,6 +15,8 @@ from fnplan.errors import ProviderError
 from fnplan.provider import (
     DELIVER_EVENTS,
     INVOKE_FUNCTION,
+    RENDER,
+    RUN_HISTORY,
     RUN_WORKFLOW,
     BaseProvider,
     Observation,
@@ -22,11 +24,13 @@ from fnplan.provider import (
 )
 from fnplan.provider_schema import ResourceSchema
 
+from .artifacts import LocalArtifacts
 from .data import DATA_SOURCES, read_data
 from .delivery import LocalDelivery
 from .disk import Layout
 from .events import Events
 from .functions import Functions
+from .history import LocalHistory
 from .moves import move_object
 from .ownership import Ownership, import_prior
 from .runner import LocalRunner
@@ -57,7 +61,7 @@ def _names(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-class LocalProvider(BaseProvider, LocalRunner, LocalDelivery):
+class LocalProvider(BaseProvider, LocalRunner, LocalDelivery, LocalHistory, LocalArtifacts):
     """The embedded default provider: no cloud, real venvs, snapshots and registries on disk.
 
     Nothing needs replacing: a new function version is published beside the old ones, a
@@ -105,16 +109,17 @@ class LocalProvider(BaseProvider, LocalRunner, LocalDelivery):
             outputs={"id": "create"},
         ),
     }
-    config_model: ClassVar[type[BaseModel] | None] = LocalConfig
     #: local_file reads a text file inside the project (providers/local/data.py)
     data_sources = DATA_SOURCES
+    config_model: ClassVar[type[BaseModel] | None] = LocalConfig
     #: every call is local file work under the GIL: threads would only contend for it
     threaded: ClassVar[bool] = False
     #: objects live in directories named after their address: `move` renames them
     keyed_by_address: ClassVar[bool] = True
-    #: runs workflows and functions here, and fires the triggers it registered
+    #: runs workflows and functions here, fires the triggers it registered, reads back its
+    #: runs' logs and renders the documents and manifests it stores
     capabilities: ClassVar[frozenset[str]] = frozenset(
-        cap.name for cap in (RUN_WORKFLOW, INVOKE_FUNCTION, DELIVER_EVENTS)
+        cap.name for cap in (RUN_WORKFLOW, INVOKE_FUNCTION, DELIVER_EVENTS, RUN_HISTORY, RENDER)
     )
 
     def __init__(self, context: ProviderContext) -> None:
