@@ -10,8 +10,8 @@ from typing import Any
 
 from fnplan.compile.canonical import hash_json, plain
 from fnplan.compile.contracts import check_contracts
-from fnplan.compile.external import add_external_blocks
 from fnplan.compile.drafts import DraftWorkflow, draft_workflow
+from fnplan.compile.external import add_external_blocks
 from fnplan.compile.functions import (
     function_attributes,
     function_resource,
