@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from fnplan.run.options import RunOptions
     from fnplan.run.protocols import FunctionResolver, FunctionSpec, WorkflowResolver
     from fnplan.run.records import ErrorInfo, LogRecord, RunEvent
+    from fnplan.run.run_history import RunDirectoryHistory
     from fnplan.run.values import EXPR_KEY, is_expression, resolve, step_references
     from fnplan.run.workers import WorkerPool, shared_pool
 
@@ -44,6 +45,7 @@ _EXPORTS = {
     "ErrorInfo": "records",
     "LogRecord": "records",
     "RunEvent": "records",
+    "RunDirectoryHistory": "run_history",
     "EXPR_KEY": "values",
     "is_expression": "values",
     "resolve": "values",
@@ -60,6 +62,7 @@ __all__ = [
     "FunctionResolver",
     "FunctionSpec",
     "LogRecord",
+    "RunDirectoryHistory",
     "RunEvent",
     "RunLogs",
     "RunOptions",

@@ -23,12 +23,12 @@ from fnplan.provider import (
     ProviderContext,
 )
 from fnplan.provider_schema import Diagnostic
+from fnplan.run import RunDirectoryHistory
 
 from .clients import Clients
 from .config import AwsConfig
 from .data import DATA_SOURCES, read_data
 from .functions import Functions
-from .history import AwsHistory
 from .importing import import_object
 from .layers import check_requirement
 from .ownership import object_tags
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from fnplan.state.model import ResourceState
 
 
-class AwsProvider(AwsRunner, AwsHistory, BaseProvider):
+class AwsProvider(AwsRunner, RunDirectoryHistory, BaseProvider):
     """Lambda functions and layers from fnplan's functions and runtimes, Step Functions state
     machines from its workflows (events and triggers come next: validate says so)."""
 

@@ -23,6 +23,7 @@ from fnplan.provider import (
     ProviderContext,
 )
 from fnplan.provider_schema import ResourceSchema
+from fnplan.run import RunDirectoryHistory
 
 from .artifacts import LocalArtifacts
 from .data import DATA_SOURCES, read_data
@@ -30,7 +31,6 @@ from .delivery import LocalDelivery
 from .disk import Layout
 from .events import Events
 from .functions import Functions
-from .history import LocalHistory
 from .moves import move_object
 from .ownership import Ownership, import_prior
 from .runner import LocalRunner
@@ -61,7 +61,7 @@ def _names(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-class LocalProvider(BaseProvider, LocalRunner, LocalDelivery, LocalHistory, LocalArtifacts):
+class LocalProvider(BaseProvider, LocalRunner, LocalDelivery, RunDirectoryHistory, LocalArtifacts):
     """The embedded default provider: no cloud, real venvs, snapshots and registries on disk.
 
     Nothing needs replacing: a new function version is published beside the old ones, a

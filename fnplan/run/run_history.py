@@ -1,5 +1,6 @@
-"""`fnplan runs` and `fnplan logs` on AWS: the execution logs this project's runs wrote
-(providers/aws/runlog.py), read back like the local provider's."""
+"""The "run-history" capability over a provider's run directory, for providers whose runs write
+their execution logs under the workspace's data directory (<data_dir>/runs): the local
+provider, and the aws provider for the runs this project started."""
 
 from __future__ import annotations
 
@@ -11,22 +12,22 @@ if TYPE_CHECKING:
     from fnplan.run import Execution, LogRecord, RunLogs
 
 
-class AwsHistory:
-    """The RunHistory capability (fnplan.provider) over the project's runs directory."""
+class RunDirectoryHistory:
+    """RunHistory (fnplan.provider) over `self.context.data_dir`/runs; a mixin for providers."""
 
     context: ProviderContext
 
     def executions(self, address: str, limit: int) -> list[Execution]:
-        """Executions of `address`, newest first; FnplanError when none is recorded."""
+        """Executions of `address`, newest first (FnplanError when none is recorded)."""
         return self._logs().executions(address, limit)
 
     def execution_records(
         self, address: str, execution_id: str | None, *, follow: bool
     ) -> tuple[str, Iterator[LogRecord]]:
-        """The id and records of one execution (the latest when None)."""
+        """One execution's id and records (the latest when None), followed with `follow`."""
         return self._logs().execution_records(address, execution_id, follow=follow)
 
     def _logs(self) -> RunLogs:
-        from fnplan.run import RunLogs, runs_dir
+        from fnplan.run import RunLogs, runs_dir  # the executor's modules: only when asked
 
         return RunLogs(runs_dir(self.context.data_dir))
