@@ -22,6 +22,10 @@ class KubernetesConfig(BaseModel):
     workflow_engine  what runs workflows: "argo" (Argo Workflows' WorkflowTemplates)
     labels           put on every object, besides fnplan's own fnplan.io/* labels
     annotations      put on every object
+    runner_image     an image with fnplan (and psycopg) installed: workflows' values steps
+                     run in it
+    argo_server_url  the Argo Server as seen from inside the cluster: workflow triggers post
+                     their events to its events endpoint
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -32,6 +36,10 @@ class KubernetesConfig(BaseModel):
     workflow_engine: Literal["argo"] = "argo"
     labels: dict[str, str] = Field(default_factory=dict)
     annotations: dict[str, str] = Field(default_factory=dict)
+    runner_image: str = Field(default="ghcr.io/fnplan/runner:latest", min_length=1)
+    argo_server_url: str = Field(
+        default="http://argo-server.argo.svc.cluster.local:2746", pattern=r"^https?://[^\s/]+"
+    )
 
     @field_validator("labels")
     @classmethod

@@ -20,9 +20,6 @@ if TYPE_CHECKING:
 
     from .provider import KubernetesProvider
 
-#: the Argo Server inside the cluster (its default install)
-ARGO_SERVER = "http://argo-server.argo.svc.cluster.local:2746"
-
 
 def broker_name(event_type: str) -> str:
     """The Broker of the event with CloudEvents type `event_type` (events and triggers
@@ -107,4 +104,4 @@ class Triggers(_Objects):
         return broker_name(event_type)
 
     def argo_server_url(self) -> str:
-        return ARGO_SERVER
+        return self.provider.config.argo_server_url

@@ -28,17 +28,16 @@ if TYPE_CHECKING:
 #: Argo's label on a Workflow submitted from a WorkflowTemplate
 TEMPLATE_LABEL = "workflows.argoproj.io/workflow-template"
 FINISHED = ("Succeeded", "Failed", "Error")
-#: the image values and sql steps run in (fnplan and psycopg installed)
-RUNNER_IMAGE = "ghcr.io/fnplan/runner:latest"
 SHELL_IMAGE = "alpine:3.20"
 
 
 class ClusterTargets:
     """argo.ArgoTargets answered from the cluster: the objects fnplan labelled."""
 
-    def __init__(self, client: KubeClient, namespace: str) -> None:
+    def __init__(self, client: KubeClient, namespace: str, runner_image: str) -> None:
         self.client = client
         self.namespace = namespace
+        self._runner_image = runner_image
 
     def function_url(self, address: str, version: str) -> str:
         service = service_name(address)
@@ -65,7 +64,7 @@ class ClusterTargets:
         return str(templates[-1]["metadata"]["name"])
 
     def runner_image(self) -> str:
-        return RUNNER_IMAGE
+        return self._runner_image
 
     def shell_image(self) -> str:
         return SHELL_IMAGE
@@ -136,7 +135,7 @@ class Workflows:
         labels = self.provider.labels(resource.address)
         labels[WORKFLOW_LABEL] = physical_name(resource.address, DNS_1035_LABEL)
         labels[VERSION_LABEL] = version[:16]
-        targets = ClusterTargets(self.client, self.namespace)
+        targets = ClusterTargets(self.client, self.namespace, self.provider.config.runner_image)
         name = template_name(resource.address, number)
         try:
             manifest = workflow_template(document, name, self.namespace, labels, targets)
