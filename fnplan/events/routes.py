@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from typing import Any
 
@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fnplan.events.dispatch import Firing, TargetResult
@@ -31,11 +31,12 @@ _READ_METHODS = ("GET", "HEAD")
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-def build_app(app: ServeApp, guard: Guard) -> Starlette:
-    """The ASGI application serving `app` behind `guard`."""
+def build_app(app: ServeApp, guard: Guard, routes: Sequence[BaseRoute] = ()) -> Starlette:
+    """The ASGI application serving `app` behind `guard`; `routes` (the studio's, with
+    `serve --ui`) are matched before the trigger paths."""
     endpoints = _Endpoints(app)
     return Starlette(
-        routes=[Route("/{path:path}", endpoints.handle, methods=_ALL_METHODS)],
+        routes=[*routes, Route("/{path:path}", endpoints.handle, methods=_ALL_METHODS)],
         middleware=[
             Middleware(_ContainErrors, report=app.report),
             Middleware(GuardMiddleware, guard=guard),

@@ -13,10 +13,11 @@ import os
 import signal
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from types import FrameType
 
 import uvicorn
+from starlette.routing import BaseRoute
 
 from fnplan.errors import FnplanError
 from fnplan.events.routes import build_app
@@ -36,13 +37,17 @@ def serve(
     policy: Policy,
     *,
     ready: Callable[[str, int], None],
+    routes: Sequence[BaseRoute] = (),
+    stopped: threading.Event | None = None,
 ) -> None:
-    """Serve until SIGINT/SIGTERM, then finish running runs and return."""
+    """Serve until SIGINT/SIGTERM, then finish running runs and return. `routes` are served
+    before the triggers' paths; `stopped` is set when serving stops (so that endless
+    streams, such as the studio's, can end)."""
     sock = bind(host, port)
     bound_host, bound_port = sock.getsockname()[:2]
     guard = Guard(policy, str(bound_host), int(bound_port))
     config = uvicorn.Config(
-        build_app(app, guard),
+        build_app(app, guard, routes),
         http="h11",
         lifespan="off",
         log_config=None,
@@ -51,7 +56,7 @@ def serve(
         backlog=BACKLOG,
     )
     _report_server_logs(app.report)
-    server = _Server(config)
+    server = _Server(config, stopped or threading.Event())
     cron = threading.Thread(
         target=run_schedule,
         args=(app.schedule, app.fire_scheduled, server.stopped),
@@ -94,9 +99,9 @@ class _Server(uvicorn.Server):
     """Uvicorn whose signals `serve` handles: a signal stops serving and fnplan returns
     normally instead of re-raising it (Uvicorn's default), so the exit code stays 0."""
 
-    def __init__(self, config: uvicorn.Config) -> None:
+    def __init__(self, config: uvicorn.Config, stopped: threading.Event) -> None:
         super().__init__(config)
-        self.stopped = threading.Event()
+        self.stopped = stopped
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:

@@ -8,7 +8,8 @@ request passes the `GuardMiddleware` first:
 - **Origin** (and `Sec-Fetch-Site`), when a browser sends it, must be one of those hosts
   (cross-site request forgery) -> 403.
 - **Bearer token**, when set, guards every path but `/healthz` -> 401. Serving beyond the
-  loopback interface requires one.
+  loopback interface requires one. A browser on the studio (`serve --ui`) shows it once as
+  `?token=` on a `/ui/` page, which answers with a SameSite=Strict cookie sent from then on.
 - **Body** at most `max_body` bytes, counted while it streams in (chunked too) -> 413.
 """
 
@@ -19,6 +20,8 @@ import ipaddress
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import parse_qs
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,6 +30,10 @@ from fnplan.errors import FnplanError
 
 DEFAULT_MAX_BODY = 1024 * 1024
 TOKEN_ENV = "FNPLAN_SERVE_TOKEN"
+#: the cookie holding the token in a browser on the studio (set by its pages)
+TOKEN_COOKIE = "fnplan_token"
+#: pages that may be opened with the token in their query (`?token=`): the studio's
+UI_PREFIX = "/ui/"
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 _OPEN_PATHS = frozenset({"/healthz"})
 _SAME_ORIGIN_FETCHES = frozenset({"same-origin", "none"})
@@ -89,7 +96,11 @@ class Guard:
         if origin is None and site and site not in _SAME_ORIGIN_FETCHES:
             message = f"cross-origin request refused (Sec-Fetch-Site: {site})"
             return 403, message, "requests must come from this server's own origin", {}
-        if self.policy.token and scope["path"] not in _OPEN_PATHS and not self._authorized(headers):
+        if (
+            self.policy.token
+            and scope["path"] not in _OPEN_PATHS
+            and not self._authorized(scope, headers)
+        ):
             hint = f"send Authorization: Bearer <token> (the --token or {TOKEN_ENV} value)"
             return 401, "a valid bearer token is required", hint, {"WWW-Authenticate": "Bearer"}
         length = headers.get("content-length", "0")
@@ -100,10 +111,15 @@ class Guard:
     def too_large(self) -> str:
         return f"the request body is larger than {self.policy.max_body} bytes"
 
-    def _authorized(self, headers: dict[str, str]) -> bool:
+    def _authorized(self, scope: Scope, headers: dict[str, str]) -> bool:
+        expected = (self.policy.token or "").encode()
         scheme, _, token = headers.get("authorization", "").partition(" ")
-        expected = self.policy.token or ""
-        return scheme.lower() == "bearer" and hmac.compare_digest(token.strip(), expected)
+        given = [token.strip()] if scheme.lower() == "bearer" else []
+        cookie = _cookies(headers).get(TOKEN_COOKIE)
+        given += [cookie.value] if cookie is not None else []
+        if scope["path"].startswith(UI_PREFIX) and scope.get("method") == "GET":
+            given += page_tokens(scope)
+        return any(hmac.compare_digest(value.encode(), expected) for value in given)
 
 
 class GuardMiddleware:
@@ -154,6 +170,20 @@ def _allowed_forms(entry: str, port: int) -> set[str]:
     if colon and given.isdigit():
         return {entry}
     return {f"{entry}:{port}", entry}
+
+
+def page_tokens(scope: Scope) -> list[str]:
+    """The `token` values in a request's query string."""
+    return parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token", [])
+
+
+def _cookies(headers: dict[str, str]) -> SimpleCookie:
+    cookies: SimpleCookie = SimpleCookie()
+    try:
+        cookies.load(headers.get("cookie", ""))
+    except CookieError:  # a malformed Cookie header authorizes nothing
+        return SimpleCookie()
+    return cookies
 
 
 def _headers(scope: Scope) -> dict[str, str]:
