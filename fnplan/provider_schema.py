@@ -70,7 +70,8 @@ class Diagnostic:
 @dataclass
 class PlannedChange:
     """One planned change as the provider's plan hook sees it; the hook may return it with
-    more replace paths (forcing replacement) or predicted output values."""
+    more replace paths (forcing replacement), predicted output values, or notes the plan shows
+    under the change (the ordered steps of a rollout)."""
 
     address: str
     type: str
@@ -79,6 +80,7 @@ class PlannedChange:
     resource: Resource | None
     replace_paths_changed: list[str] = field(default_factory=list)
     predicted_outputs: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 _SEGMENT = re.compile(r"\[[^\]]*\]|[^.\[]+")

@@ -20,6 +20,7 @@ PUBLIC = frozenset(
         "fnplan.provider",
         "fnplan.provider_schema",
         "fnplan.resources",
+        "fnplan.rollouts",
         "fnplan.run",
         "fnplan.state.backend",  # for providers that ship a state backend: its interface
         "fnplan.state.lock",  # and the lock record and lease helpers every backend shares,

@@ -1,6 +1,6 @@
 """The provider's plan hook: a provider may refine each planned change (Provider.plan_change),
-forcing replacement of an update or predicting output values (the next version number),
-which then count as known for the resources that refer to them."""
+forcing replacement of an update, predicting output values (the next version number), which
+then count as known for the resources that refer to them, or adding notes to the reasons."""
 
 from __future__ import annotations
 
@@ -40,6 +40,8 @@ def refine(
         )
     # a "prediction" that is itself known only after apply predicts nothing
     predicted = {k: v for k, v in refined.predicted_outputs.items() if not has_refs(v)}
+    if refined.notes:  # what the provider will do, in order, shown among the reasons
+        change = change.model_copy(update={"reasons": [*change.reasons, *refined.notes]})
     added = [path for path in refined.replace_paths_changed if path not in paths]
     replaces = refined.action == "replace" or bool(added)
     if change.action != "update" or not replaces:
