@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 #: what observe reports when $LATEST's code is not what fnplan uploaded
 CHANGED_CODE = "sha256:(changed outside fnplan)"
+#: the alias that routes to the current version (what triggers invoke)
+LIVE_ALIAS = "live"
 
 
 def function_name(address: str, prefix: str) -> str:
@@ -38,6 +40,16 @@ def function_name(address: str, prefix: str) -> str:
 def alias_name(version: str) -> str:
     """The alias of a fnplan version: known at plan time, unlike the Lambda number."""
     return f"v-{version[:16]}"
+
+
+def point_live_alias(lam: Any, address: str, name: str, number: str) -> None:
+    """Alias LIVE_ALIAS follows the function's current version: triggers invoke it, so a new
+    version reaches them without a trigger update."""
+    with aws_errors(f"{address}: lambda UpdateAlias {name}:{LIVE_ALIAS}"):
+        try:
+            lam.update_alias(FunctionName=name, Name=LIVE_ALIAS, FunctionVersion=number)
+        except lam.exceptions.ResourceNotFoundException:
+            lam.create_alias(FunctionName=name, Name=LIVE_ALIAS, FunctionVersion=number)
 
 
 class Functions:
@@ -185,6 +197,7 @@ class Functions:
                 made = lam.update_alias(
                     FunctionName=name, Name=alias, FunctionVersion=published["Version"]
                 )
+        point_live_alias(lam, resource.address, name, published["Version"])
         number = int(published["Version"])
         entry = {"number": number, "hash": version, "alias_arn": made["AliasArn"]}
         versions = [v for v in versions if v.get("hash") != version] + [entry]

@@ -59,7 +59,7 @@ def test_import_adopts_a_function_by_arn_and_the_next_apply_makes_it_ours(
     lineage = json.loads(fnplan(root, "state", "pull").stdout)["lineage"]
     assert config["Tags"]["fnplan:lineage"] == lineage
     aliases = lam(aws_endpoint).list_aliases(FunctionName=name)["Aliases"]
-    assert [a["Name"] for a in aliases] == [f"v-{record_version(root)[:16]}"]
+    assert sorted(a["Name"] for a in aliases) == ["live", f"v-{record_version(root)[:16]}"]
     assert fnplan(root, "plan", "--detailed-exitcode", check=None).returncode == 0
 
     fnplan(root, "destroy", "--auto-approve")
