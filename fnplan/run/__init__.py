@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from fnplan.run.invoke import function_document
     from fnplan.run.options import RunOptions
     from fnplan.run.protocols import FunctionResolver, FunctionSpec, WorkflowResolver
+    from fnplan.run.provider_log import RunLog, new_execution_id
     from fnplan.run.records import ErrorInfo, LogRecord, RunEvent
     from fnplan.run.run_history import RunDirectoryHistory
     from fnplan.run.values import EXPR_KEY, is_expression, resolve, step_references
@@ -39,6 +40,8 @@ _EXPORTS = {
     "runs_dir": "history",
     "function_document": "invoke",
     "RunOptions": "options",
+    "RunLog": "provider_log",
+    "new_execution_id": "provider_log",
     "FunctionResolver": "protocols",
     "FunctionSpec": "protocols",
     "WorkflowResolver": "protocols",
@@ -64,6 +67,7 @@ __all__ = [
     "LogRecord",
     "RunDirectoryHistory",
     "RunEvent",
+    "RunLog",
     "RunLogs",
     "RunOptions",
     "RunParent",
@@ -75,6 +79,7 @@ __all__ = [
     "document_version",
     "function_document",
     "is_expression",
+    "new_execution_id",
     "resolve",
     "reusable_outputs",
     "run_workflow",
