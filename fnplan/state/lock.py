@@ -1,8 +1,14 @@
-"""An exclusive lock on one state file, held by a lease that a daemon thread keeps renewing.
+"""State locks: the lock record, the one acquire loop every backend uses, the lease renewer,
+and the local backend's lock file.
 
-The lock is a JSON file created with O_CREAT|O_EXCL. Every removal or rewrite of it happens
-under an fcntl flock on the state's directory, so breaking a stale lock never removes a fresh
-one that another process created in between.
+Every backend keeps its lock somewhere that one conditional create wins (a file created with
+O_CREAT|O_EXCL, a row inserted ON CONFLICT DO NOTHING, an S3 object with If-None-Match, a
+Kubernetes Lease): it implements `LockSlot`, and `acquire` does the rest the same way for all
+of them: waiting up to --lock-timeout and saying so, breaking the lock of a dead process on
+this host, and naming a holder that stays.
+
+The local lock file is removed or rewritten only under an fcntl flock on the state's
+directory, so breaking a stale lock never removes a fresh one created in between.
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -28,6 +36,7 @@ from fnplan.state._fs import write_all
 DEFAULT_LEASE = 30.0
 _POLL_SECONDS = 0.1
 _TORN_GRACE_SECONDS = 2.0  # a lock file this young may still be being written by its creator
+_PROGRESS_EVERY = 10.0  # seconds between "still waiting" lines
 
 Warn = Callable[[str], None]
 
@@ -59,6 +68,10 @@ class LockInfo(BaseModel):
             expires=now + timedelta(seconds=lease),
         )
 
+    def renewed(self, lease: float) -> LockInfo:
+        """This lock with its lease running `lease` seconds from now."""
+        return self.model_copy(update={"expires": datetime.now(UTC) + timedelta(seconds=lease)})
+
     def is_stale(self, now: datetime | None = None) -> bool:
         """True when the holder stopped renewing its lease (hung, or its machine went away)."""
         return self.expires < (now or datetime.now(UTC))
@@ -74,6 +87,119 @@ class LockInfo(BaseModel):
 def warn_to_stderr(message: str) -> None:
     """The default warning sink: one line on stderr."""
     print(f"warning: {message}", file=sys.stderr)
+
+
+def progress_to_stderr(message: str) -> None:
+    """Where a fnplan waiting for the lock says so: one line on stderr."""
+    print(message, file=sys.stderr)
+
+
+class LockSlot(Protocol):
+    """Where a backend keeps its lock, as the shared acquire loop uses it.
+
+    try_create  store `info` only if no lock is there (exactly one concurrent creator wins)
+    blocker     the lock there now; a LockError when it cannot be read (reported at the
+                deadline); None when it just went
+    break_lock  remove `holder`'s lock only if it is still that one; whether it did
+    """
+
+    def try_create(self, info: LockInfo) -> bool: ...
+
+    def blocker(self) -> LockInfo | LockError | None: ...
+
+    def break_lock(self, holder: LockInfo) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Claimant:
+    """Who takes a lock: the `who` and host a LockInfo names, and the lease it holds."""
+
+    who: str
+    host: str
+    lease: float
+
+    @classmethod
+    def here(cls, who: str | None, lease: float) -> Claimant:
+        """This process, as `who` (default user@host)."""
+        host = socket.gethostname()
+        return cls(who or f"{current_user()}@{host}", host, lease)
+
+
+def acquire(
+    slot: LockSlot,
+    operation: str,
+    claimant: Claimant,
+    *,
+    timeout: float,
+    warn: Warn,
+    progress: Warn = progress_to_stderr,
+    poll: float = _POLL_SECONDS,
+) -> LockInfo:
+    """Take the lock in `slot` for `operation`, waiting up to `timeout` seconds (and saying
+    so): a holder on this host whose process is gone is broken with a warning; a holder that
+    stays past the deadline is named in the LockError (STALE when its lease expired)."""
+    deadline = time.monotonic() + timeout
+    waiting = _Waiting(timeout, progress)
+    while True:
+        info = LockInfo.new(operation, who=claimant.who, host=claimant.host, lease=claimant.lease)
+        if slot.try_create(info):
+            return info
+        blocker = slot.blocker()
+        if blocker is None:
+            continue
+        if isinstance(blocker, LockInfo):
+            if blocker.host == claimant.host and not process_exists(blocker.pid):
+                if slot.break_lock(blocker):
+                    warn(
+                        "broke the state lock of a process that no longer exists "
+                        f"({blocker.describe()})"
+                    )
+                continue
+            error = held_error(blocker)
+        else:
+            error = blocker
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise error
+        waiting.report(blocker)
+        time.sleep(min(poll, remaining))
+
+
+class _Waiting:
+    """The lines a waiting acquire prints: when it starts waiting, when the holder changes,
+    and every _PROGRESS_EVERY seconds."""
+
+    def __init__(self, timeout: float, progress: Warn) -> None:
+        self._timeout, self._progress = timeout, progress
+        self._started = time.monotonic()
+        self._last: tuple[str, float] | None = None  # (holder, when reported)
+
+    def report(self, blocker: LockInfo | LockError) -> None:
+        holder = blocker.describe() if isinstance(blocker, LockInfo) else blocker.message
+        now = time.monotonic()
+        if self._last is not None and self._last[0] == holder:
+            if now - self._last[1] < _PROGRESS_EVERY:
+                return
+            self._progress(
+                f"still waiting for the state lock ({now - self._started:.0f}s of "
+                f"{self._timeout:g}s): {holder}"
+            )
+        else:
+            self._progress(f"waiting up to {self._timeout:g}s for the state lock: {holder}")
+        self._last = (holder, now)
+
+
+def check_unlock(holder: LockInfo | None, lock_id: str, where: str) -> LockInfo:
+    """The lock `force-unlock LOCK_ID` may remove: `holder` if its ID is `lock_id`; a LockError
+    when nothing is locked (`where` names the state) or another lock is held."""
+    if holder is None:
+        raise LockError(f"{where}: the state is not locked; there is nothing to unlock")
+    if holder.id != lock_id:
+        raise LockError(
+            f"lock ID {lock_id!r} does not match the current lock ({holder.describe()})",
+            hint=f"to break that lock run: fnplan force-unlock {holder.id}",
+        )
+    return holder
 
 
 class _UnreadableLock(Exception):
@@ -99,15 +225,15 @@ class StateLock:
         self.path = path
         self.timeout = timeout
         self.lease = lease
-        self.host = socket.gethostname()
-        self.who = who or f"{current_user()}@{self.host}"
+        self.claimant = Claimant.here(who, lease)
         self.warn = warn
         self._verified: tuple[str, int, int] | None = None  # (lock ID, inode, mtime) read as ours
 
     @contextlib.contextmanager
     def hold(self, operation: str) -> Iterator[LockInfo]:
         """Hold the lock for `operation`, renewing its lease until the block ends."""
-        info = self.acquire(operation)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        info = acquire(self, operation, self.claimant, timeout=self.timeout, warn=self.warn)
         renewer = LeaseRenewer(info, lease=self.lease, renew=self.renew, warn=self.warn)
         renewer.start()
         try:
@@ -115,21 +241,6 @@ class StateLock:
         finally:
             renewer.stop()
             self._release(info)
-
-    def acquire(self, operation: str) -> LockInfo:
-        """Take the lock, waiting up to `timeout` seconds; LockError names a holder that stays."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + self.timeout
-        while True:
-            info = LockInfo.new(operation, who=self.who, host=self.host, lease=self.lease)
-            if self._try_create(info):
-                return info
-            blocker = self._blocker()
-            if blocker is None:
-                continue
-            if time.monotonic() >= deadline:
-                raise blocker
-            time.sleep(min(_POLL_SECONDS, max(deadline - time.monotonic(), 0.0)))
 
     def current(self) -> LockInfo | None:
         """The lock as it is on disk now, or None when unlocked."""
@@ -174,18 +285,12 @@ class StateLock:
     def force_unlock(self, lock_id: str) -> LockInfo:
         """Remove the lock if its ID is `lock_id` (the user's explicit override); else LockError."""
         with self._guard() if self.path.parent.is_dir() else contextlib.nullcontext():
-            holder = self.current()
-            if holder is None:
-                raise LockError(f"{self.path}: the state is not locked; there is nothing to unlock")
-            if holder.id != lock_id:
-                raise LockError(
-                    f"lock ID {lock_id!r} does not match the current lock ({holder.describe()})",
-                    hint=f"to break that lock run: fnplan force-unlock {holder.id}",
-                )
+            holder = check_unlock(self.current(), lock_id, str(self.path))
             self.path.unlink()
             return holder
 
-    def _try_create(self, info: LockInfo) -> bool:
+    def try_create(self, info: LockInfo) -> bool:
+        """Create the lock file holding `info` unless one exists (LockSlot)."""
         try:
             fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
@@ -196,33 +301,26 @@ class StateLock:
             os.close(fd)
         return True
 
-    def _blocker(self) -> LockError | None:
-        """The error describing who blocks us, or None if the lock just went (try again at once)."""
+    def blocker(self) -> LockInfo | LockError | None:
+        """The lock file's holder; a file still being written is a LockError (LockSlot)."""
         try:
-            holder = self._read()
+            return self._read()
         except _UnreadableLock as exc:
-            return (
-                self._unreadable_error(exc)
-                if exc.age >= _TORN_GRACE_SECONDS
-                else LockError(f"{self.path}: the state lock is being taken by another process")
-            )
-        if holder is None:
-            return None
-        if holder.host == self.host and not process_exists(holder.pid):
-            self._break_dead(holder)
-            return None
-        return held_error(holder)
+            if exc.age >= _TORN_GRACE_SECONDS:
+                return self._unreadable_error(exc)
+            return LockError(f"{self.path}: the state lock is being taken by another process")
 
-    def _break_dead(self, holder: LockInfo) -> None:
+    def break_lock(self, holder: LockInfo) -> bool:
+        """Remove `holder`'s lock file if it is still there, under the guard (LockSlot)."""
         with self._guard():
             try:
                 still = self._read()
             except _UnreadableLock:
-                return
+                return False
             if still is None or still.id != holder.id:
-                return
+                return False
             self.path.unlink()
-        self.warn(f"broke the state lock of a process that no longer exists ({holder.describe()})")
+            return True
 
     def _release(self, info: LockInfo) -> None:
         """Remove the lock file, but only if it is still ours (it may have been force-unlocked)."""
@@ -240,9 +338,7 @@ class StateLock:
                 return None
             if holder is None or holder.id != info.id:
                 return None
-            renewed = info.model_copy(
-                update={"expires": datetime.now(UTC) + timedelta(seconds=self.lease)}
-            )
+            renewed = info.renewed(self.lease)
             tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
             tmp.write_text(renewed.model_dump_json())
             os.replace(tmp, self.path)

@@ -2,36 +2,30 @@
 
 An advisory lock alone carries neither who holds it nor until when, so the lock is a row
 inserted with ON CONFLICT DO NOTHING (exactly one inserter wins) holding a `LockInfo`, whose
-lease a daemon thread renews. The policy is the local lock's: a holder on this host whose
-process is gone is broken with a warning; any other holder is named, with STALE when its
-lease expired, and `force-unlock` removes it.
+lease a daemon thread renews. Waiting, breaking the lock of a dead process on this host and
+naming any other holder are fnplan.state.lock.acquire's, as for every backend;
+`force-unlock` removes the row.
 """
 
 from __future__ import annotations
 
 import contextlib
-import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 
 import psycopg
 
-from fnplan.errors import LockError
 from fnplan.state.lock import (
     DEFAULT_LEASE,
+    Claimant,
     LeaseRenewer,
     LockInfo,
     Warn,
-    current_user,
-    held_error,
-    process_exists,
+    acquire,
+    check_unlock,
 )
 from fnplan.state.pg_db import first_line
 from fnplan.state.remote_journal import lost_lock
-
-_POLL_SECONDS = 0.1
 
 
 class PgLock:
@@ -53,8 +47,7 @@ class PgLock:
         self.workspace = workspace
         self.timeout = timeout
         self.lease = lease
-        self.host = socket.gethostname()
-        self.who = who or f"{current_user()}@{self.host}"
+        self.claimant = Claimant.here(who, lease)
         self.warn = warn
         self.lost = threading.Event()  # set by the renewer when our row was removed or replaced
 
@@ -62,7 +55,8 @@ class PgLock:
     def hold(self, operation: str) -> Iterator[LockInfo]:
         """Hold the lock for `operation` on a connection of its own, renewing the lease."""
         with self._connect() as conn:
-            info = self._acquire(conn, operation)
+            slot = _RowSlot(self, conn)
+            info = acquire(slot, operation, self.claimant, timeout=self.timeout, warn=self.warn)
             self.lost.clear()
             renewer = LeaseRenewer(
                 info,
@@ -78,32 +72,7 @@ class PgLock:
                 yield info
             finally:
                 renewer.stop()
-                conn.execute(
-                    f"DELETE FROM {self._table} WHERE name = %s AND id = %s",
-                    (self.workspace, info.id),
-                )
-
-    def _acquire(self, conn: psycopg.Connection, operation: str) -> LockInfo:
-        """Insert our row, waiting up to `timeout` seconds; LockError names a holder that stays."""
-        deadline = time.monotonic() + self.timeout
-        while True:
-            info = LockInfo.new(operation, who=self.who, host=self.host, lease=self.lease)
-            inserted = conn.execute(
-                f"INSERT INTO {self._table} (name, id, info) VALUES (%s, %s, %s) "
-                "ON CONFLICT (name) DO NOTHING",
-                (self.workspace, info.id, info.model_dump_json()),
-            )
-            if inserted.rowcount == 1:
-                return info
-            holder = self.current(conn)
-            if holder is None:
-                continue
-            if holder.host == self.host and not process_exists(holder.pid):
-                self._break(conn, holder)
-                continue
-            if time.monotonic() >= deadline:
-                raise held_error(holder)
-            time.sleep(min(_POLL_SECONDS, max(deadline - time.monotonic(), 0.0)))
+                self.delete(conn, info.id)
 
     def current(self, conn: psycopg.Connection) -> LockInfo | None:
         """The lock row as it is now, or None when unlocked."""
@@ -123,37 +92,48 @@ class PgLock:
 
     def force_unlock(self, conn: psycopg.Connection, lock_id: str) -> LockInfo:
         """Remove the row if its ID is `lock_id` (the user's explicit override); else LockError."""
-        holder = self.current(conn)
-        if holder is None:
-            raise LockError(
-                f"workspace {self.workspace!r} is not locked; there is nothing to unlock"
-            )
-        if holder.id != lock_id:
-            raise LockError(
-                f"lock ID {lock_id!r} does not match the current lock ({holder.describe()})",
-                hint=f"to break that lock run: fnplan force-unlock {holder.id}",
-            )
-        conn.execute(
-            f"DELETE FROM {self._table} WHERE name = %s AND id = %s", (self.workspace, lock_id)
-        )
+        where = f"workspace {self.workspace!r}"
+        holder = check_unlock(self.current(conn), lock_id, where)
+        self.delete(conn, lock_id)
         return holder
 
     def renew(self, conn: psycopg.Connection, info: LockInfo) -> LockInfo | None:
         """Extend our lease; None when the row is no longer ours (broken or replaced)."""
-        renewed = info.model_copy(
-            update={"expires": datetime.now(UTC) + timedelta(seconds=self.lease)}
-        )
+        renewed = info.renewed(self.lease)
         updated = conn.execute(
             f"UPDATE {self._table} SET info = %s WHERE name = %s AND id = %s",
             (renewed.model_dump_json(), self.workspace, info.id),
         )
         return renewed if updated.rowcount == 1 else None
 
-    def _break(self, conn: psycopg.Connection, holder: LockInfo) -> None:
-        deleted = conn.execute(
-            f"DELETE FROM {self._table} WHERE name = %s AND id = %s", (self.workspace, holder.id)
+    def insert(self, conn: psycopg.Connection, info: LockInfo) -> bool:
+        """Insert the row holding `info` unless there is one; whether it was."""
+        inserted = conn.execute(
+            f"INSERT INTO {self._table} (name, id, info) VALUES (%s, %s, %s) "
+            "ON CONFLICT (name) DO NOTHING",
+            (self.workspace, info.id, info.model_dump_json()),
         )
-        if deleted.rowcount == 1:
-            self.warn(
-                f"broke the state lock of a process that no longer exists ({holder.describe()})"
-            )
+        return inserted.rowcount == 1
+
+    def delete(self, conn: psycopg.Connection, lock_id: str) -> bool:
+        """Remove the row if it is still the lock `lock_id`; whether it was."""
+        deleted = conn.execute(
+            f"DELETE FROM {self._table} WHERE name = %s AND id = %s", (self.workspace, lock_id)
+        )
+        return deleted.rowcount == 1
+
+
+class _RowSlot:
+    """The lock row of one workspace on one connection, as the acquire loop uses it."""
+
+    def __init__(self, lock: PgLock, conn: psycopg.Connection) -> None:
+        self._lock, self._conn = lock, conn
+
+    def try_create(self, info: LockInfo) -> bool:
+        return self._lock.insert(self._conn, info)
+
+    def blocker(self) -> LockInfo | None:
+        return self._lock.current(self._conn)
+
+    def break_lock(self, holder: LockInfo) -> bool:
+        return self._lock.delete(self._conn, holder.id)

@@ -48,14 +48,14 @@ def test_lock_timeout_waits_until_the_holder_releases(
 ) -> None:
     holder = holder_factory(state_path)
     refused = threading.Event()
-    blocker = StateLock._blocker
+    blocker = StateLock.blocker
 
-    def spied(lock: StateLock) -> LockError | None:
+    def spied(lock: StateLock) -> LockInfo | LockError | None:
         error = blocker(lock)
         refused.set()
         return error
 
-    monkeypatch.setattr(StateLock, "_blocker", spied)
+    monkeypatch.setattr(StateLock, "blocker", spied)
     acquired: list[LockInfo] = []
 
     def wait_for_the_lock() -> None:

@@ -2,31 +2,27 @@
 
 Exactly one conditional create wins. The lease is renewed by replacing the object on its
 ETag (If-Match), so a renewal never overwrites someone else's lock; release and break
-delete on the ETag too. The policy is the local and pg locks': a holder on this host whose
-process is gone is broken with a warning; any other holder is named (STALE when its lease
-expired) and `force-unlock` removes it.
+delete on the ETag too. Waiting, breaking the lock of a dead process on this host and naming
+any other holder are fnplan.state.lock.acquire's, as for every backend.
 """
 
 from __future__ import annotations
 
 import contextlib
-import socket
 import threading
-import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 
 from pydantic import ValidationError
 
-from fnplan.errors import LockError, StateError
+from fnplan.errors import StateError
 from fnplan.state.lock import (
     DEFAULT_LEASE,
+    Claimant,
     LeaseRenewer,
     LockInfo,
     Warn,
-    current_user,
-    held_error,
-    process_exists,
+    acquire,
+    check_unlock,
 )
 from fnplan.state.remote_journal import lost_lock
 
@@ -52,8 +48,7 @@ class S3Lock:
         self.key = key
         self.timeout = timeout
         self.lease = lease
-        self.host = socket.gethostname()
-        self.who = who or f"{current_user()}@{self.host}"
+        self.claimant = Claimant.here(who, lease)
         self.warn = warn
         self.lost = threading.Event()
         self.etag: str | None = None  # of our lock object while held
@@ -61,7 +56,9 @@ class S3Lock:
     @contextlib.contextmanager
     def hold(self, operation: str) -> Iterator[LockInfo]:
         """Hold the lock for `operation`, renewing its lease until released."""
-        info = self._acquire(operation)
+        info = acquire(
+            self, operation, self.claimant, timeout=self.timeout, warn=self.warn, poll=_POLL_SECONDS
+        )
         self.lost.clear()
         renewer = LeaseRenewer(
             info,
@@ -81,25 +78,28 @@ class S3Lock:
                 self.bucket.delete(self.key, etag=self.etag)
             self.etag = None
 
-    def _acquire(self, operation: str) -> LockInfo:
-        deadline = time.monotonic() + self.timeout
-        while True:
-            info = LockInfo.new(operation, who=self.who, host=self.host, lease=self.lease)
-            try:
-                self.etag = self.bucket.put(self.key, _encode(info), replacing=None)
-                return info
-            except PreconditionFailed:
-                pass
-            found = self._read()
-            if found is None:
-                continue
-            holder, etag = found
-            if holder.host == self.host and not process_exists(holder.pid):
-                self._break(holder, etag)
-                continue
-            if time.monotonic() >= deadline:
-                raise held_error(holder)
-            time.sleep(min(_POLL_SECONDS, max(deadline - time.monotonic(), 0.0)))
+    def try_create(self, info: LockInfo) -> bool:
+        """Create the lock object holding `info` unless there is one (LockSlot)."""
+        try:
+            self.etag = self.bucket.put(self.key, _encode(info), replacing=None)
+        except PreconditionFailed:
+            return False
+        return True
+
+    def blocker(self) -> LockInfo | None:
+        """The lock object's holder (LockSlot)."""
+        return self.current()
+
+    def break_lock(self, holder: LockInfo) -> bool:
+        """Delete the lock object if it is still `holder`'s, on its ETag (LockSlot)."""
+        found = self._read()
+        if found is None or found[0].id != holder.id:
+            return False
+        try:
+            self.bucket.delete(self.key, etag=found[1])
+        except PreconditionFailed:
+            return False  # someone else broke or replaced it first
+        return True
 
     def current(self) -> LockInfo | None:
         """The lock as it is now, or None when unlocked."""
@@ -113,23 +113,14 @@ class S3Lock:
 
     def force_unlock(self, lock_id: str) -> LockInfo:
         """Remove the lock if its ID is `lock_id` (the user's explicit override)."""
-        found = self._read()
-        if found is None:
-            raise LockError("the state is not locked; there is nothing to unlock")
-        holder, etag = found
-        if holder.id != lock_id:
-            raise LockError(
-                f"lock ID {lock_id!r} does not match the current lock ({holder.describe()})",
-                hint=f"to break that lock run: fnplan force-unlock {holder.id}",
-            )
+        holder, etag = self._read() or (None, None)
+        unlocked = check_unlock(holder, lock_id, f"{self.bucket.description}, key {self.key}")
         self.bucket.delete(self.key, etag=etag)
-        return holder
+        return unlocked
 
     def renew(self, info: LockInfo) -> LockInfo | None:
         """Extend our lease; None when the object is no longer ours (broken or replaced)."""
-        renewed = info.model_copy(
-            update={"expires": datetime.now(UTC) + timedelta(seconds=self.lease)}
-        )
+        renewed = info.renewed(self.lease)
         try:
             self.etag = self.bucket.put(self.key, _encode(renewed), replacing=self.etag)
         except PreconditionFailed:
@@ -147,13 +138,6 @@ class S3Lock:
                 f"{self.bucket.description}: the lock object {self.key} is not a fnplan lock",
                 hint="if no fnplan is running, delete that object",
             ) from None
-
-    def _break(self, holder: LockInfo, etag: str) -> None:
-        try:
-            self.bucket.delete(self.key, etag=etag)
-        except PreconditionFailed:
-            return  # someone else broke or replaced it first
-        self.warn(f"broke the state lock of a process that no longer exists ({holder.describe()})")
 
 
 def _encode(info: LockInfo) -> bytes:

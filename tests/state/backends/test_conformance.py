@@ -120,6 +120,22 @@ def test_lock_timeout_waits_for_the_holder(spec: Spec, children: list[Child]) ->
         assert info.operation == "apply"
 
 
+def test_a_waiting_fnplan_says_whom_it_waits_for(
+    spec: Spec, children: list[Child], capsys: pytest.CaptureFixture[str]
+) -> None:
+    holder = Child(spec, "hold")
+    children.append(holder)
+    info = json.loads(holder.line())
+    with pytest.raises(LockError), open_state(spec).lock("plan"):
+        pass
+    assert "waiting" not in capsys.readouterr().err  # no --lock-timeout: refused at once
+    with pytest.raises(LockError, match=info["id"]), open_state(spec, lock_timeout=0.5).lock("x"):
+        pass
+    waited = capsys.readouterr().err
+    assert "waiting up to 0.5s for the state lock" in waited
+    assert info["id"] in waited and "tester@ci" in waited
+
+
 def test_expired_lease_of_a_hung_holder_is_reported_stale(
     spec: Spec, children: list[Child]
 ) -> None:
