@@ -52,6 +52,7 @@ KINDS: dict[str, Kind] = {
     "ConfigMap": Kind("v1", "configmaps"),
     "Secret": Kind("v1", "secrets"),
     "ServiceAccount": Kind("v1", "serviceaccounts"),
+    "Pod": Kind("v1", "pods"),
     "Lease": Kind("coordination.k8s.io/v1", "leases"),
     "Service": Kind("serving.knative.dev/v1", "services"),
     "Revision": Kind("serving.knative.dev/v1", "revisions"),
@@ -141,6 +142,12 @@ class KubeClient:
         path = kind_of(kind).collection(namespace or self.namespace)
         return list(self._call("GET", path, query).get("items") or [])
 
+    def pod_log(self, name: str, namespace: str, container: str) -> str:
+        """The log of one container of a Pod (pods/NAME/log), as text."""
+        path = f"{kind_of('Pod').collection(namespace)}/{name}/log"
+        data = self._request("GET", path, [("container", container)], accept="text/plain")
+        return data.decode("utf-8", errors="replace")
+
     def delete(
         self, kind: str, name: str, namespace: str | None = None, *, wait: bool = True
     ) -> None:
@@ -204,10 +211,28 @@ class KubeClient:
         content_type: str = "application/json",
     ) -> dict[str, Any]:
         """One request; the decoded JSON answer. API errors become ProviderError."""
+        data = self._request(method, path, query, body, content_type=content_type)
+        try:
+            answer = json.loads(data or b"{}")
+        except ValueError as exc:
+            raise ProviderError(f"kubernetes: {method} {path}: not JSON: {exc}") from None
+        return dict(answer or {})
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        query: list[tuple[str, str]] | None = None,
+        body: Any = None,
+        *,
+        content_type: str = "application/json",
+        accept: str = "application/json",
+    ) -> bytes:
+        """One request; the answer's body. API errors become ProviderError."""
         from kubernetes.client.exceptions import ApiException
         from urllib3.exceptions import HTTPError
 
-        headers = {"Accept": "application/json", "Content-Type": content_type}
+        headers = {"Accept": accept, "Content-Type": content_type}
         try:
             response = self.api.call_api(
                 path,
@@ -218,14 +243,11 @@ class KubeClient:
                 auth_settings=["BearerToken"],
                 _preload_content=False,
             )
-            answer = json.loads(response.data or b"{}")
         except ApiException as exc:
             raise api_error(method, path, exc.status, exc.body) from None
         except HTTPError as exc:
             raise ProviderError(f"kubernetes: cannot reach the API server: {exc}") from None
-        except ValueError as exc:
-            raise ProviderError(f"kubernetes: {method} {path}: not JSON: {exc}") from None
-        return dict(answer or {})
+        return bytes(response.data or b"")
 
 
 class ApiError(ProviderError):

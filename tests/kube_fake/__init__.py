@@ -5,7 +5,7 @@ kubeconfig for it), so the real official client runs against it over HTTP.
 
 What it implements
   discovery   /version, /api, /apis, /api/v1 and /apis/GROUP/VERSION resource lists
-  kinds       v1 Namespace, ConfigMap, Secret, ServiceAccount; coordination.k8s.io/v1
+  kinds       v1 Namespace, ConfigMap, Secret, ServiceAccount, Pod; coordination.k8s.io/v1
               Lease; serving.knative.dev/v1 Service, Revision; eventing.knative.dev/v1
               Broker, Trigger; sources.knative.dev/v1 PingSource; argoproj.io/v1alpha1
               WorkflowTemplate, Workflow (namespaces "default" and "kube-system" exist)
@@ -18,6 +18,8 @@ What it implements
               fields a manager applied before and no longer applies are removed
   status      the /status subresource (GET, PUT, merge patch) changes only .status; this is
               the test hook for conditions and Workflow node statuses (server.set_condition)
+  pod logs    GET pods/NAME/log answers the text of the Pod's annotation fake.fnplan.io/log
+              (no container runs: a test writes a pod's log into it)
   finalizers  DELETE of an object with finalizers sets deletionTimestamp and answers 202;
               the object goes when an update clears its finalizers
   errors      404 NotFound, 409 Conflict/AlreadyExists, 422 Invalid (malformed or

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from .store import ApiFailure, Key, Obj, Store
@@ -30,6 +30,7 @@ RESOURCES = [
     Resource("v1", "ConfigMap", "configmaps"),
     Resource("v1", "Secret", "secrets"),
     Resource("v1", "ServiceAccount", "serviceaccounts"),
+    Resource("v1", "Pod", "pods"),
     Resource("coordination.k8s.io/v1", "Lease", "leases"),
     Resource("serving.knative.dev/v1", "Service", "services"),
     Resource("serving.knative.dev/v1", "Revision", "revisions"),
@@ -41,6 +42,8 @@ RESOURCES = [
     Resource("argoproj.io/v1alpha1", "WorkflowEventBinding", "workfloweventbindings"),
 ]
 _BY_PATH = {(r.group_version, r.plural): r for r in RESOURCES}
+#: the fake runs no containers: GET pods/NAME/log answers the text of this annotation
+POD_LOG_ANNOTATION = "fake.fnplan.io/log"
 
 
 def make_app(store: Store) -> Starlette:
@@ -102,6 +105,9 @@ async def _route(store: Store, request: Request, gv: str, parts: list[str]) -> R
     if len(parts) >= 3 and parts[0] == "namespaces" and parts[2] != "status":
         namespace, parts = parts[1], parts[2:]
     resource = _BY_PATH.get((gv, parts[0]))
+    if resource is not None and resource.kind == "Pod" and parts[2:] == ["log"]:
+        pod = store.get(Key(f"{gv}/pods", namespace, parts[1]))
+        return PlainTextResponse(pod["metadata"].get("annotations", {}).get(POD_LOG_ANNOTATION, ""))
     if resource is None or len(parts) > 3 or (len(parts) == 3 and parts[2] != "status"):
         raise ApiFailure(404, "NotFound", f"the server could not find {request.url.path}")
     if resource.namespaced and not namespace and len(parts) > 1:
