@@ -23,6 +23,7 @@ from fnplan.cli import (
     project_commands,
     provider_commands,
     run_commands,
+    scan_commands,
     state_commands,
     workspace_commands,
 )
@@ -68,6 +69,7 @@ for module in (
     workspace_commands,
     diff_commands,
     edit_commands,
+    scan_commands,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)
