@@ -68,12 +68,19 @@ def build_layer(packages: list[str], python: str, architecture: str, cache_dir: 
 
 
 def publish_layer(
-    clients: Clients, address: str, name: str, data: bytes, key: str, runtime: str
+    clients: Clients,
+    address: str,
+    name: str,
+    data: bytes,
+    key: str,
+    runtime: str,
+    *,
+    replacing: str | None = None,
 ) -> str:
     """The ARN of the layer version holding `data`, published unless one with the same
-    content hash exists already."""
+    content hash exists already (other than `replacing`, one published outside fnplan)."""
     found = find_layer(clients, address, name, key)
-    if found is not None:
+    if found is not None and found != replacing:
         return found
     with aws_errors(f"{address}: lambda PublishLayerVersion {name}"):
         published = clients["lambda"].publish_layer_version(
@@ -86,15 +93,17 @@ def publish_layer(
 
 
 def find_layer(clients: Clients, address: str, name: str, key: str) -> str | None:
-    """The ARN of the layer version of `name` built from content `key`, if published."""
+    """The ARN of the newest layer version of `name` built from content `key`, if published
+    (functions use the newest one)."""
     lam = clients["lambda"]
+    found: list[tuple[int, str]] = []
     with aws_errors(f"{address}: lambda ListLayerVersions {name}"):
         pages = lam.get_paginator("list_layer_versions").paginate(LayerName=name)
         for page in pages:
             for version in page.get("LayerVersions", []):
                 if version.get("Description") == f"fnplan {key}":
-                    return str(version["LayerVersionArn"])
-    return None
+                    found.append((int(version["Version"]), str(version["LayerVersionArn"])))
+    return max(found)[1] if found else None
 
 
 def _pip_install(packages: list[str], python: str, architecture: str, target: Path) -> None:

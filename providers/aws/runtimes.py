@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from fnplan.state.model import ResourceState
 
 ARCHITECTURE = "x86_64"
+#: what observe reports as `packages` when the layer version functions would use is not the
+#: one fnplan published (a version with fnplan's content hash published by hand)
+REPLACED_LAYER = "(layer version replaced outside fnplan)"
 
 
 def lambda_runtime(language: str) -> str | None:
@@ -57,11 +60,11 @@ class Runtimes:
         found = find_layer(self.clients, prior.address, name, key)
         if found is None:
             return Observation(exists=False)
-        return Observation(
-            exists=True, attributes=attributes, outputs={**prior.outputs, "layer_arn": found}
-        )
+        if found != prior.outputs.get("layer_arn", found):
+            attributes["packages"] = [REPLACED_LAYER]
+        return Observation(exists=True, attributes=attributes, outputs=dict(prior.outputs))
 
-    def create(self, resource: Resource) -> dict[str, Any]:
+    def create(self, resource: Resource, replacing: str | None = None) -> dict[str, Any]:
         runtime = lambda_runtime(str(resource.attributes.get("language", "")))
         if runtime is None:
             raise ProviderError(f"{resource.address}: Lambda has no runtime for this language")
@@ -72,11 +75,27 @@ class Runtimes:
         packages = list(resource.attributes["packages"])
         data = build_layer(packages, python, ARCHITECTURE, self.cache_dir)
         name = layer_name(resource.address, self.prefix)
-        arn = publish_layer(self.clients, resource.address, name, data, key, runtime)
+        arn = publish_layer(
+            self.clients, resource.address, name, data, key, runtime, replacing=replacing
+        )
         return {"lambda_runtime": runtime, "layer_arn": arn}
 
     def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
-        return self.create(resource)
+        """Publish the layer of the new packages; a layer version that replaced fnplan's
+        outside fnplan is superseded by a new one fnplan builds."""
+        same_packages = layer_key(resource.attributes) == layer_key(prior.attributes)
+        replaced = self._replaced_by(prior) if same_packages else None
+        return self.create(resource, replacing=replaced)
+
+    def _replaced_by(self, prior: ResourceState) -> str | None:
+        """The layer version functions of this runtime would use, when it is not the one
+        fnplan published."""
+        key, recorded = layer_key(prior.attributes), prior.outputs.get("layer_arn")
+        if key is None or not recorded:
+            return None
+        name = layer_name(prior.address, self.prefix)
+        found = find_layer(self.clients, prior.address, name, key)
+        return found if found not in (None, recorded) else None
 
     def delete(self, prior: ResourceState) -> None:
         """Delete the layer versions fnplan published for this runtime."""
