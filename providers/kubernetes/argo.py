@@ -23,6 +23,10 @@ from .argo_values import VALUES_TEMPLATE, request, values_template
 
 ENTRYPOINT = "main"
 OUTPUT_TASK = "fnplan-output"
+#: the template annotation telling a run's follower which task runs which step
+#: (JSON: task name → {"step", "type", "catch"}); a step's values task ends in VALUES_SUFFIX
+STEPS_ANNOTATION = "fnplan.io/steps"
+VALUES_SUFFIX = "--values"
 #: Argo object names
 ARGO_NAME = re.compile(r"^[a-zA-Z0-9][-a-zA-Z0-9]*$")
 PHASES_DONE = ("Succeeded", "Failed", "Skipped", "Omitted", "Errored")
@@ -63,6 +67,14 @@ def workflow_template(
             "arguments": {"parameters": [{"name": "input", "value": "{}"}]},
             "templates": templates,
         },
+    }
+
+
+def step_tasks(document: WorkflowDocument) -> dict[str, dict[str, Any]]:
+    """What STEPS_ANNOTATION holds: each step's task, its node type and whether it catches."""
+    return {
+        _task_name(step.name): {"step": step.name, "type": step.type, "catch": bool(step.catch)}
+        for step in document.steps
     }
 
 
@@ -132,7 +144,7 @@ class _Builder:
         depends = self.depends(step)
         task: dict[str, Any] = {"name": task_name, "template": task_name}
         if is_expression(step.when) or _has_expression(fields):
-            values_task = f"{task_name}--values"
+            values_task = f"{task_name}{VALUES_SUFFIX}"
             self.tasks.append(self._values_task(values_task, depends, step.when, fields))
             depends = (
                 f"{depends} && {values_task}.Succeeded" if depends else f"{values_task}.Succeeded"

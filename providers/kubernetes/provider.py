@@ -14,8 +14,16 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from pydantic import ValidationError
 
 from fnplan.errors import ProviderError
-from fnplan.provider import RENDER, BaseProvider, Observation, ProviderContext
+from fnplan.provider import (
+    RENDER,
+    RUN_HISTORY,
+    RUN_WORKFLOW,
+    BaseProvider,
+    Observation,
+    ProviderContext,
+)
 from fnplan.provider_schema import Diagnostic
+from fnplan.run import RunDirectoryHistory
 
 from .config import KubernetesConfig
 from .ownership import object_annotations, object_labels
@@ -23,12 +31,13 @@ from .schemas import RESOURCE_SCHEMAS
 
 if TYPE_CHECKING:
     from fnplan.resources import Resource
+    from fnplan.run import RunOptions, RunResult
     from fnplan.state.model import ResourceState
 
     from .client import KubeClient
 
 
-class KubernetesProvider(BaseProvider):
+class KubernetesProvider(RunDirectoryHistory, BaseProvider):
     """Functions, runtimes, workflows, events and triggers as Kubernetes objects."""
 
     name: ClassVar[str] = "kubernetes"
@@ -38,8 +47,11 @@ class KubernetesProvider(BaseProvider):
     #: every call waits on the API server: threads overlap the waits
     threaded: ClassVar[bool] = True
     keyed_by_address: ClassVar[bool] = False
-    #: `fnplan render` writes what a user reviews or builds (a runtime's image build context)
-    capabilities: ClassVar[frozenset[str]] = frozenset({RENDER.name})
+    #: `fnplan render` writes what a user reviews or builds (a runtime's image build context);
+    #: `fnplan run` submits Argo Workflows and `fnplan runs` / `logs` read the logs it wrote
+    capabilities: ClassVar[frozenset[str]] = frozenset(
+        {RENDER.name, RUN_WORKFLOW.name, RUN_HISTORY.name}
+    )
 
     def __init__(self, context: ProviderContext) -> None:
         self.context = context
@@ -71,6 +83,13 @@ class KubernetesProvider(BaseProvider):
 
     def delete(self, prior: ResourceState) -> None:
         self._kind(prior.type, prior.address).delete(prior)
+
+    def run_workflow(self, address: str, input: Any, *, options: RunOptions) -> RunResult:
+        """Capability "run-workflow": an Argo Workflow of the newest template (runner.py)."""
+        from .runner import KubeRunner
+
+        runner = KubeRunner(self.client, self.config, self.context.data_dir)
+        return runner.run_workflow(address, input, options=options)
 
     def render(self, resource: Resource) -> dict[str, str]:
         """Capability "render": each type's artifacts (none for types without any)."""

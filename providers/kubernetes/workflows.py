@@ -6,6 +6,7 @@ URL of the revision Knative made for the pinned version (found by its fnplan.io 
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from fnplan.errors import ProviderError
@@ -13,7 +14,7 @@ from fnplan.naming import DNS_1035_LABEL, physical_name
 from fnplan.provider import Observation
 from fnplan.workflow.model import WorkflowDocument
 
-from .argo import template_name, workflow_template
+from .argo import STEPS_ANNOTATION, step_tasks, template_name, workflow_template
 from .functions import namespace_of
 from .knative import function_labels, service_name
 from .ownership import VERSION_LABEL, WORKFLOW_LABEL, check_ours
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from .client import KubeClient
     from .provider import KubernetesProvider
 
+#: the full fnplan version of a template (its label holds the first 16 characters)
+VERSION_ANNOTATION = "fnplan.io/version"
 #: Argo's label on a Workflow submitted from a WorkflowTemplate
 TEMPLATE_LABEL = "workflows.argoproj.io/workflow-template"
 FINISHED = ("Succeeded", "Failed", "Error")
@@ -141,7 +144,10 @@ class Workflows:
             manifest = workflow_template(document, name, self.namespace, labels, targets)
         except ValueError as exc:
             raise ProviderError(f"{resource.address}: {exc}") from None
-        manifest["metadata"]["annotations"] = self.provider.annotations(resource.address)
+        annotations = self.provider.annotations(resource.address)
+        annotations[STEPS_ANNOTATION] = json.dumps(step_tasks(document), sort_keys=True)
+        annotations[VERSION_ANNOTATION] = version
+        manifest["metadata"]["annotations"] = annotations
         return manifest
 
     def _deploy(self, resource: Resource, outputs: dict[str, Any]) -> dict[str, Any]:
