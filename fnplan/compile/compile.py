@@ -28,7 +28,7 @@ from fnplan.compile.nesting import Nesting
 from fnplan.compile.providers import default_provider
 from fnplan.compile.references import wire_references
 from fnplan.compile.schemas import SchemaFiles
-from fnplan.compile.sensitive import add_workflow_secrets, sensitive_values
+from fnplan.compile.sensitive import add_function_secrets, add_workflow_secrets, sensitive_values
 from fnplan.compile.sources import SourceHasher, source_warnings
 from fnplan.compile.targets import (
     FunctionCopies,
@@ -64,6 +64,7 @@ def compile_config(
     }
     functions = _function_attributes(index, runtimes, schemas, cache_dir)
     keep_ignored_attributes(config, index.functions, functions, state)
+    add_function_secrets(functions, sensitive_values(config))
     check_handlers(index, runtimes)
     nesting = Nesting(
         {

@@ -1,6 +1,6 @@
 """What of the desired resources is sensitive: the texts of marked values (fnplan.expr.marks)
-that the configuration holds, and per workflow those its run may write (the executor masks
-them as `***` in logs and captured output)."""
+that the configuration holds, per workflow those its run may write (the executor masks them
+as `***` in logs and captured output), and per function the env entries that hold them."""
 
 from __future__ import annotations
 
@@ -18,6 +18,21 @@ def sensitive_values(config: Config) -> set[str]:
     for module in config.modules.values():
         found |= sensitive_values(module.config)
     return found
+
+
+def add_function_secrets(functions: Mapping[str, dict[str, Any]], secrets: set[str]) -> None:
+    """Name in each function's `sensitive_env` the env entries that hold a secret (before its
+    version is hashed: moving a value to a secret store changes what is deployed)."""
+    if not secrets:
+        return
+    for attributes in functions.values():
+        names = sorted(
+            name
+            for name, value in (attributes.get("env") or {}).items()
+            if any(_holds(_text(value), secret) for secret in secrets if secret)
+        )
+        if names:
+            attributes["sensitive_env"] = names
 
 
 def add_workflow_secrets(resources: Mapping[str, Resource], secrets: set[str]) -> None:
