@@ -4,6 +4,33 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+_ARN = r"^arn:aws[a-z-]*:"
+
+
+class DataApiConfig(BaseModel):
+    """The Aurora cluster sql steps run on through the RDS Data API, unless a step's
+    connection is an rds-data:// URL of its own (providers/aws/sql_target.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    resource_arn: str = Field(pattern=_ARN + r"rds:")
+    secret_arn: str = Field(pattern=_ARN + r"secretsmanager:")
+    database: str | None = None
+
+
+class EcsConfig(BaseModel):
+    """Where shell steps that name an `image` run as Fargate tasks (providers/aws/ecs_tasks.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cluster: str
+    subnets: list[str] = Field(min_length=1)
+    security_groups: list[str] = Field(default_factory=list)
+    assign_public_ip: bool = False
+    execution_role_arn: str | None = Field(default=None, pattern=_ARN + r"iam::\d{12}:role/.+")
+    cpu: int = 256
+    memory: int = 512
+
 
 class AwsConfig(BaseModel):
     """What the provider block takes.
@@ -17,6 +44,8 @@ class AwsConfig(BaseModel):
     tags         tags put on every object, besides fnplan's own
     max_attempts how many times one AWS call is tried when AWS throttles or answers 5xx
                  (botocore's adaptive mode, jittered exponential backoff); 1 turns retries off
+    data_api     the default Aurora cluster of sql steps (resource_arn, secret_arn, database)
+    ecs          the cluster and network of shell steps that name an image
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -28,3 +57,5 @@ class AwsConfig(BaseModel):
     name_prefix: str = Field(default="", pattern=r"^[A-Za-z0-9-]{0,16}$")
     tags: dict[str, str] = Field(default_factory=dict)
     max_attempts: int = Field(default=10, ge=1, le=50)
+    data_api: DataApiConfig | None = None
+    ecs: EcsConfig | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .clients import Clients, aws_errors, unless_missing
+from .clients import Clients, unless_missing
 from .expression_function import (
     HANDLER,
     RUNTIME,
@@ -13,9 +13,8 @@ from .expression_function import (
     expression_package,
     requirements,
 )
-from .functions import wait_until_active
+from .generated_functions import ensure_generated_function
 from .layers import build_layer, content_hash, layer_name, publish_layer
-from .packaging import package_sha256
 from .roles import delete_role, ensure_role, function_policy, role_name
 
 _LAYER_OWNER = "fnplan.expressions"
@@ -61,27 +60,7 @@ def deploy_expression_function(
         "Timeout": 30,
         "Description": f"fnplan: expressions of {workflow}",
     }
-    lam = clients["lambda"]
-    with aws_errors(f"{address}: lambda GetFunction {name}"):
-        try:
-            found = lam.get_function(FunctionName=name)["Configuration"]
-        except lam.exceptions.ResourceNotFoundException:
-            found = None
-    if found is None:
-        with aws_errors(f"{address}: lambda CreateFunction {name}"):
-            created = lam.create_function(
-                FunctionName=name, Code={"ZipFile": package}, Tags=tags, **settings
-            )
-        wait_until_active(lam, name, address)
-        return str(created["FunctionArn"])
-    if found.get("CodeSha256") != package_sha256(package):
-        with aws_errors(f"{address}: lambda UpdateFunctionCode {name}"):
-            lam.update_function_code(FunctionName=name, ZipFile=package)
-        wait_until_active(lam, name, address)
-    with aws_errors(f"{address}: lambda UpdateFunctionConfiguration {name}"):
-        lam.update_function_configuration(FunctionName=name, **settings)
-    wait_until_active(lam, name, address)
-    return str(found["FunctionArn"])
+    return ensure_generated_function(clients, address, name, package, settings, tags)
 
 
 def delete_expression_function(clients: Clients, workflow: str, prefix: str) -> None:

@@ -88,8 +88,9 @@ def function_policy(clients: Clients, function_name: str) -> dict[str, Any]:
 
 def state_machine_policy(clients: Clients, targets: AwsTargets) -> dict[str, Any]:
     """A state machine may invoke the functions (any version) and start the child machines
-    its definition names, deliver its logs and traces."""
-    statements: list[dict[str, Any]] = [_LOG_DELIVERY, _XRAY]
+    its definition names, call what its http, sql and image steps name, deliver its logs and
+    traces."""
+    statements: list[dict[str, Any]] = [_LOG_DELIVERY, _XRAY, *targets.step_statements()]
     if targets.functions:
         arns = sorted(targets.functions)
         statements.append(

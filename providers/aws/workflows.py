@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,10 +22,12 @@ from fnplan.workflow.model import WorkflowDocument
 
 from .asl import state_machine_definition
 from .clients import Clients, aws_errors, unless_missing
+from .connections import existing_connections
 from .expressions_deploy import delete_expression_function, deploy_expression_function
 from .functions import alias_name
 from .ownership import check_ours
 from .roles import delete_role, ensure_role, role_name, state_machine_policy
+from .step_resources import delete_step_resources, deploy_step_resources
 from .targets import AwsTargets, state_machine_name
 
 if TYPE_CHECKING:
@@ -37,11 +40,22 @@ CHANGED_DEFINITION = "(changed outside fnplan)"
 
 
 def definition_of(
-    resource: Resource, clients: Clients, prefix: str
+    resource: Resource, clients: Clients, prefix: str, connections: Mapping[str, str] | None = None
 ) -> tuple[dict[str, Any], AwsTargets]:
-    """The state machine definition of a workflow resource, and what it calls."""
-    targets = AwsTargets(resource.address, prefix, clients.region, clients.account)
+    """The state machine definition of a workflow resource, and what it calls; its http
+    steps' connections as deployed (else those that exist: `fnplan render`)."""
     document = WorkflowDocument.model_validate(resource.attributes["document"])
+    if connections is None:
+        connections = existing_connections(clients, resource.address, document, prefix)
+    targets = AwsTargets(
+        resource.address,
+        prefix,
+        clients.region,
+        clients.account,
+        clients.config,
+        document,
+        connections,
+    )
     return state_machine_definition(document, targets), targets
 
 
@@ -70,7 +84,7 @@ class Workflows:
                 found = sfn.describe_state_machine(stateMachineArn=arn)
             except sfn.exceptions.StateMachineDoesNotExist:
                 return Observation(exists=False)
-        same = _digest(found["definition"]) == prior.outputs.get("definition_sha256")
+        same = definition_digest(found["definition"]) == prior.outputs.get("definition_sha256")
         version = prior.attributes.get("version") if same else CHANGED_DEFINITION
         # the definition is generated from the document: an unchanged one stores the recorded
         # document, a changed one shows as the changed version
@@ -133,8 +147,12 @@ class Workflows:
             self.clients["stepfunctions"].tag_resource(
                 resourceArn=arn, tags=[{"key": k, "value": v} for k, v in self.tags.items()]
             )
+        if prior is not None and "document" in prior.attributes:  # steps taken out
+            previous = WorkflowDocument.model_validate(prior.attributes["document"])
+            current = WorkflowDocument.model_validate(resource.attributes["document"])
+            delete_step_resources(self.clients, resource.address, previous, self.prefix, current)
         if not new_version:
-            return {**outputs, "definition_sha256": _digest(json.dumps(definition))}
+            return {**outputs, "definition_sha256": definition_digest(json.dumps(definition))}
         updated["stateMachineArn"] = arn
         versions = list(outputs.get("versions", []))
         return self._published(resource, updated, definition, role, versions=versions)
@@ -144,6 +162,9 @@ class Workflows:
         with unless_missing(f"{prior.address}: states DeleteStateMachine"):
             self.clients["stepfunctions"].delete_state_machine(stateMachineArn=arn)
         delete_expression_function(self.clients, prior.address, self.prefix)
+        if "document" in prior.attributes:
+            document = WorkflowDocument.model_validate(prior.attributes["document"])
+            delete_step_resources(self.clients, prior.address, document, self.prefix)
         delete_role(self.clients, prior.address, role_name(prior.address, self.prefix))
         group = _log_group(state_machine_name(prior.address, self.prefix))
         with unless_missing(f"{prior.address}: logs DeleteLogGroup {group}"):
@@ -158,7 +179,11 @@ class Workflows:
     def _prepare(self, resource: Resource) -> tuple[dict[str, Any], str, dict[str, Any]]:
         """The definition, the role allowed to run it, and the logging configuration; the
         expression function is deployed first when the definition calls it."""
-        definition, targets = definition_of(resource, self.clients, self.prefix)
+        document = WorkflowDocument.model_validate(resource.attributes["document"])
+        connections = deploy_step_resources(
+            self.clients, resource.address, document, self.prefix, self.tags, self.lineage
+        )
+        definition, targets = definition_of(resource, self.clients, self.prefix, connections)
         if targets.uses_expressions:
             deploy_expression_function(
                 self.clients, resource.address, self.prefix, self.tags, self.lineage, self.cache_dir
@@ -228,7 +253,7 @@ class Workflows:
             "version_number": entry["number"],
             "version_arn": entry["alias_arn"],
             "versions": versions[-KEEP_VERSIONS:],
-            "definition_sha256": _digest(json.dumps(definition)),
+            "definition_sha256": definition_digest(json.dumps(definition)),
         }
 
     def _arn(self, address: str) -> str:
@@ -240,7 +265,7 @@ def _log_group(name: str) -> str:
     return f"/aws/vendedlogs/states/{name}"
 
 
-def _digest(definition: str) -> str:
+def definition_digest(definition: str) -> str:
     """A definition's identity whatever its formatting (AWS may return it re-serialised)."""
     canonical = json.dumps(json.loads(definition), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

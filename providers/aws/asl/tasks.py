@@ -48,8 +48,9 @@ class Targets(Protocol):
         """The RunTask arguments (Cluster, TaskDefinition, ...) of a shell step in an image."""
         ...
 
-    def sql_target(self, step: str) -> Mapping[str, str]:
-        """ResourceArn, SecretArn and Database of an sql step's Aurora cluster."""
+    def sql_target(self, step: str, connection: Any) -> Mapping[str, str]:
+        """ResourceArn, SecretArn and Database of the Aurora cluster an sql step's
+        connection names (or the provider's default one)."""
         ...
 
 
@@ -76,7 +77,8 @@ def task_for(step: Step, values: Values, targets: Targets) -> Task:
 def task_values(step: Step) -> dict[str, Any]:
     """The values of `step` that may hold run-time expressions, by the names task_for reads."""
     if step.type == "http" and step.http is not None:
-        task: Any = {"url": step.http.url, "headers": step.http.headers, "body": step.http.body}
+        headers = {k: v for k, v in step.http.headers.items() if k not in static_headers(step)}
+        task: Any = {"url": step.http.url, "headers": headers, "body": step.http.body}
     elif step.type == "sql" and step.sql is not None:
         task = {"params": step.sql.params}
     elif step.type == "shell" and step.shell is not None:
@@ -84,6 +86,13 @@ def task_values(step: Step) -> dict[str, Any]:
     else:
         task = {}
     return {"input": step.input, "task": task}
+
+
+def static_headers(step: Step) -> dict[str, str]:
+    """An http step's headers known before the run: its connection sends them (Secrets
+    Manager keeps their values), so no credential is written into the definition."""
+    assert step.http is not None
+    return {name: value for name, value in step.http.headers.items() if isinstance(value, str)}
 
 
 def _function(step: Step, values: Values, targets: Targets) -> Task:
@@ -142,8 +151,8 @@ def _shell(step: Step, values: Values, targets: Targets) -> Task:
         arguments = {**targets.ecs_task(step.name, step.shell.image), "Overrides": overrides}
         output = '{"stdout": null, "exit_code": $states.result.Containers[0].ExitCode}'
         return Task(ECS_RUN_TASK_SYNC, arguments, output, _timeout(step))
-    payload = {"script": step.shell.script, "env": env}
-    arguments = {"FunctionName": targets.shell_function_arn(step.name), "Payload": payload}
+    # the script is part of the generated function's code: its payload is the environment
+    arguments = {"FunctionName": targets.shell_function_arn(step.name), "Payload": {"env": env}}
     return Task(LAMBDA_INVOKE, arguments, "$states.result.Payload", _timeout(step))
 
 
@@ -151,7 +160,7 @@ def _sql(step: Step, values: Values, targets: Targets) -> Task:
     assert step.sql is not None
     params = values["task"]["params"]
     arguments = {
-        **targets.sql_target(step.name),
+        **targets.sql_target(step.name, step.sql.connection),
         "Sql": step.sql.statement,
         "FormatRecordsAs": "JSON",
         "Parameters": [

@@ -31,7 +31,7 @@ class FixedTargets:
             "TaskDefinition": f"shell-{step}",
         }
 
-    def sql_target(self, step: str) -> Mapping[str, str]:
+    def sql_target(self, step: str, connection: object) -> Mapping[str, str]:
         return {
             "ResourceArn": ACCOUNT.format(service="rds", rest="cluster:db"),
             "SecretArn": ACCOUNT.format(service="secretsmanager", rest="secret:db"),

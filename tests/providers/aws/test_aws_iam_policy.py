@@ -35,6 +35,14 @@ IMPLIED = {
     "logs:PutResourcePolicy",
     "logs:DescribeResourcePolicies",
     "logs:DescribeLogGroups",
+    # an http step's connection: EventBridge keeps its credentials in a secret it makes
+    # with its creator's permissions; an image step's task definition is tagged on register
+    "secretsmanager:CreateSecret",
+    "secretsmanager:DeleteSecret",
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:PutSecretValue",
+    "secretsmanager:UpdateSecret",
+    "ecs:TagResource",
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 
 from tests.aws_endpoint import CREDENTIALS
-from tests.cli.conftest import assert_clean_error, run_fnplan
+from tests.cli.conftest import run_fnplan
 from tests.providers.aws.asl_lint import lint
 
 WORKFLOWS = """
@@ -122,24 +122,6 @@ def test_workflows_deploy_as_versioned_state_machines(tmp_path: Path, aws_endpoi
     assert machines(aws_endpoint, prefix) == {}
     lam = client(aws_endpoint, "lambda").list_functions()["Functions"]
     assert [f for f in lam if f["FunctionName"].startswith(prefix)] == []
-
-
-def test_a_step_type_aws_cannot_run_yet_is_a_validate_error(
-    tmp_path: Path, aws_endpoint: str
-) -> None:
-    root = write_project(tmp_path / "p", aws_endpoint, "x")
-    text = (
-        root.joinpath("main.hcl")
-        .read_text()
-        .replace(
-            'workflow "child" {',
-            'workflow "child" {\n  step "ping" {\n    http {\n      url = "https://example.com"\n'
-            "    }\n  }\n",
-        )
-    )
-    root.joinpath("main.hcl").write_text(text)
-    result = fnplan(root, "validate", check=None)
-    assert_clean_error(result, "step 'ping' of workflow.child is a http step", "aws cannot run")
 
 
 def _pass_only() -> dict[str, Any]:
