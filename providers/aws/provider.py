@@ -36,6 +36,7 @@ from .runner import AwsRunner
 from .runtimes import Runtimes, lambda_runtime
 from .scaling import scaling_diagnostics
 from .schemas import RESOURCE_SCHEMAS
+from .step_resources import workflow_diagnostics
 from .workflows import Workflows
 
 if TYPE_CHECKING:
@@ -48,8 +49,10 @@ class AwsProvider(AwsRunner, RunDirectoryHistory, BaseProvider):
     machines from its workflows (events and triggers come next: validate says so)."""
 
     name: ClassVar[str] = "aws"
-    #: http, sql and shell steps come next (validate names each such step)
-    node_types: ClassVar[frozenset[str]] = frozenset({"function", "workflow"})
+    #: http, sql and shell steps run through objects of their own (step_resources.py)
+    node_types: ClassVar[frozenset[str]] = frozenset(
+        {"function", "workflow", "http", "sql", "shell"}
+    )
     resource_schemas = RESOURCE_SCHEMAS
     #: existing buckets, roles, secrets and event buses read by name (providers/aws/data.py)
     data_sources = DATA_SOURCES
@@ -110,6 +113,8 @@ class AwsProvider(AwsRunner, RunDirectoryHistory, BaseProvider):
                 problem = check_requirement(str(spec))
                 if problem:
                     found.append(Diagnostic(problem, "packages"))
+        if resource.type == "workflow":
+            found += workflow_diagnostics(attributes, self.config)
         if resource.type != "function":
             return found
         language = str(attributes.get("runtime", {}).get("language", ""))
