@@ -1,0 +1,92 @@
+"""What `fnplan validate` says about a trigger on AWS, at the attribute concerned: what AWS
+cannot express (a schedule Scheduler cannot say, a run-time `input`, a source or completion
+AWS does not connect to the target), and the settings each source block takes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fnplan.provider_schema import Diagnostic
+
+from .schedules import ScheduleExpressionError, scheduler_expression
+from .triggers_sources import SOURCE_SETTINGS, STORAGE_EVENTS, URL_AUTH, source_config
+
+
+def trigger_diagnostics(attributes: Mapping[str, Any]) -> list[Diagnostic]:
+    """Every problem of one trigger's attributes (docs/resource-attributes.md)."""
+    kind = attributes.get("kind")
+    found: list[Diagnostic] = []
+    if kind == "schedule":
+        try:
+            scheduler_expression(str(attributes.get("schedule")))
+        except ScheduleExpressionError as error:
+            found.append(Diagnostic(str(error), "schedule"))
+    if kind == "completion" and not str(attributes.get("on_completion")).startswith("workflow."):
+        found.append(
+            Diagnostic(
+                "on AWS a completion trigger follows a workflow (Step Functions' status-change "
+                "events); a function's completion sends no event",
+                "on_completion",
+            )
+        )
+    if kind in SOURCE_SETTINGS:
+        if attributes.get("target_type") != "function":
+            found.append(
+                Diagnostic(
+                    f"on AWS a {kind} trigger starts a function (AWS connects {kind} sources "
+                    "to Lambda); let a function start the workflow",
+                    "target",
+                )
+            )
+        found += _source_diagnostics(str(kind), source_config(attributes))
+    if _has_expression(attributes.get("input")):
+        found.append(
+            Diagnostic(
+                "on AWS a trigger's input is a constant (EventBridge and S3 pass the payload "
+                "as it is); leave `input` out to pass the payload, or drop the expressions",
+                "input",
+            )
+        )
+    return found
+
+
+def _source_diagnostics(kind: str, config: Mapping[str, Any]) -> list[Diagnostic]:
+    allowed = SOURCE_SETTINGS[kind]
+    found = [
+        Diagnostic(f"a {kind} source on AWS takes {', '.join(allowed)}, not {key!r}", "source")
+        for key in config
+        if key not in allowed
+    ]
+    required = {"storage": "bucket", "queue": "queue"}.get(kind)
+    if required and not (isinstance(config.get(required), str) and config[required]):
+        found.append(Diagnostic(f"a {kind} source on AWS needs `{required}` (a name)", "source"))
+    for name in config.get("events") or [] if kind == "storage" else []:
+        if name not in STORAGE_EVENTS and not str(name).startswith("s3:"):
+            found.append(
+                Diagnostic(
+                    f"unknown storage event {name!r}: use {', '.join(STORAGE_EVENTS)} or an S3 "
+                    "event name (s3:ObjectCreated:Put, ...)",
+                    "source",
+                )
+            )
+    if kind == "http" and str(config.get("auth") or "iam") not in URL_AUTH:
+        found.append(
+            Diagnostic(
+                f"auth of an http source is {' or '.join(URL_AUTH)}, not {config['auth']!r}",
+                "source",
+            )
+        )
+    size = config.get("batch_size")
+    if kind == "queue" and size is not None and not (isinstance(size, int) and 1 <= size <= 10_000):
+        found.append(Diagnostic(f"batch_size takes 1 to 10000, not {size!r}", "source"))
+    return found
+
+
+def _has_expression(value: Any) -> bool:
+    """Whether a value holds a run-time expression ({"$expr": ...}) anywhere."""
+    if isinstance(value, dict):
+        return "$expr" in value or any(_has_expression(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_expression(v) for v in value)
+    return False
