@@ -11,7 +11,8 @@ What it implements
               WorkflowTemplate, Workflow (namespaces "default" and "kube-system" exist)
   CRUD        GET (one, or a list with labelSelector: =, ==, !=, existence, !key),
               POST (409 AlreadyExists; 404 when the namespace is missing), PUT (409 on a
-              stale metadata.resourceVersion), DELETE, JSON merge patch
+              stale metadata.resourceVersion), DELETE (409 when DeleteOptions.preconditions
+              name another uid or resourceVersion), JSON merge patch
   apply       PATCH application/apply-patch+yaml with fieldManager (and force): the applied
               fields merge into the object; managedFields per manager (FieldsV1); a field
               another manager owns with another value is a 409 conflict unless forced;

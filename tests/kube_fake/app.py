@@ -137,7 +137,7 @@ async def _route(store: Store, request: Request, gv: str, parts: list[str]) -> R
     if method == "PATCH":
         return JSONResponse(await _patch(store, request, resource, key, manager, status))
     if method == "DELETE":
-        left = store.delete(key)
+        left = store.delete(key, _preconditions(await request.body()))
         if left is not None:
             return JSONResponse(left, 202)
         return JSONResponse(_status(200, "Success", "", f"{key.name} deleted"))
@@ -175,6 +175,16 @@ def _check_type(resource: Resource, body: Obj) -> None:
             f"the object is {body.get('apiVersion')}/{body.get('kind')}, the URL names "
             f"{resource.group_version}/{resource.kind}",
         )
+
+
+def _preconditions(body: bytes) -> dict[str, str]:
+    """DeleteOptions.preconditions (uid, resourceVersion) of a DELETE's body, if any."""
+    try:
+        options = json.loads(body) if body else {}
+    except ValueError as exc:
+        raise ApiFailure(400, "BadRequest", f"the body is not JSON: {exc}") from None
+    found = options.get("preconditions") if isinstance(options, dict) else None
+    return {k: str(v) for k, v in (found or {}).items() if v is not None}
 
 
 async def _json(request: Request) -> Obj:

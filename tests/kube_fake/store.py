@@ -132,10 +132,20 @@ class Store:
             new["metadata"]["managedFields"] = [e for e in entries if e["fieldsV1"]]
             return self._finish(key, old, new)
 
-    def delete(self, key: Key) -> Obj | None:
-        """The object while finalizers hold it (deletionTimestamp set), None once gone."""
+    def delete(self, key: Key, preconditions: dict[str, str] | None = None) -> Obj | None:
+        """The object while finalizers hold it (deletionTimestamp set), None once gone; 409
+        when a precondition (uid, resourceVersion) names another version of it."""
         with self._lock:
             obj = self._found(key)
+            for field, wanted in (preconditions or {}).items():
+                actual = obj["metadata"].get(field)
+                if actual != wanted:
+                    raise ApiFailure(
+                        409,
+                        "Conflict",
+                        f"Precondition failed: {field} in precondition: {wanted}, "
+                        f"{field} in object meta: {actual}",
+                    )
             if obj["metadata"].get("finalizers"):
                 obj["metadata"].setdefault("deletionTimestamp", _now())
                 return copy.deepcopy(self._store(key, obj))
