@@ -2,7 +2,8 @@
 lines, in the local journal's JSON-lines format so that one replay reads them all, and the
 bookkeeping of intents not yet settled, which a checkpoint carries into its new segment.
 
-A subclass stores one line durably in `_store_line` and says how to close and checkpoint.
+A subclass stores one line durably in `_store_line` and says how to close and checkpoint;
+`NumberedJournal` does so for any store of numbered records (`RecordStore`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import json
 import os
 import threading
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from fnplan.errors import LockLostError, StateError
 
@@ -95,3 +97,71 @@ def lost_lock(held: LockInfo | None) -> LockLostError:
         hint="nothing more was written; run `fnplan plan` once no other fnplan is running "
         "to see what this operation left undone",
     )
+
+
+class RecordStore(Protocol):
+    """Numbered journal records kept as separate objects (Kubernetes Secrets, say)."""
+
+    description: str
+
+    def numbers(self) -> list[int]:
+        """The numbers of the records there are, in order."""
+        ...
+
+    def put(self, number: int, line: str) -> None:
+        """Store record `number`, durably once this returns."""
+        ...
+
+    def delete(self, number: int) -> None:
+        """Remove record `number` (gone already is fine)."""
+        ...
+
+
+class NumberedJournal(RemoteJournal):
+    """A journal kept as one stored record per line, numbered in order, for a store without
+    appends or multi-object transactions. A checkpoint writes the new segment first and
+    removes the older records after: replay skips a segment older than the state, so an
+    interrupted removal is harmless. The lock is checked before each record."""
+
+    def __init__(
+        self,
+        store: RecordStore,
+        state: State,
+        *,
+        check_lock: Callable[[], None],
+        on_close: Callable[[NumberedJournal], None],
+    ) -> None:
+        super().__init__(store.description)
+        self._store = store
+        self._check_lock = check_lock
+        self._on_close = on_close
+        self._next = 1 + max(store.numbers(), default=0)
+        with self._mutex:
+            self._append(begin_line(state))
+        self._records = 0
+
+    def close(self) -> None:
+        """Close; a journal with nothing since its last checkpoint is removed."""
+        with self._mutex:
+            if self._closed:
+                return
+            self._closed = True
+            if self._records == 0:
+                for number in self._store.numbers():
+                    self._store.delete(number)
+        self._on_close(self)
+
+    def checkpoint(self, state: State) -> None:
+        """After a state write: a new segment of the unsettled intents, then the old removed."""
+        with self._mutex:
+            older = self._store.numbers()
+            for line in self.segment(state):
+                self._append(line)
+            for number in older:
+                self._store.delete(number)
+            self._records = len(self._outstanding)
+
+    def _store_line(self, line: str) -> None:
+        self._check_lock()
+        self._store.put(self._next, line)
+        self._next += 1

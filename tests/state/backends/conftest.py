@@ -1,6 +1,7 @@
 """Every backend test runs once per backend: `local` in a temporary directory, `pg` in a schema
 of its own on one real PostgreSQL server per test session, `s3` in a bucket of its own on one
-moto server per test session."""
+moto server per test session, `kubernetes` in a namespace of its own on the fake Kubernetes API
+server (a real cluster when $FNPLAN_TEST_KUBECONFIG is set)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from pathlib import Path
 import pytest
 
 from tests.aws_endpoint import create_bucket, moto_server
+from tests.kube_fake.fixtures import kube_cluster, kube_namespace
 
 from .harness import Child, Spec
 from .pg_server import postgres_server
 
-BACKENDS = ["local", "pg", "s3"]
+BACKENDS = ["local", "pg", "s3", "kubernetes"]
+__all__ = ["kube_cluster", "kube_namespace"]
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +49,15 @@ def spec(request: pytest.FixtureRequest, tmp_path: Path, pg_schema: str) -> Spec
         bucket = f"state-{uuid.uuid4().hex[:12]}"
         create_bucket(endpoint, bucket)
         return {"kind": "s3", "endpoint": endpoint, "bucket": bucket, "key": "team/state.json"}
+    if request.param == "kubernetes":
+        cluster = request.getfixturevalue("kube_cluster")
+        namespace: str = request.getfixturevalue("kube_namespace")
+        return {
+            "kind": "kubernetes",
+            "config_path": str(cluster.kubeconfig),
+            "namespace": namespace,
+            "secret_suffix": "app",
+        }
     return {"kind": "local", "root": str(tmp_path)}
 
 

@@ -3,6 +3,8 @@ that holds a lock, writes a journal or writes states until it is killed."""
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import os
 import subprocess
@@ -25,7 +27,22 @@ def workspaces(spec: Spec) -> Workspaces:
         return open_workspaces("pg", config, None, Path("."))
     if spec["kind"] == "s3":
         return open_workspaces("s3", _s3_config(spec), None, Path("."))
+    if spec["kind"] == "kubernetes":
+        return open_workspaces("kubernetes", _kube_config(spec), None, Path("."))
     return open_workspaces("local", {}, None, Path(spec["root"]))
+
+
+def _kube_config(spec: Spec) -> dict[str, str]:
+    return {k: spec[k] for k in ("config_path", "namespace", "secret_suffix")}
+
+
+def _kube_state(spec: Spec, workspace: str) -> Any:
+    """The workspace's KubeBackend, with its API client and object names."""
+    from fnplan.providers.kubernetes.state import KubeWorkspaces
+
+    kube = workspaces(spec)
+    assert isinstance(kube, KubeWorkspaces)
+    return kube.state(workspace)
 
 
 def _s3_config(spec: Spec) -> dict[str, str]:
@@ -58,6 +75,11 @@ def open_state(spec: Spec, workspace: str = DEFAULT_WORKSPACE, **options: Any) -
         from fnplan.providers.aws.s3_state import S3Backend
 
         return S3Backend(_s3_bucket(spec), _s3_key(spec, workspace), **options)
+    if spec["kind"] == "kubernetes":
+        from fnplan.providers.kubernetes.state import KubeBackend
+
+        plain = _kube_state(spec, workspace)
+        return KubeBackend(plain.api, plain.objects, **options)
     from fnplan.state.local import LocalBackend
 
     return LocalBackend(_local_path(spec, workspace), **options)
@@ -80,6 +102,13 @@ def store_raw(spec: Spec, data: bytes, workspace: str = DEFAULT_WORKSPACE) -> No
         bucket, key = _s3_bucket(spec), _s3_key(spec, workspace)
         bucket.client.put_object(Bucket=bucket.name, Key=key, Body=data)
         return
+    if spec["kind"] == "kubernetes":
+        kube = _kube_state(spec, workspace)
+        packed = base64.b64encode(gzip.compress(data)).decode()
+        secret = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": kube.objects.state},
+                  "data": {"state": packed}}  # fmt: skip
+        kube.api.create("Secret", secret)
+        return
     path = _local_path(spec, workspace)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -98,6 +127,10 @@ def raw_stored(spec: Spec, workspace: str = DEFAULT_WORKSPACE) -> bytes | None:
     if spec["kind"] == "s3":
         stored = _s3_bucket(spec).get(_s3_key(spec, workspace))
         return None if stored is None else stored.data
+    if spec["kind"] == "kubernetes":
+        kube = _kube_state(spec, workspace)
+        found = kube.api.get("Secret", kube.objects.state)
+        return None if found is None else gzip.decompress(base64.b64decode(found["data"]["state"]))
     path = _local_path(spec, workspace)
     return path.read_bytes() if path.exists() else None
 
