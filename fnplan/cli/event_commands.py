@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from fnplan.events.dispatch import TargetResult
     from fnplan.events.security import Policy
     from fnplan.events.server import ServeApp
+    from fnplan.studio.web.routes import Studio
 
 
 @click.command()
@@ -106,6 +107,11 @@ def emit(
 )
 @click.option("--once", is_flag=True, help="Fire every schedule trigger once now, then exit.")
 @click.option(
+    "--ui",
+    is_flag=True,
+    help="Also serve the studio under /ui/: workflows drawn and edited, the plan, live runs.",
+)
+@click.option(
     "--wait",
     type=click.FloatRange(min=0),
     default=25.0,
@@ -124,6 +130,7 @@ def serve(
     max_body: int,
     dedup_window: float,
     once: bool,
+    ui: bool,
     wait: float,
     variables: Sequence[str],
     var_files: Sequence[Path],
@@ -141,14 +148,19 @@ def serve(
       curl -X POST localhost:8080/hooks/thumbnail -d '{"url": "data/sample.txt"}'
       FNPLAN_SERVE_TOKEN=... fnplan serve --host 0.0.0.0 --allow-host my-box.lan
       fnplan serve --once
+      fnplan serve --ui --port 8080     # then open http://127.0.0.1:8080/ui/
     """
     from fnplan.events.security import Policy, check_exposure
     from fnplan.operations.events import serve_app
+    from fnplan.studio.web import open_studio
 
+    if ui and once:
+        raise click.UsageError("--ui serves until stopped: it does not go with --once")
     if not once:
         check_exposure(host, token)
     workspace = cli.workspace(variables, var_files)
     app = serve_app(workspace, report=click.echo, wait=wait, dedup_window=dedup_window)
+    studio = open_studio(workspace) if ui else None
     try:
         _print_schedules(app)
         if once:
@@ -157,17 +169,22 @@ def serve(
             if any(result.status == "failed" for result in results):
                 sys.exit(1)
             return
-        _serve(app, host, port, Policy(allow_hosts, token or None, max_body))
+        _serve(app, host, port, Policy(allow_hosts, token or None, max_body), studio)
     finally:
         app.close()
+        if studio is not None:
+            studio.close()
 
 
-def _serve(app: ServeApp, host: str, port: int, policy: Policy) -> None:
+def _serve(app: ServeApp, host: str, port: int, policy: Policy, studio: Studio | None) -> None:
     from fnplan.events.runner import serve
 
     def ready(bound_host: str, bound_port: int) -> None:
         base = f"http://{bound_host}:{bound_port}"
         click.echo(f"  GET  {base}/healthz, GET {base}/metrics, POST {base}/events")
+        if studio is not None:
+            opened = "?token=<token>" if policy.token else ""
+            click.echo(f"  UI   {base}/ui/{opened} (the studio)")
         for (method, path), trigger in sorted(app.routes.items(), key=lambda item: item[0][1]):
             click.echo(f"  {method:<4} {base}{path} -> {trigger['address']} -> {trigger['target']}")
         for trigger in app.dispatcher.triggers:
@@ -178,7 +195,9 @@ def _serve(app: ServeApp, host: str, port: int, policy: Policy) -> None:
             click.echo("  every path but /healthz needs 'Authorization: Bearer <token>'")
         click.echo(f"Listening on {base} (Ctrl-C to stop)")
 
-    serve(app, host, port, policy, ready=ready)
+    routes = studio.routes() if studio is not None else []
+    stopped = studio.stopped if studio is not None else None
+    serve(app, host, port, policy, ready=ready, routes=routes, stopped=stopped)
     click.echo("Stopped: every running run finished.")
 
 

@@ -32,8 +32,10 @@ DEFAULT_MAX_BODY = 1024 * 1024
 TOKEN_ENV = "FNPLAN_SERVE_TOKEN"
 #: the cookie holding the token in a browser on the studio (set by its pages)
 TOKEN_COOKIE = "fnplan_token"
-#: pages that may be opened with the token in their query (`?token=`): the studio's
+#: pages that may be opened with the token in their query (`?token=`): the studio's, not
+#: its API (whose requests carry the cookie)
 UI_PREFIX = "/ui/"
+_UI_API = "/ui/api/"
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 _OPEN_PATHS = frozenset({"/healthz"})
 _SAME_ORIGIN_FETCHES = frozenset({"same-origin", "none"})
@@ -117,7 +119,7 @@ class Guard:
         given = [token.strip()] if scheme.lower() == "bearer" else []
         cookie = _cookies(headers).get(TOKEN_COOKIE)
         given += [cookie.value] if cookie is not None else []
-        if scope["path"].startswith(UI_PREFIX) and scope.get("method") == "GET":
+        if _is_page(scope):
             given += page_tokens(scope)
         return any(hmac.compare_digest(value.encode(), expected) for value in given)
 
@@ -170,6 +172,13 @@ def _allowed_forms(entry: str, port: int) -> set[str]:
     if colon and given.isdigit():
         return {entry}
     return {f"{entry}:{port}", entry}
+
+
+def _is_page(scope: Scope) -> bool:
+    path = str(scope["path"])
+    return (
+        scope.get("method") == "GET" and path.startswith(UI_PREFIX) and not path.startswith(_UI_API)
+    )
 
 
 def page_tokens(scope: Scope) -> list[str]:
