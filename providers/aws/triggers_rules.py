@@ -132,6 +132,8 @@ class Rule:
         if prior:  # PutRule tags only a new rule; an imported one becomes ours here
             with aws_errors(f"{ctx.address}: events TagResource {name}"):
                 events.tag_resource(ResourceARN=rule_arn, Tags=_tags(ctx))
+        if prior.get("imported"):  # the rule now fires what the configuration says
+            self._remove_targets(ctx, name)
         target: dict[str, Any] = {"Id": TARGET_ID, "Arn": ctx.target_arn(attributes)}
         permission = None
         if attributes["target_type"] == "function":
@@ -164,16 +166,21 @@ class Rule:
 
     def remove(self, ctx: TriggerContext, objects: dict[str, Any]) -> None:
         events, name = ctx.clients["events"], objects.get("rule") or ctx.name
-        with unless_missing(f"{ctx.address}: events RemoveTargets {name}"):
-            # every target: an imported rule may have others, and a rule with targets stays
-            targets = events.list_targets_by_rule(Rule=name)["Targets"]
-            if targets:
-                events.remove_targets(Rule=name, Ids=[t["Id"] for t in targets])
+        self._remove_targets(ctx, name)
         with unless_missing(f"{ctx.address}: events DeleteRule {name}"):
             events.delete_rule(Name=name)
         ctx.revoke(objects.get("permission"))
         if objects.get("role"):
             ctx.delete_role()
+
+    def _remove_targets(self, ctx: TriggerContext, name: str) -> None:
+        """Every target of the rule: an imported rule may have others than fnplan's, and a
+        rule that has targets cannot be deleted."""
+        events = ctx.clients["events"]
+        with unless_missing(f"{ctx.address}: events RemoveTargets {name}"):
+            targets = events.list_targets_by_rule(Rule=name)["Targets"]
+            if targets:
+                events.remove_targets(Rule=name, Ids=[t["Id"] for t in targets])
 
     def _pattern(self, ctx: TriggerContext, attributes: dict[str, Any]) -> dict[str, Any]:
         if attributes["kind"] == "event":
