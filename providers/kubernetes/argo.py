@@ -18,6 +18,7 @@ from fnplan.naming import NameRule, physical_name
 from fnplan.run import is_expression, step_references
 from fnplan.workflow.model import Step, WorkflowDocument
 
+from .argo_secrets import check_sealed, holds_secret, seal, secret_env
 from .argo_templates import API_VERSION, ArgoTargets, step_template
 from .argo_values import VALUES_TEMPLATE, request, values_template
 
@@ -57,8 +58,9 @@ def workflow_template(
     dag["outputs"] = {"parameters": [builder.output_parameter()]}
     templates = [dag, *builder.templates]
     if builder.uses_values:
-        templates.append(values_template(targets.runner_image()))
-    return {
+        secrets = secret_env(name) if document.sensitive_values else None
+        templates.append(values_template(targets.runner_image(), secrets))
+    manifest = {
         "apiVersion": API_VERSION,
         "kind": "WorkflowTemplate",
         "metadata": {"name": name, "namespace": namespace, "labels": dict(labels)},
@@ -68,6 +70,8 @@ def workflow_template(
             "templates": templates,
         },
     }
+    check_sealed(manifest, document.sensitive_values)
+    return manifest
 
 
 def step_tasks(document: WorkflowDocument) -> dict[str, dict[str, Any]]:
@@ -143,7 +147,7 @@ class _Builder:
         fields = _run_time_fields(step)
         depends = self.depends(step)
         task: dict[str, Any] = {"name": task_name, "template": task_name}
-        if is_expression(step.when) or _has_expression(fields):
+        if is_expression(step.when) or _has_expression(fields) or self.sensitive(step.when, fields):
             values_task = f"{task_name}{VALUES_SUFFIX}"
             self.tasks.append(self._values_task(values_task, depends, step.when, fields))
             depends = (
@@ -169,6 +173,15 @@ class _Builder:
         self.tasks.append(task)
         self.templates.append(self._template(step, task_name, sorted(arguments)))
 
+    def sensitive(self, *values: Any) -> bool:
+        """Whether any of `values` holds a sensitive text (it then goes through a values
+        task, which reads it from the template's Secret)."""
+        return holds_secret(values, self.document.sensitive_values)
+
+    def request(self, when: Any, values: dict[str, Any], steps: dict[str, tuple[str, str]]) -> str:
+        """A values task's request, its sensitive texts replaced by tokens."""
+        return seal(request(when, values, steps), self.document.sensitive_values)
+
     def _values_task(
         self, name: str, depends: str | None, when: Any, fields: dict[str, Any]
     ) -> dict[str, Any]:
@@ -180,7 +193,7 @@ class _Builder:
             "name": name,
             "template": VALUES_TEMPLATE,
             "arguments": {
-                "parameters": [{"name": "request", "value": request(when, fields, steps)}]
+                "parameters": [{"name": "request", "value": self.request(when, fields, steps)}]
             },
         }
         if depends:
@@ -204,7 +217,7 @@ class _Builder:
         """The workflow's output: evaluated after the steps it reads, whatever their phase
         (a skipped step reads as null)."""
         output = self.document.output
-        if not _has_expression(output):
+        if not self._computed_output():
             return
         self.uses_values = True
         referenced = self._referenced(output)
@@ -221,7 +234,7 @@ class _Builder:
             "template": VALUES_TEMPLATE,
             "arguments": {
                 "parameters": [
-                    {"name": "request", "value": request(None, {"output": output}, steps)}
+                    {"name": "request", "value": self.request(None, {"output": output}, steps)}
                 ]
             },
         }
@@ -233,8 +246,13 @@ class _Builder:
             task["depends"] = " && ".join(done)
         self.tasks.append(task)
 
+    def _computed_output(self) -> bool:
+        """Whether the output is evaluated by a values task (not written as a constant)."""
+        output = self.document.output
+        return _has_expression(output) or self.sensitive(output)
+
     def output_parameter(self) -> dict[str, Any]:
-        if _has_expression(self.document.output):
+        if self._computed_output():
             ref = f"{{{{tasks.{OUTPUT_TASK}.outputs.parameters.output}}}}"
             return {"name": "output", "valueFrom": {"parameter": ref}}
         return {"name": "output", "value": json.dumps(self.document.output)}

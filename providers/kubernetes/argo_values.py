@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .argo_secrets import SECRETS_ENV
+
 #: the shared script template every values step uses
 VALUES_TEMPLATE = "fnplan-values"
 #: the parameter carrying the evaluator's request (JSON, filled by Argo substitutions)
@@ -26,7 +28,10 @@ SCRIPT = f"""\
 import json, os
 from fnplan.run import resolve
 
-request = json.loads(os.environ["FNPLAN_REQUEST"])
+text = os.environ["FNPLAN_REQUEST"]
+for token, secret in json.loads(os.environ.get("{SECRETS_ENV}") or "{{}}").items():
+    text = text.replace(token, json.dumps(secret)[1:-1])
+request = json.loads(text)
 status = request.get("status") or {{}}
 unavailable = frozenset(name for name, state in status.items() if str(state).lower() != "succeeded")
 scope = {{"input": request.get("input"), "step": request.get("steps") or {{}}}}
@@ -43,8 +48,10 @@ for name in {list(OUTPUTS)!r}:
 """
 
 
-def values_template(image: str) -> dict[str, Any]:
-    """The script template that resolves a step's values; `image` has fnplan installed."""
+def values_template(image: str, secrets: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The script template that resolves a step's values; `image` has fnplan installed;
+    `secrets` is the env entry reading the template's sensitive values (argo_secrets.py)."""
+    env = [{"name": "FNPLAN_REQUEST", "value": "{{inputs.parameters.request}}"}]
     return {
         "name": VALUES_TEMPLATE,
         "inputs": {"parameters": [{"name": REQUEST}]},
@@ -52,7 +59,7 @@ def values_template(image: str) -> dict[str, Any]:
             "image": image,
             "command": ["python"],
             "source": SCRIPT,
-            "env": [{"name": "FNPLAN_REQUEST", "value": "{{inputs.parameters.request}}"}],
+            "env": [*env, secrets] if secrets else env,
         },
         "outputs": {
             "parameters": [

@@ -22,8 +22,11 @@ from .knative import (
     Revision,
     code_config_map,
     code_config_map_name,
+    env_secret,
+    env_secret_name,
     revision_name,
     rollout_splits,
+    secret_values,
     service_manifest,
     service_name,
 )
@@ -71,9 +74,11 @@ class Functions:
         found = self.client.read("Service", name, namespace)
         if found is None:
             return Observation(exists=False)
+        number = prior.outputs.get("version_number", 0)
+        secret = self.client.read("Secret", env_secret_name(name, number), namespace)
         return Observation(
             exists=True,
-            attributes=live_attributes(found, prior),
+            attributes=live_attributes(found, prior, secret_values(secret)),
             outputs=dict(prior.outputs),
         )
 
@@ -101,7 +106,7 @@ class Functions:
         namespace = prior.outputs.get("namespace") or self._namespace(prior.address)
         self.client.delete("Service", name, namespace)
         for entry in prior.outputs.get("versions") or []:
-            self.client.delete("ConfigMap", code_config_map_name(name, entry["number"]), namespace)
+            self._delete_revision_data(name, namespace, entry["number"])
         workflow = workflow_of(prior.address)
         if workflow is not None:
             selector = {WORKFLOW_LABEL: physical_name(workflow, DNS_1035_LABEL)}
@@ -124,6 +129,8 @@ class Functions:
         labels = self._labels(resource.address)
         files = code_files(resource.address, attributes["source"], attributes["source_hash"])
         self.client.apply(code_config_map(name, number, namespace, files, labels))
+        env = attributes.get("env") or {}
+        self.client.apply(env_secret(name, number, namespace, env, labels))
         revisions = [Revision(v["number"], v["hash"]) for v in versions]
         call = current_call()
         splits = rollout_splits(attributes.get("rollout") or {}, serving, number)
@@ -181,9 +188,12 @@ class Functions:
         for entry in before:
             if entry["number"] not in live:
                 self.client.delete("Revision", revision_name(name, entry["number"]), namespace)
-                self.client.delete(
-                    "ConfigMap", code_config_map_name(name, entry["number"]), namespace
-                )
+                self._delete_revision_data(name, namespace, entry["number"])
+
+    def _delete_revision_data(self, name: str, namespace: str, number: int) -> None:
+        """A revision's code ConfigMap and env Secret."""
+        self.client.delete("ConfigMap", code_config_map_name(name, number), namespace)
+        self.client.delete("Secret", env_secret_name(name, number), namespace)
 
     def _namespace(self, address: str) -> str:
         return namespace_of(address, self.provider.config.namespace)
@@ -210,14 +220,17 @@ class Functions:
         )
 
 
-def live_attributes(found: dict[str, Any], prior: ResourceState) -> dict[str, Any]:
+def live_attributes(
+    found: dict[str, Any], prior: ResourceState, secret: dict[str, str]
+) -> dict[str, Any]:
     """The fields fnplan owns, read back in fnplan's vocabulary (prior values where the live
-    one is what fnplan would have written for them)."""
+    one is what fnplan would have written for them); env values from the revision's
+    `secret` where the container reads them from it."""
     template = found.get("spec", {}).get("template", {})
     spec = template.get("spec", {})
     container = (spec.get("containers") or [{}])[0]
     memory = str(container.get("resources", {}).get("limits", {}).get("memory", ""))
-    env = {e["name"]: e.get("value", "") for e in container.get("env") or []}
+    env = {e["name"]: _env_value(e, secret) for e in container.get("env") or []}
     user_env = {k: v for k, v in env.items() if not k.startswith("FNPLAN_")}
     annotations = template.get("metadata", {}).get("annotations") or {}
     attributes: dict[str, Any] = {
@@ -237,6 +250,14 @@ def live_attributes(found: dict[str, Any], prior: ResourceState) -> dict[str, An
     if template.get("metadata", {}).get("name") != expected or CODE_DIR not in mounted:
         attributes["version"] = CHANGED
     return attributes
+
+
+def _env_value(entry: dict[str, Any], secret: dict[str, str]) -> str:
+    """An env entry's value: in clear, or the secret's value its secretKeyRef names."""
+    ref = (entry.get("valueFrom") or {}).get("secretKeyRef") or {}
+    if ref:
+        return secret.get(str(ref.get("key")), CHANGED)
+    return str(entry.get("value", ""))
 
 
 def _scaling(

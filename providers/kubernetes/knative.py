@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,37 @@ def tag(number: int) -> str:
 
 def code_config_map_name(service: str, number: int) -> str:
     return f"{revision_name(service, number)}-code"
+
+
+def env_secret_name(service: str, number: int) -> str:
+    """The Secret holding a revision's environment values (see env_secret)."""
+    return f"{revision_name(service, number)}-env"
+
+
+def env_secret(
+    service: str, number: int, namespace: str, env: Mapping[str, Any], labels: Mapping[str, str]
+) -> dict[str, Any]:
+    """The immutable Secret of one revision's user environment: the provider cannot tell
+    which values are sensitive, so none is written in clear into the Service; the
+    container reads each through `secretKeyRef`."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {
+            "name": env_secret_name(service, number),
+            "namespace": namespace,
+            "labels": dict(labels),
+        },
+        "immutable": True,
+        "type": "Opaque",
+        "data": {str(k): base64.b64encode(str(v).encode()).decode("ascii") for k, v in env.items()},
+    }
+
+
+def secret_values(secret: Mapping[str, Any] | None) -> dict[str, str]:
+    """The decoded values of a Secret read back (none when it is gone)."""
+    data = (secret or {}).get("data") or {}
+    return {k: base64.b64decode(v).decode("utf-8", errors="replace") for k, v in data.items()}
 
 
 def function_labels(
@@ -162,7 +194,7 @@ def service_manifest(
         "name": "function",
         "image": runtime_image(address, attributes["runtime"]),
         "ports": [{"containerPort": PORT, "protocol": "TCP"}],
-        "env": _env(address, attributes),
+        "env": _env(address, attributes, env_secret_name(service, number)),
         "resources": {
             "requests": {"memory": f"{int(attributes['memory'])}Mi"},
             "limits": {"memory": f"{int(attributes['memory'])}Mi"},
@@ -204,8 +236,13 @@ def service_manifest(
     }
 
 
-def _env(address: str, attributes: Mapping[str, Any]) -> list[dict[str, str]]:
-    """The user's environment plus what the runtime contract passes to every runtime."""
+#: what a Secret's keys may hold
+_SECRET_KEY = re.compile(r"[-._a-zA-Z0-9]+")
+
+
+def _env(address: str, attributes: Mapping[str, Any], secret: str) -> list[dict[str, Any]]:
+    """The user's environment (from the revision's `secret`, see env_secret) plus what the
+    runtime contract passes to every runtime."""
     contract = {
         "FNPLAN_CODE_DIR": CODE_DIR,
         "FNPLAN_HANDLER": str(attributes.get("handler") or "main.handler"),
@@ -214,9 +251,20 @@ def _env(address: str, attributes: Mapping[str, Any]) -> list[dict[str, str]]:
     }
     user = {str(k): str(v) for k, v in (attributes.get("env") or {}).items()}
     reserved = sorted(set(user) & ({"PORT", "K_SERVICE", "K_REVISION"} | set(contract)))
+    unkeyable = sorted(k for k in user if not _SECRET_KEY.fullmatch(k))
+    if unkeyable:
+        raise ProviderError(
+            f"{address}: env {', '.join(unkeyable)} cannot be a Secret key (the kubernetes "
+            "provider keeps env values in a Secret)",
+            hint="use letters, digits, '-', '_' and '.'",
+        )
     if reserved:
         raise ProviderError(
             f"{address}: env {', '.join(reserved)} is set by Knative or fnplan's runtime "
             "contract; choose other names"
         )
-    return [{"name": k, "value": v} for k, v in sorted({**user, **contract}.items())]
+    from_secret = [
+        {"name": k, "valueFrom": {"secretKeyRef": {"name": secret, "key": k}}} for k in user
+    ]
+    clear = [{"name": k, "value": v} for k, v in contract.items()]
+    return sorted([*from_secret, *clear], key=lambda entry: str(entry["name"]))

@@ -15,6 +15,7 @@ from fnplan.provider import Observation
 from fnplan.workflow.model import WorkflowDocument
 
 from .argo import STEPS_ANNOTATION, step_tasks, template_name, workflow_template
+from .argo_secrets import secret_manifest, secret_name
 from .functions import namespace_of
 from .knative import function_labels, service_name
 from .ownership import VERSION_LABEL, WORKFLOW_LABEL, check_ours
@@ -109,9 +110,12 @@ class Workflows:
 
     def delete(self, prior: ResourceState) -> None:
         for entry in prior.outputs.get("versions") or []:
-            self.client.delete(
-                "WorkflowTemplate", template_name(prior.address, entry["number"]), self.namespace
-            )
+            self._delete_template(template_name(prior.address, entry["number"]))
+
+    def _delete_template(self, name: str) -> None:
+        """A template and the Secret of its sensitive values."""
+        self.client.delete("WorkflowTemplate", name, self.namespace)
+        self.client.delete("Secret", secret_name(name), self.namespace)
 
     def render(self, resource: Resource) -> dict[str, str]:
         """The WorkflowTemplate as it will be applied (the live number of this version, else
@@ -168,6 +172,12 @@ class Workflows:
                 existing.get("metadata") or {},
                 f"WorkflowTemplate {self.namespace}/{manifest['metadata']['name']}",
             )
+        secrets = WorkflowDocument.model_validate(resource.attributes["document"]).sensitive_values
+        if secrets:
+            labels = manifest["metadata"]["labels"]
+            self.client.apply(
+                secret_manifest(manifest["metadata"]["name"], self.namespace, labels, secrets)
+            )
         self.client.apply(manifest)
         kept = self._prune(resource.address, versions, number)
         return {
@@ -189,7 +199,7 @@ class Workflows:
             if entry["number"] == number or name in referenced:
                 kept.append(entry)
             else:
-                self.client.delete("WorkflowTemplate", name, self.namespace)
+                self._delete_template(name)
         return kept
 
     def _referenced(self) -> set[str]:

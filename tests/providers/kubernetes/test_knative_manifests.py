@@ -98,9 +98,11 @@ def test_scaling_resources_and_runtime_contract() -> None:
     assert container["image"] == "reg/py:1"
     assert container["ports"] == [{"containerPort": 8080, "protocol": "TCP"}]
     assert container["resources"]["limits"] == {"memory": "256Mi"}
-    env = {e["name"]: e["value"] for e in container["env"]}
+    env = {e["name"]: e.get("value") or e["valueFrom"]["secretKeyRef"] for e in container["env"]}
     assert env["FNPLAN_HANDLER"] == "main.handler" and env["FNPLAN_CODE_DIR"] == CODE_DIR
-    assert env["LOG_LEVEL"] == "debug" and env["FNPLAN_FUNCTION"] == ADDRESS
+    assert env["FNPLAN_FUNCTION"] == ADDRESS
+    # user env is read from the revision's Secret, never written in clear
+    assert env["LOG_LEVEL"]["key"] == "LOG_LEVEL" and env["LOG_LEVEL"]["name"].endswith("-env")
     assert container["volumeMounts"] == [{"name": "code", "mountPath": CODE_DIR, "readOnly": True}]
     (volume,) = spec["volumes"]
     assert [i["path"] for i in volume["configMap"]["items"]] == ["lib/util.py", "main.py"]
