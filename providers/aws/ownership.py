@@ -13,6 +13,8 @@ from fnplan.errors import ProviderError
 
 ADDRESS_TAG = "fnplan:address"
 LINEAGE_TAG = "fnplan:lineage"
+#: on a Lambda function: the source_hash of the code fnplan uploaded (what `fnplan import` reads)
+SOURCE_TAG = "fnplan:source_hash"
 
 
 def object_tags(address: str, lineage: str | None, user_tags: Mapping[str, str]) -> dict[str, str]:
