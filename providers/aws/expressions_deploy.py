@@ -14,10 +14,8 @@ from .expression_function import (
     requirements,
 )
 from .generated_functions import ensure_generated_function
-from .layers import build_layer, content_hash, layer_name, publish_layer
+from .layers import build_layer, content_hash, delete_layer_versions, layer_name, publish_layer
 from .roles import delete_role, ensure_role, function_policy, role_name
-
-_LAYER_OWNER = "fnplan.expressions"
 
 
 def deploy_expression_function(
@@ -36,7 +34,7 @@ def deploy_expression_function(
     layer = publish_layer(
         clients,
         address,
-        layer_name(_LAYER_OWNER, prefix),
+        layer_name(address, prefix),
         build_layer(packages, python, "x86_64", cache_dir),
         content_hash(packages, python, "x86_64"),
         RUNTIME,
@@ -64,9 +62,10 @@ def deploy_expression_function(
 
 
 def delete_expression_function(clients: Clients, workflow: str, prefix: str) -> None:
-    """Delete the function and its role; missing ones are fine (the layer is shared)."""
+    """Delete the function, its layer and its role; missing ones are fine."""
     name = expression_function_name(workflow, prefix)
     address = f"{workflow}.expressions"
     with unless_missing(f"{address}: lambda DeleteFunction {name}"):
         clients["lambda"].delete_function(FunctionName=name)
+    delete_layer_versions(clients, address, layer_name(address, prefix))
     delete_role(clients, address, role_name(address, prefix))

@@ -20,7 +20,7 @@ from fnplan.errors import ProviderError
 from fnplan.files import write_atomically
 from fnplan.naming import LAMBDA_FUNCTION, physical_name
 
-from .clients import Clients, aws_errors
+from .clients import Clients, aws_errors, unless_missing
 from .packaging import add_file
 
 #: Lambda's architectures and the manylinux platform tags pip installs wheels for
@@ -104,6 +104,18 @@ def find_layer(clients: Clients, address: str, name: str, key: str) -> str | Non
                 if version.get("Description") == f"fnplan {key}":
                     found.append((int(version["Version"]), str(version["LayerVersionArn"])))
     return max(found)[1] if found else None
+
+
+def delete_layer_versions(clients: Clients, address: str, name: str) -> None:
+    """Delete the versions of layer `name` that fnplan published; none left is fine."""
+    lam = clients["lambda"]
+    with unless_missing(f"{address}: lambda ListLayerVersions {name}"):
+        for page in lam.get_paginator("list_layer_versions").paginate(LayerName=name):
+            for version in page.get("LayerVersions", []):
+                if str(version.get("Description", "")).startswith("fnplan "):
+                    number = version["Version"]
+                    with unless_missing(f"{address}: lambda DeleteLayerVersion {name}"):
+                        lam.delete_layer_version(LayerName=name, VersionNumber=number)
 
 
 def _pip_install(packages: list[str], python: str, architecture: str, target: Path) -> None:

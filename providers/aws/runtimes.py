@@ -10,8 +10,15 @@ from typing import TYPE_CHECKING, Any
 from fnplan.errors import ProviderError
 from fnplan.provider import Observation
 
-from .clients import Clients, unless_missing
-from .layers import build_layer, content_hash, find_layer, layer_name, publish_layer
+from .clients import Clients
+from .layers import (
+    build_layer,
+    content_hash,
+    delete_layer_versions,
+    find_layer,
+    layer_name,
+    publish_layer,
+)
 
 if TYPE_CHECKING:
     from fnplan.resources import Resource
@@ -99,14 +106,6 @@ class Runtimes:
 
     def delete(self, prior: ResourceState) -> None:
         """Delete the layer versions fnplan published for this runtime."""
-        if layer_key(prior.attributes) is None:
-            return
-        name = layer_name(prior.address, self.prefix)
-        lam = self.clients["lambda"]
-        with unless_missing(f"{prior.address}: lambda ListLayerVersions {name}"):
-            versions = lam.list_layer_versions(LayerName=name).get("LayerVersions", [])
-        for version in versions:
-            if str(version.get("Description", "")).startswith("fnplan "):
-                number = version["Version"]
-                with unless_missing(f"{prior.address}: lambda DeleteLayerVersion {name}"):
-                    lam.delete_layer_version(LayerName=name, VersionNumber=number)
+        if layer_key(prior.attributes) is not None:
+            name = layer_name(prior.address, self.prefix)
+            delete_layer_versions(self.clients, prior.address, name)
