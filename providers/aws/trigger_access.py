@@ -11,15 +11,46 @@ starting a state machine) get a role of the trigger's own allowed exactly that t
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from fnplan.naming import LAMBDA_FUNCTION, physical_name
 
-from .clients import Clients, aws_errors, unless_missing
+from .clients import Clients, aws_errors, error_code, unless_missing
 from .functions import LIVE_ALIAS, function_name
 from .roles import delete_role, ensure_role, role_name
 from .targets import state_machine_name
+
+T = TypeVar("T")
+#: how long a role or policy just written may take to reach the service that checks it
+PROPAGATION_SECONDS = 60.0
+#: what Scheduler and Lambda answer while a new role or policy has not reached them yet
+_NOT_YET = {"ValidationException", "InvalidParameterValueException"}
+
+
+def once_role_propagates(call: Callable[[], T], seconds: float = PROPAGATION_SECONDS) -> T:
+    """`call()`, repeated while AWS says the role it names cannot be assumed or lacks a
+    permission (IAM is eventually consistent: a role made a moment ago may not be usable
+    yet), for up to `seconds`; any other error, or the same one after that, is raised."""
+    from botocore.exceptions import ClientError
+
+    from fnplan.provider import current_call
+
+    running, deadline = current_call(), time.monotonic() + seconds
+    while True:
+        try:
+            return call()
+        except ClientError as exc:
+            message = str(exc.response.get("Error", {}).get("Message", "")).lower()
+            if error_code(exc) not in _NOT_YET or "role" not in message:
+                raise
+            if time.monotonic() >= deadline:
+                raise
+        running.progress("waiting for IAM to make the trigger's role usable")
+        if running.wait(1.0):
+            running.check_cancelled()
 
 
 def trigger_name(address: str, prefix: str) -> str:

@@ -22,7 +22,7 @@ from fnplan.errors import ProviderError
 from .clients import aws_errors, unless_missing
 from .ownership import check_ours
 from .schedules import scheduler_expression
-from .trigger_access import TriggerContext
+from .trigger_access import TriggerContext, once_role_propagates
 
 #: Step Functions' statuses of an execution that has ended
 ENDED = ["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
@@ -74,12 +74,13 @@ class Schedule:
         existing = self._get(ctx, name)
         if existing is None:
             with aws_errors(f"{ctx.address}: scheduler CreateSchedule {name}"):
-                made = scheduler.create_schedule(**spec)
+                made = once_role_propagates(lambda: scheduler.create_schedule(**spec))
         else:
             if not prior and existing.get("Description") != _owner(ctx):
+                # its description is a schedule's only owner mark: not ours, so refused
                 check_ours(ctx.address, ctx.lineage, {}, f"schedule {name}")
             with aws_errors(f"{ctx.address}: scheduler UpdateSchedule {name}"):
-                made = scheduler.update_schedule(**spec)
+                made = once_role_propagates(lambda: scheduler.update_schedule(**spec))
         return {"schedule": name, "arn": made["ScheduleArn"], "role": True}
 
     def read(self, ctx: TriggerContext, objects: dict[str, Any]) -> dict[str, Any] | None:

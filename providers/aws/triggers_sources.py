@@ -21,7 +21,7 @@ from fnplan.errors import ProviderError
 from .clients import aws_errors, unless_missing
 from .functions import LIVE_ALIAS
 from .roles import role_name
-from .trigger_access import TriggerContext
+from .trigger_access import TriggerContext, once_role_propagates
 
 #: what each source block takes, beside what `fnplan serve` reads (path, method)
 SOURCE_SETTINGS = {
@@ -124,8 +124,10 @@ class Queue:
                 made = lam.update_event_source_mapping(UUID=uuid, **settings)
         else:
             with aws_errors(f"{ctx.address}: lambda CreateEventSourceMapping {queue_arn}"):
-                made = lam.create_event_source_mapping(
-                    EventSourceArn=queue_arn, FunctionName=alias_arn, Tags=ctx.tags, **settings
+                made = once_role_propagates(
+                    lambda: lam.create_event_source_mapping(
+                        EventSourceArn=queue_arn, FunctionName=alias_arn, Tags=ctx.tags, **settings
+                    )
                 )
         now = {
             "mapping": made["UUID"],
