@@ -46,6 +46,14 @@ def s3_backend(bucket: str, endpoint: str) -> str:
     )
 
 
+def kubernetes_backend(kubeconfig: Path, namespace: str) -> str:
+    """The backend block for a namespace of a test Kubernetes API (the fake, or a cluster)."""
+    return (
+        f'backend "kubernetes" {{\n    secret_suffix = "app"\n    namespace = "{namespace}"\n'
+        f'    config_path = "{kubeconfig}"\n  }}'
+    )
+
+
 class FrozenApply:
     """`fnplan apply --auto-approve --json` stopped (SIGSTOP) once its first resource is done:
     it holds the state lock, deterministically, until `resume()`."""
