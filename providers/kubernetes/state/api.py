@@ -20,7 +20,7 @@ _PLURALS = {"Secret": "secrets", "Lease": "leases"}
 _HINTS = {
     401: "the credentials of the kubeconfig's context were refused",
     403: "the identity in use needs get, list, create, update and delete on secrets and "
-    "leases (coordination.k8s.io) in this namespace (docs/backends.md has a Role)",
+    "leases (coordination.k8s.io) in this namespace (docs/state.md has a Role)",
 }
 
 
