@@ -62,6 +62,14 @@ def queue_lambda_results(endpoint: str, results: list[object], region: str = "us
     _post(endpoint, "/moto-api/static/lambda-simple/response", body)
 
 
+def queue_rds_data_results(
+    endpoint: str, results: list[dict[str, object]], region: str = "us-east-1"
+) -> None:
+    """What the next RDS Data API statements answer, in order (moto runs no database)."""
+    body = {"account_id": "123456789012", "region": region, "results": results}
+    _post(endpoint, "/moto-api/static/rds-data/statement-results", body)
+
+
 def _post(endpoint: str, path: str, body: object) -> None:
     request = urllib.request.Request(
         f"{endpoint}{path}",

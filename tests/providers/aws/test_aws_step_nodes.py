@@ -3,7 +3,8 @@ workflow with function, workflow (call and inline), http, sql and shell steps (a
 function, and an ECS task for an image), joined by every dependency kind, deploys an
 EventBridge connection per http step (its credential kept out of the definition), a Lambda
 function per shell step, a task definition per image step; the deployed definition passes
-statelint and names them; the role may call exactly them; destroy removes them all."""
+statelint and names them; the role may call exactly them; destroy removes them all. A shell
+and an sql step run in the deployed state machine (moto's interpreter) through `fnplan run`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from tests.aws_endpoint import queue_lambda_results, queue_rds_data_results
 from tests.cli.conftest import assert_clean_error
 from tests.providers.aws.asl_lint import lint
 from tests.providers.aws.test_aws_workflows import client, fnplan
@@ -279,3 +281,46 @@ def test_steps_the_provider_block_does_not_equip_are_validate_errors(
     result = fnplan(root, "validate", check=None)
     assert_clean_error(result, "step 'record'", "RDS Data API", "step 'archive'", "ECS task")
     assert "step 'count'" not in result.stdout + result.stderr  # names its own cluster
+
+
+RUNNABLE = """
+workflow "jobs" {
+  step "clean" {
+    shell {
+      script = "echo hi $NAME"
+      env    = { NAME = input.name }
+    }
+  }
+  step "count" {
+    sql        = "SELECT count(*) AS n FROM seen WHERE name = :name"
+    connection = "sqlite:///local.db"
+    params     = { name = input.name }
+    depends_on = [step.clean]
+  }
+  output = { said = step.clean.output.stdout, rows = step.count.output.rows }
+}
+"""
+
+
+def test_shell_and_sql_steps_run_in_the_deployed_state_machine(
+    tmp_path: Path, aws_endpoint: str
+) -> None:
+    prefix = f"n{uuid.uuid4().hex[:8]}"
+    root = tmp_path / "p"
+    root.mkdir()
+    provider = PROVIDER.format(
+        endpoint=aws_endpoint, prefix=prefix, cluster=CLUSTER, secret=DB_SECRET
+    )
+    (root / "main.hcl").write_text(provider + RUNNABLE)
+    fnplan(root, "apply", "--auto-approve")
+    # moto runs no Lambda code and no database: the shell function and the Data API answer
+    # queued results; the state machine's own states (gates, SDK call, outputs) really run
+    queue_lambda_results(aws_endpoint, [{"stdout": "hi x\n", "exit_code": 0}])
+    queue_rds_data_results(aws_endpoint, [{"formattedRecords": '[{"n": 2}]'}])
+    done = fnplan(root, "run", "workflow.jobs", "--input", '{"name": "x"}', "--json")
+    result = json.loads(done.stdout)
+    assert result["status"] == "succeeded", result
+    assert result["output"] == {"said": "hi x\n", "rows": [{"n": 2}]}
+    records = [json.loads(line) for line in Path(result["log_path"]).read_text().splitlines()]
+    assert ("succeeded", "count") in [(r["event"], r["step"]) for r in records]
+    fnplan(root, "destroy", "--auto-approve")
