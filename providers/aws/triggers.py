@@ -79,7 +79,7 @@ class Triggers:
         if live is None:
             return Observation(exists=False)
         attributes = dict(prior.attributes)
-        if _digest(live) != prior.outputs.get("config_sha256"):
+        if config_digest(live) != prior.outputs.get("config_sha256"):
             attributes[CONFIGURED_BY[kind]] = CHANGED
         return Observation(exists=True, attributes=attributes, outputs=dict(prior.outputs))
 
@@ -114,7 +114,7 @@ class Triggers:
             "arn": objects.get("arn"),
             "url": objects.get("url"),
             "objects": objects,
-            "config_sha256": _digest(live),
+            "config_sha256": config_digest(live),
         }
 
 
@@ -124,6 +124,7 @@ def _kind(kind: str, address: str) -> TriggerKind:
     return KINDS[kind]
 
 
-def _digest(live: dict[str, Any] | None) -> str:
+def config_digest(live: dict[str, Any] | None) -> str:
+    """The identity of a configuration read back (what observe compares)."""
     text = json.dumps(live, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()

@@ -72,7 +72,7 @@ class Storage:
         }
         if rules:
             entry["Filter"] = {"Key": {"FilterRules": rules}}
-        _edit_notifications(ctx, bucket, _entry_id(ctx), entry)
+        _edit_notifications(ctx, bucket, _entry_id(ctx), entry, creating=not prior)
         if prior.get("bucket") not in (None, bucket):  # moved to another bucket
             _edit_notifications(ctx, prior["bucket"], prior["id"], None)
         return {
@@ -252,14 +252,29 @@ def _notifications(ctx: TriggerContext, bucket: str) -> dict[str, Any]:
 
 
 def _edit_notifications(
-    ctx: TriggerContext, bucket: str, entry_id: str, entry: dict[str, Any] | None
+    ctx: TriggerContext,
+    bucket: str,
+    entry_id: str,
+    entry: dict[str, Any] | None,
+    *,
+    creating: bool = False,
 ) -> None:
     """Replace (or with None, drop) the Lambda entry `entry_id` of the bucket's notification
-    configuration, keeping every other entry as it is."""
+    configuration, keeping every other entry as it is. Entries take no tags: when `creating`,
+    one of that Id for another function is not this configuration's, and is refused."""
+    entry_arn = entry["LambdaFunctionArn"] if entry else None
     with _bucket_lock(bucket):
         config = _notifications(ctx, bucket)
-        lambdas = [e for e in config.get("LambdaFunctionConfigurations", []) if e["Id"] != entry_id]
-        if entry is None and len(lambdas) == len(config.get("LambdaFunctionConfigurations", [])):
+        found = config.get("LambdaFunctionConfigurations", [])
+        for other in found:
+            if creating and other["Id"] == entry_id and other["LambdaFunctionArn"] != entry_arn:
+                raise ProviderError(
+                    f"{ctx.address}: bucket {bucket} has a notification {entry_id} for "
+                    f"{other['LambdaFunctionArn']}, which this configuration did not create",
+                    hint="remove that notification from the bucket, or rename the trigger",
+                )
+        lambdas = [e for e in found if e["Id"] != entry_id]
+        if entry is None and len(lambdas) == len(found):
             return  # already gone
         config["LambdaFunctionConfigurations"] = lambdas + ([entry] if entry else [])
         if not config["LambdaFunctionConfigurations"]:

@@ -33,6 +33,15 @@ trigger "on_order" {
   event  = event.order_placed
   target = function.audit
 }
+
+trigger "on_upload" {
+  source {
+    storage {
+      bucket = "BUCKET"
+    }
+  }
+  target = function.audit
+}
 """
 
 
@@ -42,8 +51,9 @@ def write_project(root: Path, endpoint: str, prefix: str) -> Path:
     (source / "main.py").write_text("def handler(event, context):\n    return event\n")
     (root / "main.hcl").write_text(
         f'provider "aws" {{\n  region = "us-east-1"\n  endpoint = "{endpoint}"\n'
-        f'  name_prefix = "{prefix}"\n}}\n' + PROJECT
+        f'  name_prefix = "{prefix}"\n}}\n' + PROJECT.replace("BUCKET", f"{prefix}-in")
     )
+    client(endpoint, "s3").create_bucket(Bucket=f"{prefix}-in")
     return root
 
 
@@ -51,8 +61,12 @@ def fnplan(root: Path, *args: str, check: int | None = 0) -> Any:
     return run_fnplan(*args, cwd=root, check=check, env=dict(CREDENTIALS))
 
 
+def client(endpoint: str, service: str) -> Any:
+    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1")
+
+
 def events(endpoint: str) -> Any:
-    return boto3.client("events", endpoint_url=endpoint, region_name="us-east-1")
+    return client(endpoint, "events")
 
 
 def legacy_rule(endpoint: str, name: str) -> str:
@@ -93,15 +107,25 @@ def test_import_adopts_a_rule_and_the_next_apply_makes_it_fire_the_target(
     assert not [r for r in client.list_rules()["Rules"] if r["Name"] == name]
 
 
-def test_a_foreign_rule_under_fnplans_name_is_refused(tmp_path: Path, aws_endpoint: str) -> None:
+def test_foreign_objects_under_fnplans_names_are_refused(tmp_path: Path, aws_endpoint: str) -> None:
     prefix = f"t{uuid.uuid4().hex[:8]}"
     legacy_rule(aws_endpoint, trigger_name("trigger.on_order", prefix))
     root = write_project(tmp_path / "p", aws_endpoint, prefix)
+    someone_elses = {
+        "Id": f"fnplan-{trigger_name('trigger.on_upload', prefix)}",
+        "LambdaFunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:other",
+        "Events": ["s3:ObjectCreated:*"],
+    }
+    client(aws_endpoint, "s3").put_bucket_notification_configuration(
+        Bucket=f"{prefix}-in",
+        NotificationConfiguration={"LambdaFunctionConfigurations": [someone_elses]},
+    )
     result = fnplan(root, "apply", "--auto-approve", check=1)
     assert_clean_error(result)
     output = result.stdout + result.stderr  # apply reports a failed resource in its progress
     assert "was not created by this configuration" in output, output
     assert "hint: adopt it with: fnplan import trigger.on_order" in output
+    assert "which this configuration did not create" in output and ":function:other" in output
 
     missing = fnplan(root, "import", "trigger.on_order", "nothing-here", check=1)
     assert_clean_error(missing)
