@@ -12,7 +12,7 @@ from typing import Any
 
 from fnplan.errors import ProviderError
 from fnplan.naming import STATE_MACHINE, physical_name
-from fnplan.workflow.model import WorkflowDocument
+from fnplan.workflow.model import Step, WorkflowDocument
 
 from .config import AwsConfig
 from .connections import connection_name
@@ -180,14 +180,14 @@ ECS_NEEDED = (
 )
 
 
-def _invoke_http(machine: str, step: Any) -> dict[str, Any]:
+def _invoke_http(machine: str, step: Step | None) -> dict[str, Any]:
     """states:InvokeHTTPEndpoint for one http step: its method, and its URL when literal."""
     statement: dict[str, Any] = {
         "Effect": "Allow",
         "Action": "states:InvokeHTTPEndpoint",
         "Resource": [machine, f"{machine}:*"],
     }
-    http = getattr(step, "http", None)
+    http = step.http if step is not None else None
     if http is not None:
         condition: dict[str, Any] = {"StringEquals": {"states:HTTPMethod": http.method.upper()}}
         if isinstance(http.url, str):

@@ -1,6 +1,7 @@
 """The parts of http, sql and shell steps on AWS that run or decide without AWS: the shell
 step's generated function (its zip, run here as Lambda would run it), the sql step's
-cluster from its connection, the http step's connection settings."""
+cluster from its connection, the http step's connection settings, and what the state
+machine's role is granted for them."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from fnplan.providers.aws.config import DataApiConfig
+from fnplan.providers.aws.asl import state_machine_definition
+from fnplan.providers.aws.config import AwsConfig, DataApiConfig
 from fnplan.providers.aws.connections import STEP_HEADER, connection_auth
 from fnplan.providers.aws.shell_function import shell_package
 from fnplan.providers.aws.sql_target import SqlTargetError, sql_target
+from fnplan.providers.aws.targets import AwsTargets
 
-from fnplan.workflow.model import Step
+from fnplan.workflow.model import Step, WorkflowDocument
 
 CLUSTER = "arn:aws:rds:us-east-1:123456789012:cluster:db"
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db/main-AbCdEf"
@@ -123,3 +126,32 @@ def test_a_step_without_credentials_authorizes_with_its_own_name() -> None:
     assert auth == {
         "ApiKeyAuthParameters": {"ApiKeyName": STEP_HEADER, "ApiKeyValue": "workflow.w/ping"}
     }
+
+
+def _targets_of(steps: list[dict[str, Any]], **config: Any) -> AwsTargets:
+    """The targets a definition of these steps handed out."""
+    document = WorkflowDocument.model_validate(
+        {"name": "w", "address": "workflow.w", "steps": steps}
+    )
+    targets = AwsTargets(
+        "workflow.w", "", "us-east-1", "123456789012", AwsConfig(**config), document
+    )
+    state_machine_definition(document, targets)
+    return targets
+
+
+def test_a_workflow_without_such_steps_grants_nothing_for_them() -> None:
+    function = {"address": "function.f", "version": "ab" * 32}
+    targets = _targets_of([{"name": "f", "type": "function", "function": function}])
+    assert targets.step_statements() == []
+
+
+def test_an_image_step_grants_running_its_own_task_family_only() -> None:
+    shell = {"script": "true", "image": "alpine:3"}
+    ecs = {"cluster": "jobs", "subnets": ["subnet-1"]}
+    targets = _targets_of([{"name": "s", "type": "shell", "shell": shell}], ecs=ecs)
+    [run] = [s for s in targets.step_statements() if s["Action"] == "ecs:RunTask"]
+    assert run["Resource"] == [
+        f"arn:aws:ecs:us-east-1:123456789012:task-definition/{targets.task_families['s']}:*"
+    ]
+    assert not any("iam:PassRole" in str(s["Action"]) for s in targets.step_statements())
