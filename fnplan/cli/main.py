@@ -15,6 +15,7 @@ import click
 
 from fnplan import __version__
 from fnplan.cli import (
+    convert_commands,
     diff_commands,
     edit_commands,
     event_commands,
@@ -70,6 +71,7 @@ for module in (
     diff_commands,
     edit_commands,
     scan_commands,
+    convert_commands,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

@@ -46,6 +46,8 @@ def _block(block: Block, depth: int) -> str:
     pad = _INDENT * depth
     labels = "".join(f" {hcl(label)}" for label in block.labels)
     lines = [f"{pad}# {comment}" for comment in block.comments]
+    if not block.attributes and not block.blocks:
+        return "\n".join([*lines, f"{pad}{block.type}{labels} {{}}"]) + "\n"
     lines.append(f"{pad}{block.type}{labels} {{")
     for name, value in block.attributes.items():
         lines.append(f"{pad}{_INDENT}{name} = {_value(value, depth + 1)}")

@@ -1,0 +1,2 @@
+def handler(event, context):
+    return {"size": 2048, "kind": "image", "path": "x"}
