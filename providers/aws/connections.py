@@ -78,10 +78,16 @@ def existing_connections(
     """The ARNs of the http steps' connections that exist (for `fnplan render`)."""
     found = {}
     for step in http_steps(document):
-        described = _describe(clients, workflow, connection_name(workflow, step.name, prefix))
-        if described is not None:
-            found[step.name] = str(described["ConnectionArn"])
+        arn = existing_connection(clients, workflow, step.name, prefix)
+        if arn is not None:
+            found[step.name] = arn
     return found
+
+
+def existing_connection(clients: Clients, workflow: str, step: str, prefix: str) -> str | None:
+    """The ARN of the step's connection, None when there is none."""
+    described = _describe(clients, workflow, connection_name(workflow, step, prefix))
+    return None if described is None else str(described["ConnectionArn"])
 
 
 def delete_connections(clients: Clients, workflow: str, names: Iterable[str]) -> None:

@@ -52,7 +52,6 @@ def ensure_task_definition(
     tags: dict[str, str],
 ) -> str:
     """The ARN of the family's active revision running `image`, registered when it differs."""
-    ecs = clients["ecs"]
     wanted = {
         "family": family,
         "containerDefinitions": [{"name": CONTAINER, "image": image, "essential": True}],
@@ -62,18 +61,25 @@ def ensure_task_definition(
         "memory": str(config.memory),
         **({"executionRoleArn": config.execution_role_arn} if config.execution_role_arn else {}),
     }
+    found = active_task_definition(clients, workflow, family)
+    if found is not None and _same(found, wanted):
+        return str(found["taskDefinitionArn"])
+    with aws_errors(f"{workflow}: ecs RegisterTaskDefinition {family}"):
+        made = clients["ecs"].register_task_definition(
+            **wanted, tags=[{"key": k, "value": v} for k, v in tags.items()]
+        )["taskDefinition"]
+    return str(made["taskDefinitionArn"])
+
+
+def active_task_definition(clients: Clients, workflow: str, family: str) -> dict[str, Any] | None:
+    """The family's latest active revision, None when it has none."""
+    ecs = clients["ecs"]
     with aws_errors(f"{workflow}: ecs DescribeTaskDefinition {family}"):
         try:
             found = ecs.describe_task_definition(taskDefinition=family)["taskDefinition"]
         except ecs.exceptions.ClientException:
-            found = None
-    if found is not None and found.get("status") == "ACTIVE" and _same(found, wanted):
-        return str(found["taskDefinitionArn"])
-    with aws_errors(f"{workflow}: ecs RegisterTaskDefinition {family}"):
-        made = ecs.register_task_definition(
-            **wanted, tags=[{"key": k, "value": v} for k, v in tags.items()]
-        )["taskDefinition"]
-    return str(made["taskDefinitionArn"])
+            return None
+    return dict(found) if found.get("status") == "ACTIVE" else None
 
 
 def delete_task_definitions(clients: Clients, workflow: str, family: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from fnplan.naming import LAMBDA_FUNCTION, physical_name
 from fnplan.workflow.model import Step
 
-from .clients import Clients, unless_missing
+from .clients import Clients, aws_errors, unless_missing
 from .generated_functions import ensure_generated_function
 from .packaging import add_file
 from .roles import delete_role, ensure_role, function_policy, role_name
@@ -75,6 +75,17 @@ def deploy_shell_function(
     }
     package = shell_package(step.shell.script)
     return ensure_generated_function(clients, address, name, package, settings, tags)
+
+
+def shell_function_exists(clients: Clients, workflow: str, step: str, prefix: str) -> bool:
+    lam = clients["lambda"]
+    name = shell_function_name(workflow, step, prefix)
+    with aws_errors(f"{shell_address(workflow, step)}: lambda GetFunction {name}"):
+        try:
+            lam.get_function(FunctionName=name)
+        except lam.exceptions.ResourceNotFoundException:
+            return False
+    return True
 
 
 def delete_shell_function(clients: Clients, workflow: str, step: str, prefix: str) -> None:

@@ -20,10 +20,16 @@ from .connections import (
     connection_name,
     delete_connections,
     deploy_connections,
+    existing_connection,
     owner_description,
 )
-from .ecs_tasks import delete_task_definitions, ensure_task_definition, task_family
-from .shell_function import delete_shell_function, deploy_shell_function
+from .ecs_tasks import (
+    active_task_definition,
+    delete_task_definitions,
+    ensure_task_definition,
+    task_family,
+)
+from .shell_function import delete_shell_function, deploy_shell_function, shell_function_exists
 from .sql_target import SqlTargetError, sql_target
 from .targets import ECS_NEEDED
 
@@ -69,6 +75,22 @@ def delete_step_resources(
             delete_task_definitions(clients, workflow, task_family(workflow, step.name, prefix))
     http = [connection_name(workflow, s.name, prefix) for s in gone if _kind(s) == "http"]
     delete_connections(clients, workflow, http)
+
+
+def step_resources_present(
+    clients: Clients, workflow: str, document: WorkflowDocument, prefix: str
+) -> bool:
+    """Whether every step object is still there (one deleted outside fnplan is drift)."""
+    for step in document.steps:
+        kind = _kind(step)
+        if kind == "http" and not existing_connection(clients, workflow, step.name, prefix):
+            return False
+        if kind == "shell" and not shell_function_exists(clients, workflow, step.name, prefix):
+            return False
+        family = task_family(workflow, step.name, prefix)
+        if kind == "image" and not active_task_definition(clients, workflow, family):
+            return False
+    return True
 
 
 def workflow_diagnostics(attributes: Mapping[str, Any], config: AwsConfig) -> list[Diagnostic]:

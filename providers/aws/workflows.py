@@ -27,7 +27,11 @@ from .expressions_deploy import delete_expression_function, deploy_expression_fu
 from .functions import alias_name
 from .ownership import check_ours
 from .roles import delete_role, ensure_role, role_name, state_machine_policy
-from .step_resources import delete_step_resources, deploy_step_resources
+from .step_resources import (
+    delete_step_resources,
+    deploy_step_resources,
+    step_resources_present,
+)
 from .targets import AwsTargets, state_machine_name
 
 if TYPE_CHECKING:
@@ -85,6 +89,9 @@ class Workflows:
             except sfn.exceptions.StateMachineDoesNotExist:
                 return Observation(exists=False)
         same = definition_digest(found["definition"]) == prior.outputs.get("definition_sha256")
+        if same and "document" in prior.attributes:  # its steps' own objects still there
+            document = WorkflowDocument.model_validate(prior.attributes["document"])
+            same = step_resources_present(self.clients, prior.address, document, self.prefix)
         version = prior.attributes.get("version") if same else CHANGED_DEFINITION
         # the definition is generated from the document: an unchanged one stores the recorded
         # document, a changed one shows as the changed version

@@ -3,7 +3,8 @@ workflow with function, workflow (call and inline), http, sql and shell steps (a
 function, and an ECS task for an image), joined by every dependency kind, deploys an
 EventBridge connection per http step (its credential kept out of the definition), a Lambda
 function per shell step, a task definition per image step; the deployed definition passes
-statelint and names them; the role may call exactly them; destroy removes them all. A shell
+statelint and names them; the role may call exactly them; one deleted outside fnplan is
+drift that apply restores; destroy removes them all. A shell
 and an sql step run in the deployed state machine (moto's interpreter) through `fnplan run`."""
 
 from __future__ import annotations
@@ -237,6 +238,16 @@ def test_every_node_type_deploys_and_destroys(tmp_path: Path, aws_endpoint: str)
     assert shell_function in json.dumps(statements['"lambda:InvokeFunction"'])
 
     assert fnplan(root, "plan", "--detailed-exitcode", check=None).returncode == 0
+    # objects of the steps deleted outside fnplan: drift, which apply restores
+    events.delete_connection(Name=connection)
+    lam.delete_function(FunctionName=shell_function)
+    drift = fnplan(root, "plan", "--detailed-exitcode", check=None)
+    assert drift.returncode == 2 and "workflow.all_nodes" in drift.stdout, drift.stdout
+    fnplan(root, "apply", "--auto-approve")
+    assert len(_objects(aws_endpoint, prefix)["connections"]) == 1
+    assert lam.get_function(FunctionName=shell_function)["Configuration"]["Handler"]
+    assert fnplan(root, "plan", "--detailed-exitcode", check=None).returncode == 0
+    described = events.describe_connection(Name=connection)  # a new id: a new ARN
     rendered = fnplan(root, "render", "--provider", "aws", "workflow.all_nodes").stdout
     assert described["ConnectionArn"] in rendered
 
