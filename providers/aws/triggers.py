@@ -1,6 +1,7 @@
 """trigger → the AWS objects that fire its target (triggers_rules.py: schedules, event and
-completion rules; triggers_sources.py: storage, queue and http sources), with the permissions
-they need (trigger_access.py).
+completion rules; triggers_sources.py: storage, queue and http sources of functions;
+triggers_http_api.py: http sources of workflows), with the permissions they need
+(trigger_access.py).
 
 The outputs record exactly what was made (`objects`), so delete removes that and nothing
 else, and a digest of the configuration read back right after apply: refresh reads it again,
@@ -17,8 +18,9 @@ from fnplan.errors import ProviderError
 from fnplan.provider import Observation
 
 from .trigger_access import TriggerContext
+from .triggers_http_api import Http
 from .triggers_rules import Rule, Schedule
-from .triggers_sources import Http, Queue, Storage
+from .triggers_sources import Queue, Storage
 
 if TYPE_CHECKING:
     from fnplan.resources import Resource

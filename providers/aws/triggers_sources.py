@@ -6,7 +6,7 @@ storage → an entry of the bucket's notification configuration (Id `fnplan-<tri
           (one writer per bucket at a time in this process); `s3.amazonaws.com` may invoke
 queue   → an SQS event source mapping; the function's role (fnplan's) may read the queue
 http    → the live alias's function URL, `auth = "iam"` (default: callers sign with SigV4)
-          or `"none"` (public: anyone may invoke it)
+          or `"none"` (public: anyone may invoke it); a workflow's: triggers_http_api.py
 """
 
 from __future__ import annotations
@@ -180,8 +180,8 @@ class Queue:
         return [role, name]
 
 
-class Http:
-    """http → the function URL of the live alias."""
+class FunctionUrl:
+    """http of a function → the function URL of the live alias."""
 
     def deploy(
         self, ctx: TriggerContext, attributes: dict[str, Any], prior: dict[str, Any]

@@ -31,7 +31,7 @@ def trigger_diagnostics(attributes: Mapping[str, Any]) -> list[Diagnostic]:
             )
         )
     if kind in SOURCE_SETTINGS:
-        if attributes.get("target_type") != "function":
+        if kind != "http" and attributes.get("target_type") != "function":
             found.append(
                 Diagnostic(
                     f"on AWS a {kind} trigger starts a function (AWS connects {kind} sources "

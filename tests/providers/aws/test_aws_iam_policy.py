@@ -20,6 +20,8 @@ PREFIX = {"stepfunctions": "states"}
 SERVICE_OF_NAME = {"lam": "lambda", "sfn": "stepfunctions", "iam": "iam", "logs": "logs"}
 #: IAM actions whose names differ from their operation's
 ACTION_OF = {"lambda:Invoke": "lambda:InvokeFunction", "s3:HeadBucket": "s3:ListBucket"}
+#: API Gateway's IAM actions are the HTTP methods of its management API (CreateApi is a POST)
+APIGATEWAY_VERB = {"Create": "POST", "Get": "GET", "Update": "PATCH", "Delete": "DELETE"}
 #: permissions no call names: handing roles to the services, tagging on create, the layers a
 #: function uses, and the log deliveries a state machine with logging needs of its creator
 IMPLIED = {
@@ -42,6 +44,7 @@ IMPLIED = {
     "secretsmanager:GetSecretValue",
     "secretsmanager:PutSecretValue",
     "secretsmanager:UpdateSecret",
+    "secretsmanager:TagResource",  # a function's secrets are tagged on create
     "ecs:TagResource",
 }
 
@@ -91,6 +94,11 @@ def called_actions() -> set[str]:
             mapping = mappings[service]
             if method in mapping:
                 action = f"{PREFIX.get(service, service)}:{mapping[method]}"
+                if service == "apigatewayv2":
+                    verb = next(
+                        v for k, v in APIGATEWAY_VERB.items() if mapping[method].startswith(k)
+                    )
+                    action = f"apigateway:{verb}"
                 found.add(ACTION_OF.get(action, action))
     return found
 

@@ -83,6 +83,16 @@ trigger "api" {
   target = function.audit
 }
 
+trigger "report_api" {
+  source {
+    http {
+      method = "PUT"
+      path   = "/reports"
+    }
+  }
+  target = workflow.report
+}
+
 output "api_url" {
   value = trigger.api.url
 }
@@ -227,6 +237,23 @@ def test_every_trigger_kind_is_deployed_read_back_and_destroyed(
     assert fnplan(root, "output", "api_url").stdout.strip() == url["FunctionUrl"]
     actions = [s["Action"] for s in policy_statements(aws_endpoint, audit)]
     assert "lambda:InvokeFunctionUrl" in actions
+    # http of a workflow: an HTTP API whose route starts the state machine, signed callers only
+    gateway = client(aws_endpoint, "apigatewayv2")
+    objects = state["trigger.report_api"]["outputs"]["objects"]
+    route = gateway.get_route(ApiId=objects["api"], RouteId=objects["route"])
+    assert route["RouteKey"] == "PUT /reports" and route["AuthorizationType"] == "AWS_IAM"
+    integration = gateway.get_integration(
+        ApiId=objects["api"], IntegrationId=objects["integration"]
+    )
+    assert integration["IntegrationSubtype"] == "StepFunctions-StartExecution"
+    assert integration["RequestParameters"] == {
+        "StateMachineArn": machine,
+        "Input": "$request.body",
+    }
+    api_role = integration["CredentialsArn"].rsplit("/", 1)[1]
+    trust = iam.get_role(RoleName=api_role)["Role"]["AssumeRolePolicyDocument"]
+    assert trust["Statement"][0]["Principal"] == {"Service": "apigateway.amazonaws.com"}
+    assert state["trigger.report_api"]["outputs"]["url"].endswith("/reports")
 
     assert fnplan(root, "plan", "--detailed-exitcode", check=None).returncode == 0
 
@@ -259,6 +286,7 @@ def test_every_trigger_kind_is_deployed_read_back_and_destroyed(
     schedules = client(aws_endpoint, "scheduler").list_schedules()["Schedules"]
     assert not [s for s in schedules if s["Name"].startswith(prefix)]
     assert not lam.list_event_source_mappings(EventSourceArn=queue_arn)["EventSourceMappings"]
+    assert not [a for a in gateway.get_apis()["Items"] if a["Name"].startswith(prefix)]
     roles = iam.list_roles()["Roles"]
     assert not [r for r in roles if r["RoleName"].startswith(prefix)]
 
