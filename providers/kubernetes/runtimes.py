@@ -103,7 +103,10 @@ class Runtimes:
     its functions' Services then run."""
 
     def observe(self, prior: ResourceState) -> Observation:
-        return Observation(exists=True, outputs=dict(prior.outputs))
+        """There is nothing in the cluster to read: the recorded runtime is what exists."""
+        return Observation(
+            exists=True, attributes=dict(prior.attributes), outputs=dict(prior.outputs)
+        )
 
     def create(self, resource: Resource) -> dict[str, Any]:
         return {
