@@ -50,7 +50,7 @@ def step_branch(
         values, when = _evaluated_values(step), "$evaluated.when"
     if when is not None:
         chain.append((_name("When", step.name), _when_state(step, when, skip, states, catchers)))
-    chain.append((run, _run_state(step, values, targets, catchers)))
+    chain.append((run, _run_state(step, values, targets, catchers, states)))
     for (_, state), (following, _) in itertools.pairwise(chain):
         if state["Type"] == "Choice":
             state["Choices"][0]["Next"] = following
@@ -139,8 +139,14 @@ def _evaluated_values(step: Step) -> dict[str, Any]:
 
 
 def _run_state(
-    step: Step, values: dict[str, Any], targets: Targets, catchers: list[dict[str, Any]]
+    step: Step,
+    values: dict[str, Any],
+    targets: Targets,
+    catchers: list[dict[str, Any]],
+    states: dict[str, Any],
 ) -> dict[str, Any]:
+    """The step's Task; adds the states that check its result when the task has a failure
+    condition (fnplan.providers.aws.asl.tasks.Task.failure)."""
     task = task_for(step, values, targets)
     state: dict[str, Any] = {
         "Type": "Task",
@@ -155,7 +161,34 @@ def _run_state(
     if retry:
         state["Retry"] = [retry]
     state["Catch"] = catchers
+    if task.failure:
+        del state["End"]
+        state["Next"] = _failure_check(step, task.failure, catchers, states)
     return state
+
+
+def _failure_check(
+    step: Step,
+    failure: tuple[str, str, str],
+    catchers: list[dict[str, Any]],
+    states: dict[str, Any],
+) -> str:
+    """A Choice failing the step with `failure`'s error (to its catchers) when its condition
+    holds of the Task's output; the name of the Choice."""
+    condition, error, message = failure
+    check, failed, done = (_name(kind, step.name) for kind in ("Check", "Error", "Done"))
+    states[failed] = {
+        "Type": "Pass",
+        "Output": {"Error": error, "Cause": "{% " + message + " %}"},
+        "Next": _handler(catchers, error),
+    }
+    states[done] = {"Type": "Pass", "End": True}
+    states[check] = {
+        "Type": "Choice",
+        "Choices": [{"Condition": "{% " + condition + " %}", "Next": failed}],
+        "Default": done,
+    }
+    return check
 
 
 def _catchers(step: Step, states: dict[str, Any]) -> list[dict[str, Any]]:

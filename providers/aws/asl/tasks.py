@@ -63,6 +63,9 @@ class Task:
     arguments: dict[str, Any]
     output: str
     timeout: int | None = None
+    #: a result the service reports as success that fails the step as it would locally:
+    #: (JSONata condition on the step's output, error type, JSONata of the message)
+    failure: tuple[str, str, str] | None = None
 
 
 #: the step's run-time values as the Task reads them: {"input": ..., "task": {...}}
@@ -150,7 +153,10 @@ def _shell(step: Step, values: Values, targets: Targets) -> Task:
         }
         arguments = {**targets.ecs_task(step.name, step.shell.image), "Overrides": overrides}
         output = '{"stdout": null, "exit_code": $states.result.Containers[0].ExitCode}'
-        return Task(ECS_RUN_TASK_SYNC, arguments, output, _timeout(step))
+        # a task whose container exits non-zero still "succeeds" in Step Functions
+        code = "$states.input.output.exit_code"
+        failure = (f"{code} != 0", "ShellError", f'"script exited with code " & $string({code})')
+        return Task(ECS_RUN_TASK_SYNC, arguments, output, _timeout(step), failure)
     # the script is part of the generated function's code: its payload is the environment
     arguments = {"FunctionName": targets.shell_function_arn(step.name), "Payload": {"env": env}}
     return Task(LAMBDA_INVOKE, arguments, "$states.result.Payload", _timeout(step))

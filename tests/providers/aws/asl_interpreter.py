@@ -6,11 +6,13 @@ semantics of generated definitions are checked by running them with jsonata-pyth
 fnplan's local executor on the same documents. Written from the ASL specification
 (states-language.net) and AWS's JSONata guide: variables assigned in a branch stay in it;
 a state's Assign and Output both see the values of variables from before the state.
+Of the functions Step Functions adds to JSONata, `$parse` (JSON text to a value) is here.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -170,5 +172,6 @@ def _evaluate(template: Any, variables: dict[str, Any], states: dict[str, Any]) 
             bindings = {**variables, "states": states}
             for name, bound in bindings.items():
                 expression.assign(name, bound)
+            expression.register_lambda("parse", json.loads)  # Step Functions' own function
             return expression.evaluate(None)
     return template
