@@ -257,15 +257,23 @@ def test_every_trigger_kind_is_deployed_read_back_and_destroyed(
 
     assert fnplan(root, "plan", "--detailed-exitcode", check=None).returncode == 0
 
-    # a rule edited in the console is drift on the attribute that configures it
+    # a rule edited in the console is drift on the attribute that configures it; a tool that
+    # rewrites the bucket's notifications without fnplan's entry makes it be created again
     rule = state["trigger.on_order"]["outputs"]["objects"]["rule"]
     events.put_rule(Name=rule, EventPattern=json.dumps({"detail-type": ["other"]}))
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [foreign]}
+    )
     drift = fnplan(root, "plan", "--detailed-exitcode", check=None)
     assert drift.returncode == 2 and "trigger.on_order" in drift.stdout, drift.stdout
     assert "event_type" in drift.stdout, drift.stdout
+    assert "trigger.on_upload will be created" in drift.stdout, drift.stdout
     fnplan(root, "apply", "--auto-approve")
     pattern = json.loads(events.describe_rule(Name=rule)["EventPattern"])
     assert pattern == {"detail-type": ["com.example.order.placed"]}
+    restored = s3.get_bucket_notification_configuration(Bucket=bucket)
+    assert [e["Id"] for e in restored["LambdaFunctionConfigurations"]] == [ours["Id"]]
+    assert restored["QueueConfigurations"][0]["Id"] == "someone-elses"
 
     # a new version of a function moves its alias `live`; no trigger changes
     write_project(root, aws_endpoint, prefix, bucket, queue, code="return {'v': 2}")
