@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
+
+from fnplan.cli.context import CliContext, pass_cli, variable_options
 
 
 @click.command()
@@ -43,4 +46,56 @@ def convert(files: tuple[Path, ...], source_format: str | None, out_dir: Path) -
     click.echo(report_text(convert_files(list(files), source_format, out_dir)), nl=False)
 
 
-COMMANDS = [convert]
+@click.command()
+@click.argument("address")
+@click.option(
+    "--format",
+    "fmt_",
+    type=click.Choice(["serverless-workflow"]),
+    required=True,
+    help="serverless-workflow: a CNCF Serverless Workflow DSL 1.0 document (YAML).",
+)
+@click.option(
+    "--version",
+    "doc_version",
+    default="1.0.0",
+    show_default=True,
+    help="The document's version (semantic).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the document to this file instead of printing it.",
+)
+@variable_options
+@pass_cli
+def export(
+    cli: CliContext,
+    address: str,
+    fmt_: str,
+    doc_version: str,
+    out_file: Path | None,
+    variables: Sequence[str],
+    var_files: Sequence[Path],
+) -> None:
+    """Write the workflow at ADDRESS (workflow.NAME) in another format: its steps in
+    dependency order, `when` as `if`, retries and catches as try/catch, references to other
+    steps' outputs through the context.
+
+    \b
+    Example:
+      fnplan export --format serverless-workflow workflow.thumbnail > thumbnail.sw.yaml
+    """
+    from fnplan.convert.export import export_text
+
+    text = export_text(cli.workspace(variables, var_files), address, doc_version)
+    if out_file is None:
+        click.echo(text, nl=False)
+    else:
+        out_file.write_text(text)
+        click.echo(f"wrote {out_file}")
+
+
+COMMANDS = [convert, export]

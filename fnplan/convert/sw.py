@@ -20,10 +20,13 @@ from fnplan.convert.names import Names
 from fnplan.convert.project import Conversion
 
 _EXPRESSION = re.compile(r"^\$\{(.*)\}$", re.DOTALL)
+_PATH = r"(?:(?:\$context\.[A-Za-z_][\w-]*|\$workflow\.input)(?:\.[A-Za-z_]\w*)*|(?:\.[A-Za-z_]\w*)+)"
 _JQ_TOKEN = re.compile(
-    r'\s*(?:(\.[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)|(-?\d+(?:\.\d+)?)|("(?:[^"\\]|\\.)*")'
+    rf'\s*(?:({_PATH})|(-?\d+(?:\.\d+)?)|("(?:[^"\\]|\\.)*")'
     r"|(==|!=|<=|>=|<|>|\(|\))|\b(and|or|not|true|false|null)\b)"
 )
+_INTERPOLATION = re.compile(rf"\\\(({_PATH})\)")
+_CONTEXT = re.compile(r"^\$context\.([A-Za-z_][\w-]*)")
 _STANDARD_ERRORS = "https://serverlessworkflow.io/spec/1.0.0/errors/"
 _JQ_WORDS = {"and": "&&", "or": "||", "not": "!"}
 
@@ -129,6 +132,14 @@ class _Flow:
         body, blocks = self._node(task, deps, where)
         if body is None:
             return deps
+        if "if" in task:
+            condition = _jq(str(task["if"]), data_source(deps) or "input")
+            if condition is None:
+                self.conversion.skip(f"{where}: if", f"no fnplan expression for {task['if']}")
+            elif deps:
+                deps = [(step, both(earlier, condition)) for step, earlier in deps]
+            else:
+                body["when"] = expr(condition)
         return [(self._step(name, body, blocks, deps), None)]
 
     def _node(
@@ -139,11 +150,13 @@ class _Flow:
             args = task.get("with") or {}
             endpoint = args.get("endpoint")
             url = endpoint.get("uri") if isinstance(endpoint, dict) else endpoint
-            http: dict[str, Any] = {"url": url, "method": str(args.get("method", "get")).upper()}
-            if "body" in args:
-                http["body"] = _value(args["body"], base)
-            if args.get("headers"):
-                http["headers"] = _value(args["headers"], base)
+            http: dict[str, Any] = {
+                "url": self._value(url, base, f"{where}: endpoint"),
+                "method": str(args.get("method", "get")).upper(),
+            }
+            for key in ("body", "headers"):
+                if args.get(key) is not None:
+                    http[key] = self._value(args[key], base, f"{where}: {key}")
             return {}, [Block("http", attributes=http)]
         run = task.get("run") or {}
         if "shell" in run or "container" in run:
@@ -167,6 +180,15 @@ class _Flow:
             f"{where} ({kind}{detail})", "fnplan has no such node; the tasks around it are joined"
         )
         return None, []
+
+    def _value(self, value: Any, base: str | None, where: str) -> Any:
+        """A value with its runtime expressions converted; those that cannot be are kept
+        as text and reported."""
+        failed: list[str] = []
+        converted = _value(value, base, failed)
+        for text in failed:
+            self.conversion.skip(where, f"no fnplan expression for {text}; kept as text")
+        return converted
 
     def _shell(self, run: dict[str, Any], where: str) -> Block:
         spec = run.get("shell") or run.get("container") or {}
@@ -215,7 +237,9 @@ class _Flow:
 
     def _try(self, name: str, task: dict[str, Any], deps: list[Dependency]) -> list[Dependency]:
         first = len(self.steps)
-        exits = self.tasks(task.get("try") or [], f"{name}_", deps)
+        tried_tasks = task.get("try") or []
+        alone = len(tried_tasks) == 1 and next(iter(tried_tasks[0])) == name
+        exits = self.tasks(tried_tasks, "" if alone else f"{name}_", deps)
         tried = self.steps[first:]
         catch = task.get("catch") or {}
         handler_first = len(self.steps)
@@ -247,7 +271,9 @@ def _retry(spec: Any) -> Block | None:
     count = (((spec.get("limit") or {}).get("attempt")) or {}).get("count", 1)
     delay = spec.get("delay") or {}
     interval = (
-        float(delay.get("seconds", 0)) + 60 * float(delay.get("minutes", 0))
+        float(delay.get("seconds", 0))
+        + 60 * float(delay.get("minutes", 0))
+        + float(delay.get("milliseconds", 0)) / 1000
         if isinstance(delay, dict)
         else 1.0
     )
@@ -264,16 +290,34 @@ def _retry(spec: Any) -> Block | None:
     )
 
 
-def _value(value: Any, base: str | None) -> Any:
-    """Runtime expressions `${ .path }` as fnplan expressions; other values as they are."""
+def _value(value: Any, base: str | None, failed: list[str]) -> Any:
+    """Runtime expressions `${ .path }` as fnplan expressions (those that cannot be go to
+    `failed`); other values as they are."""
     if isinstance(value, dict):
-        return {k: _value(v, base) for k, v in value.items()}
+        return {k: _value(v, base, failed) for k, v in value.items()}
     if isinstance(value, list):
-        return [_value(v, base) for v in value]
-    if isinstance(value, str) and base:
-        converted = _jq(value, base)
+        return [_value(v, base, failed) for v in value]
+    if isinstance(value, str) and _EXPRESSION.match(value.strip()):
+        converted = _jq(value, base) if base else None
+        if converted is None:
+            failed.append(value)
         return expr(converted) if converted else value
     return value
+
+
+def _path(path: str, base: str) -> str:
+    """A jq path: `.a` over the task's input, `$context.X.a` (what fnplan's export writes)
+    over step X's output, `$workflow.input.a` over the run input."""
+    if path.startswith("$workflow.input"):
+        return "input" + path[len("$workflow.input") :]
+    return _CONTEXT.sub(r"step.\1.output", path) if path.startswith("$") else f"{base}{path}"
+
+
+def _string(string: str | None, base: str) -> str | None:
+    """A jq string literal; its `\\(path)` interpolations become `${...}`."""
+    if string is None:
+        return None
+    return _INTERPOLATION.sub(lambda m: "${" + _path(m.group(1), base) + "}", string)
 
 
 def _jq(text: str, base: str) -> str | None:
@@ -289,9 +333,9 @@ def _jq(text: str, base: str) -> str | None:
             return None
         path, number, string, operator, word = token.groups()
         out.append(
-            f"{base}{path}"
+            _path(path, base)
             if path
-            else number or string or operator or _JQ_WORDS.get(str(word), str(word))
+            else number or _string(string, base) or operator or _JQ_WORDS.get(str(word), str(word))
         )
         position = token.end()
     return " ".join(out).replace("( ", "(").replace(" )", ")")
