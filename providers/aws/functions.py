@@ -17,11 +17,14 @@ from fnplan.provider import Observation
 
 from .clients import Clients, aws_errors, unless_missing
 from .layers import find_layer, layer_name
-from .ownership import check_ours
+from .ownership import SOURCE_TAG, check_ours
 from .packaging import function_zip, package_sha256
 from .roles import delete_role, ensure_role, function_policy, role_name
+from .rollouts import LIVE_ALIAS as LIVE_ALIAS  # what triggers invoke (trigger_access.py)
+from .rollouts import LiveAlias, observed_version
 from .runtimes import lambda_runtime, layer_key
 from .scaling import observed_scaling, put_reserved_concurrency
+from .secrets import FunctionSecrets, lambda_environment, observed_env, secret_statement
 
 if TYPE_CHECKING:
     from fnplan.resources import Resource
@@ -29,8 +32,6 @@ if TYPE_CHECKING:
 
 #: what observe reports when $LATEST's code is not what fnplan uploaded
 CHANGED_CODE = "sha256:(changed outside fnplan)"
-#: the alias that routes to the current version (what triggers invoke)
-LIVE_ALIAS = "live"
 
 
 def function_name(address: str, prefix: str) -> str:
@@ -40,16 +41,6 @@ def function_name(address: str, prefix: str) -> str:
 def alias_name(version: str) -> str:
     """The alias of a fnplan version: known at plan time, unlike the Lambda number."""
     return f"v-{version[:16]}"
-
-
-def point_live_alias(lam: Any, address: str, name: str, number: str) -> None:
-    """Alias LIVE_ALIAS follows the function's current version: triggers invoke it, so a new
-    version reaches them without a trigger update."""
-    with aws_errors(f"{address}: lambda UpdateAlias {name}:{LIVE_ALIAS}"):
-        try:
-            lam.update_alias(FunctionName=name, Name=LIVE_ALIAS, FunctionVersion=number)
-        except lam.exceptions.ResourceNotFoundException:
-            lam.create_alias(FunctionName=name, Name=LIVE_ALIAS, FunctionVersion=number)
 
 
 class Functions:
@@ -79,15 +70,26 @@ class Functions:
                 return Observation(exists=False)
         config = found["Configuration"]
         code = config.get("CodeSha256")
+        recorded = prior.outputs.get("secrets") or {}
+        intact = self._secrets(prior.address, name).intact(recorded) if recorded else {}
         # Lambda holds the settings and code read back here; what only fnplan knows (schemas,
         # rollout, the runtime block) is the recorded value, and the version is the published one
+        # (the one alias `live` serves)
+        version_attribute = prior.attributes.get("version")
         attributes = {
             **prior.attributes,
-            "version": prior.outputs.get("version", prior.attributes.get("version")),
+            "version": observed_version(
+                self.clients, prior, name, prior.outputs.get("version", version_attribute)
+            ),
             "handler": config.get("Handler"),
             "memory": config.get("MemorySize"),
             "timeout": config.get("Timeout"),
-            "env": config.get("Environment", {}).get("Variables", {}),
+            "env": observed_env(
+                config.get("Environment", {}).get("Variables", {}),
+                prior.attributes.get("env") or {},
+                recorded,
+                intact,
+            ),
             "source_hash": (
                 prior.attributes.get("source_hash")
                 if code == prior.outputs.get("code_sha256")
@@ -113,15 +115,9 @@ class Functions:
                 resource.address, self.lineage, existing.get("Tags", {}), f"Lambda function {name}"
             )
             return self.update(resource, None)
-        role = self.role_arn or ensure_role(
-            self.clients,
-            resource.address,
-            role_name(resource.address, self.prefix),
-            "lambda.amazonaws.com",
-            function_policy(self.clients, name),
-            self.tags,
-            self.lineage,
-        )
+        secrets = self._secrets(resource.address, name)
+        recorded = secrets.put(resource.attributes, {})
+        role = self.role_arn or self._role(resource.address, name)
         package = function_zip(
             resource.address, resource.attributes["source"], resource.attributes["source_hash"]
         )
@@ -130,15 +126,16 @@ class Functions:
                 FunctionName=name,
                 Role=role,
                 Code={"ZipFile": package},
-                Tags=self.tags,
+                Tags={**self.tags, SOURCE_TAG: resource.attributes["source_hash"]},
                 Publish=False,
                 TracingConfig={"Mode": "Active"},
                 LoggingConfig={"LogFormat": "JSON"},
-                **self._configuration(resource),
+                **self._configuration(resource, secrets, recorded),
             )
         wait_until_active(lam, name, resource.address)
         put_reserved_concurrency(self.clients, resource.address, name, resource.attributes)
-        return self._publish(resource, name, package, versions=[], role=role)
+        published = self._publish(resource, name, package, versions=[], role=role)
+        return {**published, "secrets": recorded}
 
     def update(self, resource: Resource, prior: ResourceState | None) -> dict[str, Any]:
         # an imported function keeps its own name
@@ -150,29 +147,61 @@ class Functions:
             resource.address, resource.attributes["source"], resource.attributes["source_hash"]
         )
         outputs = dict(prior.outputs) if prior is not None else {}
+        secrets, before = self._secrets(resource.address, name), outputs.get("secrets") or {}
+        recorded = secrets.put(resource.attributes, before)
+        if recorded and not before and not self.role_arn:  # a role made before it had secrets
+            self._role(resource.address, name)
         with aws_errors(f"{resource.address}: lambda UpdateFunctionCode {name}"):
             lam.update_function_code(FunctionName=name, ZipFile=package)
         wait_until_active(lam, name, resource.address)
         with aws_errors(f"{resource.address}: lambda UpdateFunctionConfiguration {name}"):
             configured = lam.update_function_configuration(
-                FunctionName=name, **self._configuration(resource)
+                FunctionName=name, **self._configuration(resource, secrets, recorded)
             )
         wait_until_active(lam, name, resource.address)
+        if before and not recorded:
+            secrets.delete_layer()
         with aws_errors(f"{resource.address}: lambda TagResource {name}"):  # imported: now ours
-            lam.tag_resource(Resource=configured["FunctionArn"], Tags=self.tags)
+            tags = {**self.tags, SOURCE_TAG: resource.attributes["source_hash"]}
+            lam.tag_resource(Resource=configured["FunctionArn"], Tags=tags)
         put_reserved_concurrency(self.clients, resource.address, name, resource.attributes)
         versions = list(outputs.get("versions", []))
         if outputs.get("version") == resource.attributes["version"]:
-            return {**outputs, "code_sha256": package_sha256(package)}
+            live = LiveAlias(self.clients, resource.address, name).roll_out(
+                int(outputs["version_number"]), resource.attributes.get("rollout")
+            )
+            return {
+                **outputs,
+                "code_sha256": package_sha256(package),
+                "live_arn": live,
+                "secrets": recorded,
+            }
         role = outputs.get("role_arn") or self.role_arn or ""
-        return self._publish(resource, name, package, versions=versions, role=role)
+        published = self._publish(resource, name, package, versions=versions, role=role)
+        return {**published, "secrets": recorded}
 
     def delete(self, prior: ResourceState) -> None:
         name = prior.outputs.get("name") or function_name(prior.address, self.prefix)
         with unless_missing(f"{prior.address}: lambda DeleteFunction {name}"):
             self.clients["lambda"].delete_function(FunctionName=name)
+        if prior.outputs.get("secrets"):
+            secrets = self._secrets(prior.address, name)
+            secrets.delete(prior.outputs["secrets"])
+            secrets.delete_layer()
         if not self.role_arn:
             delete_role(self.clients, prior.address, role_name(prior.address, self.prefix))
+
+    def _secrets(self, address: str, name: str) -> FunctionSecrets:
+        return FunctionSecrets(self.clients, address, name, self.tags, self.lineage)
+
+    def _role(self, address: str, name: str) -> str:
+        """The function's own role: its logs and traces, and reading its secrets."""
+        policy = function_policy(self.clients, name)
+        policy["Statement"].append(secret_statement(self.clients, name))
+        role = role_name(address, self.prefix)
+        return ensure_role(
+            self.clients, address, role, "lambda.amazonaws.com", policy, self.tags, self.lineage
+        )
 
     def _publish(
         self,
@@ -197,8 +226,10 @@ class Functions:
                 made = lam.update_alias(
                     FunctionName=name, Name=alias, FunctionVersion=published["Version"]
                 )
-        point_live_alias(lam, resource.address, name, published["Version"])
         number = int(published["Version"])
+        live = LiveAlias(self.clients, resource.address, name).roll_out(
+            number, resource.attributes.get("rollout")
+        )
         entry = {"number": number, "hash": version, "alias_arn": made["AliasArn"]}
         versions = [v for v in versions if v.get("hash") != version] + [entry]
         versions = self._prune(resource, name, versions)
@@ -209,24 +240,29 @@ class Functions:
             "version": version,
             "version_number": number,
             "version_arn": made["AliasArn"],
+            "live_arn": live,
             "versions": versions,
             "code_sha256": package_sha256(package),
         }
 
-    def _configuration(self, resource: Resource) -> dict[str, Any]:
-        """The settings both CreateFunction and UpdateFunctionConfiguration take."""
+    def _configuration(
+        self, resource: Resource, secrets: FunctionSecrets, recorded: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The settings both CreateFunction and UpdateFunctionConfiguration take (sensitive
+        env entries as references to their secrets, resolved by the secrets layer)."""
         attributes = resource.attributes
         runtime = lambda_runtime(str(attributes["runtime"].get("language", "")))
         if runtime is None:
             raise ProviderError(f"{resource.address}: Lambda has no runtime for this language")
-        variables = {k: str(v) for k, v in attributes.get("env", {}).items()}
+        variables = lambda_environment(attributes.get("env", {}), recorded)
+        layers = self._layers(resource) + ([secrets.layer(runtime)] if recorded else [])
         return {
             "Runtime": runtime,
             "Handler": attributes["handler"],
             "MemorySize": int(attributes["memory"]),
             "Timeout": int(attributes["timeout"]),
             "Environment": {"Variables": variables},
-            "Layers": self._layers(resource),
+            "Layers": layers,
             "Description": f"fnplan {resource.address}",
         }
 

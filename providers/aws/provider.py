@@ -16,27 +16,34 @@ from fnplan.errors import ProviderError
 from fnplan.provider import (
     INVOKE_FUNCTION,
     RENDER,
+    ROLLOUTS,
     RUN_HISTORY,
     RUN_WORKFLOW,
     BaseProvider,
     Observation,
     ProviderContext,
 )
-from fnplan.provider_schema import Diagnostic
+from fnplan.provider_schema import Diagnostic, PlannedChange
 from fnplan.run import RunDirectoryHistory
 
 from .clients import Clients
 from .config import AwsConfig
 from .data import DATA_SOURCES, read_data
+from .events import Events
 from .functions import Functions
 from .importing import import_object
 from .layers import check_requirement
 from .ownership import object_tags
+from .rollouts import AwsRollouts, rollout_diagnostics, rollout_notes
 from .runner import AwsRunner
 from .runtimes import Runtimes, lambda_runtime
 from .scaling import scaling_diagnostics
 from .schemas import RESOURCE_SCHEMAS
+from .secrets import secret_diagnostics
 from .step_resources import workflow_diagnostics
+from .trigger_access import TriggerContext
+from .triggers import Triggers
+from .triggers_validate import trigger_diagnostics
 from .workflows import Workflows
 
 if TYPE_CHECKING:
@@ -44,7 +51,7 @@ if TYPE_CHECKING:
     from fnplan.state.model import ResourceState
 
 
-class AwsProvider(AwsRunner, RunDirectoryHistory, BaseProvider):
+class AwsProvider(AwsRunner, AwsRollouts, RunDirectoryHistory, BaseProvider):
     """Lambda functions and layers from fnplan's functions and runtimes, Step Functions state
     machines from its workflows (events and triggers come next: validate says so)."""
 
@@ -60,9 +67,10 @@ class AwsProvider(AwsRunner, RunDirectoryHistory, BaseProvider):
     #: every call waits on the network: threads overlap the waits
     threaded: ClassVar[bool] = True
     #: `fnplan render` prints the state machine definitions; `fnplan run` / `invoke` start
-    #: executions and Lambda invocations; `fnplan runs` / `logs` read the logs they wrote
+    #: executions and Lambda invocations; `fnplan runs` / `logs` read the logs they wrote;
+    #: `fnplan rollout` moves a function's alias `live` (rollouts.py)
     capabilities: ClassVar[frozenset[str]] = frozenset(
-        {RENDER.name, RUN_WORKFLOW.name, INVOKE_FUNCTION.name, RUN_HISTORY.name}
+        {RENDER.name, RUN_WORKFLOW.name, INVOKE_FUNCTION.name, RUN_HISTORY.name, ROLLOUTS.name}
     )
     keyed_by_address: ClassVar[bool] = False
 
@@ -115,6 +123,8 @@ class AwsProvider(AwsRunner, RunDirectoryHistory, BaseProvider):
                     found.append(Diagnostic(problem, "packages"))
         if resource.type == "workflow":
             found += workflow_diagnostics(attributes, self.config)
+        if resource.type == "trigger":
+            found += trigger_diagnostics(attributes)
         if resource.type != "function":
             return found
         language = str(attributes.get("runtime", {}).get("language", ""))
@@ -127,7 +137,13 @@ class AwsProvider(AwsRunner, RunDirectoryHistory, BaseProvider):
             )
         if isinstance(timeout, int | float) and not 1 <= timeout <= 900:
             found.append(Diagnostic(f"Lambda functions run 1 to 900 s, not {timeout}", "timeout"))
-        return found + scaling_diagnostics(attributes)
+        found += scaling_diagnostics(attributes) + rollout_diagnostics(attributes)
+        return found + secret_diagnostics(attributes)
+
+    def plan_change(self, change: PlannedChange) -> PlannedChange:
+        """A function update's rollout steps, in order, as notes of the plan."""
+        change.notes.extend(rollout_notes(change))
+        return change
 
     def _kind(self, type_: str, address: str) -> _Kind:
         if type_ == "runtime":
@@ -136,6 +152,10 @@ class AwsProvider(AwsRunner, RunDirectoryHistory, BaseProvider):
             return self._functions(address)
         if type_ == "workflow":
             return self._workflows(address)
+        if type_ == "event":
+            return Events(self.clients)
+        if type_ == "trigger":
+            return self._triggers(address)
         raise ProviderError(
             f"{address}: the aws provider cannot manage {type_!r} objects yet",
             allowed=RESOURCE_SCHEMAS,
@@ -149,6 +169,18 @@ class AwsProvider(AwsRunner, RunDirectoryHistory, BaseProvider):
         return Functions(
             self.clients, config.name_prefix, config.role_arn, self._tags(address), lineage
         )
+
+    def _triggers(self, address: str) -> Triggers:
+        config = self.config
+        context = TriggerContext(
+            self.clients,
+            address,
+            config.name_prefix,
+            self._tags(address),
+            self.context.lineage,
+            config.role_arn,
+        )
+        return Triggers(context)
 
     def _workflows(self, address: str) -> Workflows:
         tags, lineage = self._tags(address), self.context.lineage

@@ -8,7 +8,7 @@ _RUNTIME = ("name", "language", "image", "memory", "timeout", "env", "packages",
 _FUNCTION = (
     *("name", "runtime", "source", "source_hash", "handler", "memory", "timeout", "env"),
     *("input_schema", "output_schema", "scaling", "rollout"),
-    *("keep_versions", "retain_versions", "version"),
+    *("keep_versions", "retain_versions", "version", "sensitive_env"),
 )
 _FUNCTION_OUTPUTS: dict[str, OutputKnown] = {
     "name": "create",
@@ -17,6 +17,9 @@ _FUNCTION_OUTPUTS: dict[str, OutputKnown] = {
     "version": "apply",
     "version_number": "apply",
     "version_arn": "apply",
+    "live_arn": "apply",
+    #: per sensitive env entry: its secret's ARN and the sha256 of its value (secrets.py)
+    "secrets": "apply",
     "versions": "apply",
     "code_sha256": "apply",
 }
@@ -32,6 +35,16 @@ _WORKFLOW_OUTPUTS: dict[str, OutputKnown] = {
     "definition_sha256": "apply",
 }
 
+_EVENT_OUTPUTS: dict[str, OutputKnown] = {
+    "bus": "create",
+    "bus_arn": "create",
+    "detail_type": "apply",
+}
+#: `objects` records what apply made (delete removes exactly that); `url`: an http trigger's
+_TRIGGER_OUTPUTS: dict[str, OutputKnown] = {
+    name: "apply" for name in ("kind", "arn", "url", "objects", "config_sha256")
+}
+
 RESOURCE_SCHEMAS: dict[str, ResourceSchema] = {
     "runtime": ResourceSchema(
         frozenset(_RUNTIME), {"lambda_runtime": "apply", "layer_arn": "apply"}
@@ -40,5 +53,17 @@ RESOURCE_SCHEMAS: dict[str, ResourceSchema] = {
     "function": ResourceSchema(frozenset(_FUNCTION), _FUNCTION_OUTPUTS),
     "workflow": ResourceSchema(
         frozenset({"name", "isolation", "document", "version"}), _WORKFLOW_OUTPUTS
+    ),
+    # an event is a detail-type on the default bus; a trigger the objects that fire it
+    "event": ResourceSchema(
+        frozenset({"name", "type", "schema", "source"}),
+        _EVENT_OUTPUTS,
+    ),
+    "trigger": ResourceSchema(
+        frozenset(
+            {"name", "kind", "schedule", "event_type", "source", "on_completion", "target"}
+            | {"target_type", "input"}
+        ),
+        _TRIGGER_OUTPUTS,
     ),
 }

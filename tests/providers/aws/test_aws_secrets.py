@@ -1,0 +1,178 @@
+"""Sensitive values on AWS through the real `fnplan` command, against moto: an env entry
+holding a sensitive variable goes to Secrets Manager, the Lambda configuration (every
+version) and the state machine definitions read back with boto3 hold no sensitive value, the
+state holds the secret's hash; the resolver layer's wrapper, run here against moto, hands the
+handler its value; a secret changed outside fnplan is drift; destroy deletes the secrets."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import subprocess
+import sys
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from providers.aws.secret_resolver import WRAPPER_PATH, layer_zip
+from tests.aws_endpoint import CREDENTIALS
+from tests.cli.conftest import assert_clean_error
+from tests.providers.aws.test_aws_functions import deployed, fnplan, lam, write_project
+
+SECRET = "s3cr3t-Value-4711"
+
+
+def secret_project(root: Path, endpoint: str, prefix: str) -> Path:
+    write_project(root, endpoint, prefix)
+    main = root / "main.hcl"
+    text = main.read_text().replace(
+        '  env = { MODE = "fast" }\n',
+        '  env = {\n    MODE = "fast"\n    API_KEY = var.api_key\n'
+        '    DSN = "postgres://app:${var.api_key}@db/app"\n  }\n',
+    )
+    main.write_text(
+        'variable "api_key" {\n  type = string\n  sensitive = true\n'
+        f'  default = "{SECRET}"\n}}\n\n'
+        + text
+        + '\nworkflow "resize_all" {\n  step "resize" {\n    function = function.resize\n  }\n}\n'
+    )
+    return root
+
+
+def sm(endpoint: str) -> Any:
+    return boto3.client("secretsmanager", endpoint_url=endpoint, region_name="us-east-1")
+
+
+def our_secrets(endpoint: str, name: str) -> list[dict[str, Any]]:
+    listed = sm(endpoint).list_secrets()["SecretList"]
+    return [s for s in listed if s["Name"].startswith(f"fnplan/{name}/")]
+
+
+def everything_deployed(endpoint: str, name: str) -> str:
+    """Every Lambda configuration (each version) and state machine definition, as text."""
+    client = lam(endpoint)
+    texts = [json.dumps(client.get_function(FunctionName=name), default=str)]
+    for version in client.list_versions_by_function(FunctionName=name)["Versions"]:
+        texts.append(json.dumps(version, default=str))
+    sfn = boto3.client("stepfunctions", endpoint_url=endpoint, region_name="us-east-1")
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        texts.append(
+            sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])["definition"]
+        )
+    return "\n".join(texts)
+
+
+def test_sensitive_env_values_live_only_in_secrets_manager(
+    tmp_path: Path, aws_endpoint: str
+) -> None:
+    prefix = f"k{uuid.uuid4().hex[:8]}"
+    root = secret_project(tmp_path / "p", aws_endpoint, prefix)
+    plan = fnplan(root, "plan")
+    assert SECRET not in plan.stdout + plan.stderr
+    fnplan(root, "apply", "--auto-approve")
+    (function,) = deployed(aws_endpoint, prefix)
+    name = function["FunctionName"]
+
+    text = everything_deployed(aws_endpoint, name)
+    assert SECRET not in text and "resize_all" in text
+    variables = function["Environment"]["Variables"]
+    secrets = {s["Name"]: s for s in our_secrets(aws_endpoint, name)}
+    assert set(secrets) == {f"fnplan/{name}/API_KEY", f"fnplan/{name}/DSN"}
+    assert variables["MODE"] == "fast" and "API_KEY" not in variables
+    assert variables["FNPLAN_SECRET_API_KEY"] == secrets[f"fnplan/{name}/API_KEY"]["ARN"]
+    assert variables["AWS_LAMBDA_EXEC_WRAPPER"] == WRAPPER_PATH
+    value = sm(aws_endpoint).get_secret_value(SecretId=variables["FNPLAN_SECRET_DSN"])
+    assert value["SecretString"] == f"postgres://app:{SECRET}@db/app"
+    tags = {t["Key"]: t["Value"] for t in secrets[f"fnplan/{name}/API_KEY"]["Tags"]}
+    assert tags["fnplan:address"] == "function.resize" and tags["team"] == "imaging"
+    assert any("-secrets:" in layer["Arn"] for layer in function["Layers"])
+
+    recorded = json.loads(fnplan(root, "state", "pull").stdout)["resources"]["function.resize"]
+    assert SECRET not in json.dumps(recorded["outputs"])
+    assert recorded["outputs"]["secrets"]["API_KEY"]["sha256"].startswith("sha256:")
+    assert fnplan(root, "plan", "--detailed-exitcode", check=None).returncode == 0
+
+    sm(aws_endpoint).put_secret_value(
+        SecretId=variables["FNPLAN_SECRET_API_KEY"], SecretString="tampered-value"
+    )
+    drift = fnplan(root, "plan", "--detailed-exitcode", check=None)
+    assert drift.returncode == 2 and "secret changed outside fnplan" in drift.stdout, drift.stdout
+    assert SECRET not in drift.stdout and "tampered-value" not in drift.stdout
+    fnplan(root, "apply", "--auto-approve")
+    restored = sm(aws_endpoint).get_secret_value(SecretId=variables["FNPLAN_SECRET_API_KEY"])
+    assert restored["SecretString"] == SECRET
+
+    fnplan(root, "apply", "--auto-approve", "--var", "api_key=another-Value-0815")
+    changed = sm(aws_endpoint).get_secret_value(SecretId=variables["FNPLAN_SECRET_API_KEY"])
+    assert changed["SecretString"] == "another-Value-0815"
+    assert "another-Value-0815" not in everything_deployed(aws_endpoint, name)
+
+    fnplan(root, "destroy", "--auto-approve", "--var", "api_key=another-Value-0815")
+    assert our_secrets(aws_endpoint, name) == []
+    assert lam(aws_endpoint).list_layer_versions(LayerName=f"{name}-secrets")["LayerVersions"] == []
+
+
+def test_an_own_exec_wrapper_beside_secrets_is_a_validate_error(
+    tmp_path: Path, aws_endpoint: str
+) -> None:
+    root = secret_project(tmp_path / "p", aws_endpoint, "w")
+    main = root / "main.hcl"
+    main.write_text(main.read_text().replace('MODE = "fast"', 'AWS_LAMBDA_EXEC_WRAPPER = "/x"'))
+    result = fnplan(root, "validate", check=None)
+    assert_clean_error(result, "AWS_LAMBDA_EXEC_WRAPPER", "main.hcl:")
+
+
+def _unpacked_layer(target: Path) -> Path:
+    """The layer as Lambda unpacks it under /opt (modes kept)."""
+    archive = zipfile.ZipFile(io.BytesIO(layer_zip()))
+    for info in archive.infolist():
+        path = Path(archive.extract(info, target))
+        path.chmod(info.external_attr >> 16)
+    wrapper = target / WRAPPER_PATH.removeprefix("/opt/")
+    assert wrapper.stat().st_mode & stat.S_IXUSR
+    return wrapper
+
+
+def _run_wrapped(wrapper: Path, endpoint: str, environment: dict[str, str]) -> Any:
+    """The runtime's command line through the wrapper: a handler printing its environment."""
+    names = "('API_KEY', 'MODE', 'FNPLAN_SECRET_API_KEY')"
+    handler = f"import os, json; print(json.dumps({{k: os.environ.get(k) for k in {names}}}))"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("FNPLAN_SECRET_")},
+        **CREDENTIALS,
+        "AWS_ENDPOINT_URL": endpoint,
+        **environment,
+    }
+    return subprocess.run(
+        [str(wrapper), sys.executable, "-c", handler],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_wrapper_resolves_secrets_before_the_handler_runs(
+    tmp_path: Path, aws_endpoint: str
+) -> None:
+    wrapper = _unpacked_layer(tmp_path / "opt")
+    arn = sm(aws_endpoint).create_secret(Name=f"w{uuid.uuid4().hex[:8]}", SecretString=SECRET)[
+        "ARN"
+    ]
+    done = _run_wrapped(wrapper, aws_endpoint, {"FNPLAN_SECRET_API_KEY": arn, "MODE": "fast"})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "API_KEY": SECRET,
+        "MODE": "fast",
+        "FNPLAN_SECRET_API_KEY": None,
+    }
+
+    missing = arn.rsplit(":", 1)[0] + ":gone-000000"
+    failed = _run_wrapped(wrapper, aws_endpoint, {"FNPLAN_SECRET_API_KEY": missing})
+    assert failed.returncode == 1 and "fnplan-secrets: cannot read a secret" in failed.stderr
+    assert failed.stdout == ""
