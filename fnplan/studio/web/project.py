@@ -151,14 +151,19 @@ class StudioProject:
         }
 
     def _relative(self, pos: Any) -> str | None:
-        """A "file:line:column" position with the file relative to the project."""
-        if not pos:
-            return None
-        file, line, column = str(pos).rsplit(":", 2)
-        root = self.directory.resolve()
-        if Path(file).is_relative_to(root):
-            file = Path(file).relative_to(root).as_posix()
-        return f"{file}:{line}:{column}"
+        return relative_pos(pos, self.directory)
+
+
+def relative_pos(pos: Any, directory: Path) -> str | None:
+    """A "file:line:column" position (or SourcePos) with the file relative to the project,
+    as the user sees it in their editor."""
+    if not pos:
+        return None
+    file, line, column = str(pos).rsplit(":", 2)
+    root = directory.resolve()
+    if Path(file).is_relative_to(root):
+        file = Path(file).relative_to(root).as_posix()
+    return f"{file}:{line}:{column}"
 
 
 def step_attributes(step: Step) -> dict[str, str]:

@@ -33,7 +33,7 @@ from starlette.staticfiles import StaticFiles
 
 from fnplan.errors import FnplanError
 from fnplan.events.security import TOKEN_COOKIE, page_tokens
-from fnplan.studio.web.project import NotFound, StudioProject
+from fnplan.studio.web.project import NotFound, StudioProject, relative_pos
 from fnplan.studio.web.runs import StudioRuns, record_json
 from fnplan.studio.web.watch import files_version
 
@@ -66,14 +66,14 @@ class Studio:
     def routes(self) -> list[BaseRoute]:
         """Everything under /ui (and /ui itself, redirected to /ui/)."""
         api = [
-            Route("/workflows", _answers(self._workflows)),
-            Route("/workflows/{name}", _answers(self._workflow)),
-            Route("/workflows/{name}/ops", _answers(self._edit), methods=["POST"]),
-            Route("/workflows/{name}/runs", _answers(self._executions)),
-            Route("/workflows/{name}/runs", _answers(self._start), methods=["POST"]),
-            Route("/workflows/{name}/runs/{execution}", _answers(self._follow)),
-            Route("/plan", _answers(self._plan)),
-            Route("/changes", _answers(self._changes)),
+            Route("/workflows", self._answers(self._workflows)),
+            Route("/workflows/{name}", self._answers(self._workflow)),
+            Route("/workflows/{name}/ops", self._answers(self._edit), methods=["POST"]),
+            Route("/workflows/{name}/runs", self._answers(self._executions)),
+            Route("/workflows/{name}/runs", self._answers(self._start), methods=["POST"]),
+            Route("/workflows/{name}/runs/{execution}", self._answers(self._follow)),
+            Route("/plan", self._answers(self._plan)),
+            Route("/changes", self._answers(self._changes)),
         ]
         return [
             Route("/ui", lambda request: RedirectResponse("/ui/", 308)),
@@ -87,6 +87,21 @@ class Studio:
                 ],
             ),
         ]
+
+    def _answers(self, handler: Handler) -> Handler:
+        """The handler with user errors answered as JSON: 404 for what does not exist, 422
+        for what cannot be done (a refused edit carries the validation error)."""
+        directory = self.project.directory
+
+        async def answer(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except NotFound as missing:
+                return _json(404, _error(missing, directory))
+            except FnplanError as error:
+                return _json(422, _error(error, directory))
+
+        return answer
 
     def close(self) -> None:
         """End the streams and wait for the runs started from the page."""
@@ -162,25 +177,10 @@ async def page(request: Request) -> Response:
     return response
 
 
-def _answers(handler: Handler) -> Handler:
-    """The handler with user errors answered as JSON: 404 for what does not exist, 422 for
-    what cannot be done (a refused edit carries the validation error)."""
-
-    async def answer(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except NotFound as missing:
-            return _json(404, _error(missing))
-        except FnplanError as error:
-            return _json(422, _error(error))
-
-    return answer
-
-
-def _error(error: FnplanError) -> dict[str, Any]:
+def _error(error: FnplanError, directory: Path) -> dict[str, Any]:
     return {
         "error": error.message,
-        "pos": str(error.pos) if error.pos else None,
+        "pos": relative_pos(error.pos, directory),
         "hint": error.hint,
         "allowed": list(error.allowed) if error.allowed else None,
     }

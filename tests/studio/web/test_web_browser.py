@@ -122,6 +122,66 @@ def test_the_page_follows_edits_made_in_a_text_editor(
     assert drawn_steps(page) == ["charge", "check", "greet", "wait"]
 
 
+def test_a_file_that_does_not_load_is_reported_until_it_is_fixed(
+    page: Any, studio: Server, project: Path
+) -> None:
+    open_workflow(page, studio, "orders")
+    page.wait_for_function("() => document.body.dataset.filesVersion", timeout=WAIT)
+    main = project / "main.hcl"
+    text = main.read_text()
+    main.write_text(text.replace("= function.pause", "= function.nope"))
+    page.wait_for_selector("#error:not([hidden])", timeout=WAIT)
+    assert page.inner_text("#error").startswith("main.hcl:36:26: unknown function 'nope'")
+    main.write_text(text)
+    page.wait_for_selector("#error", state="hidden", timeout=WAIT)
+    assert drawn_steps(page) == ["charge", "check", "wait"]
+
+
+def test_a_step_and_an_edge_deleted_through_the_page_remove_only_their_lines(
+    page: Any, studio: Server, project: Path
+) -> None:
+    open_workflow(page, studio, "orders")
+    page.locator(".edge-hit").nth(
+        edge_index(page, "step.wait->step.charge:sequential")
+    ).dispatch_event("click")
+    page.click("text=Delete edge")
+    page.wait_for_selector(
+        '.edge[data-edge="step.wait->step.charge:sequential"]', state="detached", timeout=WAIT
+    )
+    assert removed_lines(project) == ["depends_on = [step.wait]"]
+    git(project, "checkout", "main.hcl")
+    page.wait_for_selector(
+        '.edge[data-edge="step.wait->step.charge:sequential"]', state="attached", timeout=WAIT
+    )
+    page.click('.node[data-step="charge"]')
+    page.click("#delete-step")
+    page.wait_for_selector('.node[data-step="charge"]', state="detached", timeout=WAIT)
+    assert removed_lines(project) == [
+        "",
+        'step "charge" {',
+        "function   = function.charge",
+        "input      = { id = step.check.output.id }",
+        "depends_on = [step.wait]",
+        "}",
+    ]
+    assert drawn_steps(page) == ["check", "wait"]
+
+
+def edge_index(page: Any, key: str) -> int:
+    """The position of an edge among the drawn edges (its hit area has the same index)."""
+    keys: list[str] = page.eval_on_selector_all(".edge", "edges => edges.map(e => e.dataset.edge)")
+    return keys.index(key)
+
+
+def removed_lines(project: Path) -> list[str]:
+    """The lines `git diff` shows removed since the commit (stripped); none added."""
+    diff = [
+        line for line in git(project, "diff", "-U0").splitlines() if line[:3] not in ("---", "+++")
+    ]
+    assert not [line for line in diff if line.startswith("+")], diff
+    return [line[1:].strip() for line in diff if line.startswith("-")]
+
+
 def test_the_plan_tab_draws_the_graph_diff(page: Any, studio: Server) -> None:
     open_workflow(page, studio, "orders")
     page.click('#tabs button[data-tab="plan"]')
