@@ -26,7 +26,12 @@ from .tasks import LAMBDA_INVOKE, Targets, task_for, task_values
 
 _MAX_STATE_NAME = 80
 #: fnplan's error types that Step Functions reports under its own names as well
-_PLATFORM_ERRORS = {"Timeout": "States.Timeout"}
+_PLATFORM_ERRORS: dict[str, list[str]] = {
+    "Timeout": ["States.Timeout"],
+    # an HTTP Task fails with the response's status code, or on the connection
+    "HTTPError": [f"States.Http.StatusCode.{code}" for code in range(400, 600)],
+    "ConnectionError": ["States.Http.Socket"],
+}
 EXPRESSION_ERROR = "ExpressionError"
 
 
@@ -242,8 +247,7 @@ def _error_names(errors: list[str]) -> list[str]:
     names: list[str] = []
     for error in errors:
         names.append(error)
-        if error in _PLATFORM_ERRORS:
-            names.append(_PLATFORM_ERRORS[error])
+        names += _PLATFORM_ERRORS.get(error, [])
     return names
 
 
