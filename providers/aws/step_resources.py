@@ -8,12 +8,14 @@ what these steps need."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from fnplan.provider_schema import Diagnostic
 from fnplan.workflow.model import Step, WorkflowDocument
 
+from .asl.tasks import task_values
 from .clients import Clients
 from .config import AwsConfig
 from .connections import (
@@ -107,9 +109,27 @@ def workflow_diagnostics(attributes: Mapping[str, Any], config: AwsConfig) -> li
                 problem = str(exc)
         elif _kind(step) == "image" and config.ecs is None:
             problem = ECS_NEEDED
+        if problem is None and _kind(step) in ("http", "shell", "image", "sql"):
+            problem = _leak(step, document.sensitive_values)
         if problem:
             found.append(Diagnostic(f"step {step.name!r}: {problem}", "step"))
     return found
+
+
+def _leak(step: Step, sensitive: list[str]) -> str | None:
+    """A sensitive value this step would write into the state machine definition in clear
+    (an http step's static headers go to its connection, so they may hold one)."""
+    values = task_values(step)
+    if step.shell is not None:
+        values["script"] = step.shell.script
+    text = json.dumps(values)
+    if any(secret and (secret in text or json.dumps(secret)[1:-1] in text) for secret in sensitive):
+        return (
+            "a sensitive value in its url, body, params, env or script would be written into "
+            "the state machine definition in clear; on aws pass secrets to http steps in "
+            "static headers (they go to the step's connection), or read them in a function"
+        )
+    return None
 
 
 def _kind(step: Step) -> str:

@@ -335,3 +335,17 @@ def test_shell_and_sql_steps_run_in_the_deployed_state_machine(
     records = [json.loads(line) for line in Path(result["log_path"]).read_text().splitlines()]
     assert ("succeeded", "count") in [(r["event"], r["step"]) for r in records]
     fnplan(root, "destroy", "--auto-approve")
+
+
+def test_a_sensitive_value_bound_for_the_definition_is_a_validate_error(
+    tmp_path: Path, aws_endpoint: str
+) -> None:
+    root = write_project(tmp_path / "p", aws_endpoint, "s")
+    text = (root / "main.hcl").read_text()
+    leaky = text.replace("env    = { TARGET = step.fetch.output.url }", "env = { T = var.token }")
+    (root / "main.hcl").write_text(leaky)
+    result = fnplan(root, "validate", check=None)
+    assert_clean_error(result, "step 'clean'", "sensitive value", "in clear")
+    output = result.stdout + result.stderr
+    assert "step 'notify'" not in output  # its token is a header: it goes to the connection
+    assert TOKEN not in output
