@@ -4,7 +4,7 @@ function per shell step (shell_function.py) or, for a shell step with an `image`
 task definition (ecs_tasks.py). They are deployed before the definition that names them,
 removed once no definition does (a step taken out, or the workflow destroyed); sql steps
 need nothing of their own (sql_target.py). Validate checks that the provider block gives
-what these steps need."""
+what these steps need, and that none would write a sensitive value into the definition."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from fnplan.errors import ProviderError
 from fnplan.provider_schema import Diagnostic
 from fnplan.workflow.model import Step, WorkflowDocument
 
@@ -50,7 +51,8 @@ def deploy_step_resources(
             continue
         if step.shell.image:
             ecs = clients.config.ecs
-            assert ecs is not None, "validate requires the provider's ecs settings"
+            if ecs is None:  # validate reports it at the workflow; this is the backstop
+                raise ProviderError(f"{workflow}: step {step.name!r}: {ECS_NEEDED}")
             family = task_family(workflow, step.name, prefix)
             ensure_task_definition(clients, workflow, family, step.shell.image, ecs, tags)
         else:
