@@ -92,12 +92,22 @@ class TriggerContext:
         name = state_machine_name(workflow, self.prefix)
         return f"arn:aws:states:{self.clients.region}:{self.clients.account}:stateMachine:{name}"
 
-    def ensure_role(self, service: str, target_arn: str, target_type: str) -> str:
-        """The trigger's role, which `service` assumes to invoke or start exactly the target."""
+    def ensure_role(
+        self,
+        service: str,
+        target_arn: str,
+        target_type: str,
+        also: tuple[dict[str, Any], ...] = (),
+    ) -> str:
+        """The trigger's role, which `service` assumes to invoke or start exactly the target
+        (and do what the statements `also` allow: read its source)."""
         action = "lambda:InvokeFunction" if target_type == "function" else "states:StartExecution"
         policy = {
             "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": action, "Resource": target_arn}],
+            "Statement": [
+                {"Effect": "Allow", "Action": action, "Resource": target_arn},
+                *also,
+            ],
         }
         return ensure_role(
             self.clients,

@@ -1,7 +1,7 @@
 """trigger → the AWS objects that fire its target (triggers_rules.py: schedules, event and
 completion rules; triggers_sources.py: storage, queue and http sources of functions;
-triggers_http_api.py: http sources of workflows), with the permissions they need
-(trigger_access.py).
+triggers_pipes.py, triggers_http_api.py: queue and http sources of workflows), with the
+permissions they need (trigger_access.py).
 
 The outputs record exactly what was made (`objects`), so delete removes that and nothing
 else, and a digest of the configuration read back right after apply: refresh reads it again,
@@ -18,9 +18,10 @@ from fnplan.errors import ProviderError
 from fnplan.provider import Observation
 
 from .trigger_access import TriggerContext
-from .triggers_http_api import Http
+from .triggers_http_api import HttpApi
+from .triggers_pipes import Pipe
 from .triggers_rules import Rule, Schedule
-from .triggers_sources import Queue, Storage
+from .triggers_sources import EventSourceMapping, FunctionUrl, Storage
 
 if TYPE_CHECKING:
     from fnplan.resources import Resource
@@ -58,13 +59,39 @@ class TriggerKind(Protocol):
         ...
 
 
+class ByTarget:
+    """One kind deployed one way for a function target and another for a workflow; the
+    record of the workflow's way holds `marker`."""
+
+    def __init__(self, function: TriggerKind, workflow: TriggerKind, marker: str) -> None:
+        self.function, self.workflow, self.marker = function, workflow, marker
+
+    def deploy(
+        self, ctx: TriggerContext, attributes: dict[str, Any], prior: dict[str, Any]
+    ) -> dict[str, Any]:
+        chosen = self.workflow if attributes["target_type"] == "workflow" else self.function
+        if prior and self._of(prior) is not chosen:  # the target's type changed
+            self._of(prior).remove(ctx, prior)
+            prior = {}
+        return chosen.deploy(ctx, attributes, prior)
+
+    def read(self, ctx: TriggerContext, objects: dict[str, Any]) -> dict[str, Any] | None:
+        return self._of(objects).read(ctx, objects)
+
+    def remove(self, ctx: TriggerContext, objects: dict[str, Any]) -> None:
+        self._of(objects).remove(ctx, objects)
+
+    def _of(self, objects: dict[str, Any]) -> TriggerKind:
+        return self.workflow if self.marker in objects else self.function
+
+
 KINDS: dict[str, TriggerKind] = {
     "schedule": Schedule(),
     "event": Rule(),
     "completion": Rule(),
     "storage": Storage(),
-    "queue": Queue(),
-    "http": Http(),
+    "queue": ByTarget(EventSourceMapping(), Pipe(), "pipe"),
+    "http": ByTarget(FunctionUrl(), HttpApi(), "api"),
 }
 
 

@@ -16,7 +16,7 @@ from fnplan.resources import http_route
 from .clients import aws_errors, unless_missing
 from .ownership import ADDRESS_TAG, LINEAGE_TAG
 from .trigger_access import TriggerContext
-from .triggers_sources import FunctionUrl, source_config
+from .triggers_sources import source_config
 
 ROUTE_AUTH = {"iam": "AWS_IAM", "none": "NONE"}
 
@@ -117,26 +117,3 @@ class HttpApi:
                 ours = tags.get(ADDRESS_TAG) == ctx.address
                 if api.get("Name") == ctx.name and ours and tags.get(LINEAGE_TAG) == ctx.lineage:
                     gateway.delete_api(ApiId=api["ApiId"])
-
-
-class Http:
-    """http → a function URL for a function target, an HTTP API for a workflow."""
-
-    def deploy(
-        self, ctx: TriggerContext, attributes: dict[str, Any], prior: dict[str, Any]
-    ) -> dict[str, Any]:
-        chosen = _http(attributes["target_type"] == "workflow")
-        if prior and type(_http("api" in prior)) is not type(chosen):  # the target changed
-            _http("api" in prior).remove(ctx, prior)
-            prior = {}
-        return chosen.deploy(ctx, attributes, prior)
-
-    def read(self, ctx: TriggerContext, objects: dict[str, Any]) -> dict[str, Any] | None:
-        return _http("api" in objects).read(ctx, objects)
-
-    def remove(self, ctx: TriggerContext, objects: dict[str, Any]) -> None:
-        _http("api" in objects).remove(ctx, objects)
-
-
-def _http(workflow: bool) -> HttpApi | FunctionUrl:
-    return HttpApi() if workflow else FunctionUrl()

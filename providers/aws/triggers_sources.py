@@ -5,6 +5,7 @@ storage → an entry of the bucket's notification configuration (Id `fnplan-<tri
           merged into what the bucket already has: read, replace only that entry, write back
           (one writer per bucket at a time in this process); `s3.amazonaws.com` may invoke
 queue   → an SQS event source mapping; the function's role (fnplan's) may read the queue
+          (a workflow's: triggers_pipes.py)
 http    → the live alias's function URL, `auth = "iam"` (default: callers sign with SigV4)
           or `"none"` (public: anyone may invoke it); a workflow's: triggers_http_api.py
 """
@@ -100,14 +101,14 @@ class Storage:
         ctx.revoke(objects.get("permission"))
 
 
-class Queue:
-    """queue → an SQS event source mapping onto the live alias."""
+class EventSourceMapping:
+    """queue of a function → an SQS event source mapping onto the live alias."""
 
     def deploy(
         self, ctx: TriggerContext, attributes: dict[str, Any], prior: dict[str, Any]
     ) -> dict[str, Any]:
         config = source_config(attributes)
-        queue_arn = _queue_arn(ctx, str(config["queue"]))
+        queue_arn = queue_arn_of(ctx, str(config["queue"]))
         target = str(attributes["target"])
         policy = self._grant(ctx, target, queue_arn)
         lam, alias_arn = ctx.clients["lambda"], ctx.target_arn(attributes)
@@ -163,16 +164,7 @@ class Queue:
         if ctx.shared_role:
             return None
         role, name = role_name(target, ctx.prefix), ctx.name
-        document = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
-                    "Resource": queue_arn,
-                }
-            ],
-        }
+        document = {"Version": "2012-10-17", "Statement": [read_queue(queue_arn)]}
         with aws_errors(f"{ctx.address}: iam PutRolePolicy {role}"):
             ctx.clients["iam"].put_role_policy(
                 RoleName=role, PolicyName=name, PolicyDocument=json.dumps(document)
@@ -290,7 +282,16 @@ def _bucket_lock(bucket: str) -> threading.Lock:
         return _bucket_locks.setdefault(bucket, threading.Lock())
 
 
-def _queue_arn(ctx: TriggerContext, queue: str) -> str:
+def read_queue(queue_arn: str) -> dict[str, Any]:
+    """The statement that lets a consumer take messages from the queue."""
+    return {
+        "Effect": "Allow",
+        "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+        "Resource": queue_arn,
+    }
+
+
+def queue_arn_of(ctx: TriggerContext, queue: str) -> str:
     """A queue named by ARN, or by name in the provider's region and account."""
     if queue.startswith("arn:"):
         return queue

@@ -31,11 +31,11 @@ def trigger_diagnostics(attributes: Mapping[str, Any]) -> list[Diagnostic]:
             )
         )
     if kind in SOURCE_SETTINGS:
-        if kind != "http" and attributes.get("target_type") != "function":
+        if kind == "storage" and attributes.get("target_type") != "function":
             found.append(
                 Diagnostic(
-                    f"on AWS a {kind} trigger starts a function (AWS connects {kind} sources "
-                    "to Lambda); let a function start the workflow",
+                    "on AWS a storage trigger starts a function (S3 notifies Lambda functions); "
+                    "let a function start the workflow",
                     "target",
                 )
             )

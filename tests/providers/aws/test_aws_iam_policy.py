@@ -46,6 +46,7 @@ IMPLIED = {
     "secretsmanager:UpdateSecret",
     "secretsmanager:TagResource",  # a function's secrets are tagged on create
     "ecs:TagResource",
+    "pipes:TagResource",  # a queue trigger's pipe is tagged on create
 }
 
 

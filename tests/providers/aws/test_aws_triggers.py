@@ -83,6 +83,15 @@ trigger "api" {
   target = function.audit
 }
 
+trigger "report_jobs" {
+  source {
+    queue {
+      queue = "QUEUE-reports"
+    }
+  }
+  target = workflow.report
+}
+
 trigger "report_api" {
   source {
     http {
@@ -151,6 +160,7 @@ def test_every_trigger_kind_is_deployed_read_back_and_destroyed(
     s3, sqs = client(aws_endpoint, "s3"), client(aws_endpoint, "sqs")
     s3.create_bucket(Bucket=bucket)
     queue_url = sqs.create_queue(QueueName=queue)["QueueUrl"]
+    reports_url = sqs.create_queue(QueueName=f"{queue}-reports")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
         "Attributes"
     ]["QueueArn"]
@@ -231,6 +241,18 @@ def test_every_trigger_kind_is_deployed_read_back_and_destroyed(
     read = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
     assert read["Statement"][0]["Resource"] == queue_arn
 
+    # queue of a workflow: an EventBridge pipe from the queue, one execution per message
+    objects = state["trigger.report_jobs"]["outputs"]["objects"]
+    pipe = client(aws_endpoint, "pipes").describe_pipe(Name=objects["pipe"])
+    reports_arn = sqs.get_queue_attributes(QueueUrl=reports_url, AttributeNames=["QueueArn"])
+    assert pipe["Source"] == reports_arn["Attributes"]["QueueArn"] and pipe["Target"] == machine
+    assert pipe["SourceParameters"]["SqsQueueParameters"]["BatchSize"] == 1
+    parameters = pipe["TargetParameters"]["StepFunctionStateMachineParameters"]
+    assert parameters["InvocationType"] == "FIRE_AND_FORGET"
+    pipe_role = pipe["RoleArn"].rsplit("/", 1)[1]
+    allowed = iam.get_role_policy(RoleName=pipe_role, PolicyName="fnplan")["PolicyDocument"]
+    assert [s["Resource"] for s in allowed["Statement"]] == [machine, objects["queue_arn"]]
+
     # http: the live alias's public function URL, the root output naming it
     url = lam.get_function_url_config(FunctionName=audit, Qualifier="live")
     assert url["AuthType"] == "NONE"
@@ -295,6 +317,8 @@ def test_every_trigger_kind_is_deployed_read_back_and_destroyed(
     assert not [s for s in schedules if s["Name"].startswith(prefix)]
     assert not lam.list_event_source_mappings(EventSourceArn=queue_arn)["EventSourceMappings"]
     assert not [a for a in gateway.get_apis()["Items"] if a["Name"].startswith(prefix)]
+    pipes = client(aws_endpoint, "pipes").list_pipes()["Pipes"]
+    assert not [p for p in pipes if p["Name"].startswith(prefix)]
     roles = iam.list_roles()["Roles"]
     assert not [r for r in roles if r["RoleName"].startswith(prefix)]
 
