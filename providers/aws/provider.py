@@ -53,7 +53,8 @@ if TYPE_CHECKING:
 
 class AwsProvider(AwsRunner, AwsRollouts, RunDirectoryHistory, BaseProvider):
     """Lambda functions and layers from fnplan's functions and runtimes, Step Functions state
-    machines from its workflows (events and triggers come next: validate says so)."""
+    machines from its workflows, EventBridge rules, schedules and the other sources of its
+    triggers (triggers.py); events are detail-types on the default bus."""
 
     name: ClassVar[str] = "aws"
     #: http, sql and shell steps run through objects of their own (step_resources.py)
