@@ -8,6 +8,7 @@ import re
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fnplan.errors import FnplanError
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 EXECUTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 #: how long starting a run waits for its first record (the worker may be cold)
 _START_TIMEOUT = 60.0
+#: how much of an attempt's captured stdout/stderr the page gets (the end of it)
+CAPTURE_TAIL = 16 * 1024
 
 
 class StudioRuns:
@@ -96,7 +99,23 @@ class StudioRuns:
 
 
 def record_json(record: LogRecord) -> dict[str, Any]:
-    """A record as the page reads it: its JSON form plus the lines `fnplan logs` prints."""
+    """A record as the page reads it: its JSON form, the lines `fnplan logs` prints, and the
+    end of what the attempt printed (captures are masked as they are written)."""
     from fnplan.run.logtext import record_lines
 
-    return {**record.model_dump(mode="json"), "lines": record_lines(record)}
+    captured = {
+        name: text
+        for name, path in (("stdout", record.stdout_path), ("stderr", record.stderr_path))
+        if path and (text := _tail(Path(path)))
+    }
+    return {**record.model_dump(mode="json"), "lines": record_lines(record), "captured": captured}
+
+
+def _tail(path: Path) -> str:
+    """The last CAPTURE_TAIL bytes of a capture file ("" when there is none)."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(max(0, path.stat().st_size - CAPTURE_TAIL))
+            return handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""

@@ -17,7 +17,11 @@ from tests.events.conftest import Server
 CHROMIUM = "/usr/bin/chromium"
 
 FUNCTIONS = {
-    "check": "def handler(event, context):\n    return {'ok': True, 'id': event.get('id')}\n",
+    "check": (
+        "def handler(event, context):\n"
+        "    print(f\"checking order {event.get('id')}\")\n"
+        "    return {'ok': True, 'id': event.get('id')}\n"
+    ),
     "pause": (
         "import time\n\n"
         "def handler(event, context):\n"

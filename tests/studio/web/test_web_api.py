@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from tests.cli.conftest import run_fnplan
+from tests.cli.conftest import assert_clean_error, run_fnplan
 from tests.events.conftest import Server
 from tests.studio.web.conftest import CHECK_IN, git, start, stop
 
@@ -181,6 +181,8 @@ def test_runs_are_started_listed_and_followed_as_they_happen(deployed: Path) -> 
         assert steps.index(("check", "succeeded")) < steps.index(("wait", "started"))
         assert records[-1]["event"] == "run_failed"
         assert any("charge" in line for r in records for line in r["lines"])
+        check = next(r for r in records if (r["step"], r["event"]) == ("check", "succeeded"))
+        assert check["captured"] == {"stdout": "checking order o-1\n"}
         listed = httpx.get(api(server, "/workflows/orders/runs")).json()["executions"]
         assert len(listed) == len(before) + 1
         assert listed[0]["execution_id"] == execution
@@ -215,3 +217,8 @@ def test_the_plan_draws_each_changed_workflows_graph_diff(project: Path) -> None
         assert drawn == {"step.check", "step.wait", "step.charge", "step.refund"}
     finally:
         stop(server)
+
+
+def test_the_studio_serves_until_stopped_so_it_does_not_go_with_once(project: Path) -> None:
+    result = run_fnplan("serve", "--ui", "--once", cwd=project, check=None)
+    assert_clean_error(result, "--ui serves until stopped: it does not go with --once")

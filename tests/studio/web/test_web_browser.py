@@ -213,7 +213,9 @@ def test_a_run_is_watched_live_and_its_failed_step_highlighted(page: Any, deploy
         assert row.locator("td").nth(2).inner_text() == "1"  # attempt
         assert row.locator("td").nth(3).inner_text().endswith(" ms")  # duration
         assert "card declined" in page.inner_text("#run-errors")
-        assert "charge attempt 1 failed" in page.inner_text("#run-log")
+        log = page.inner_text("#run-log")
+        assert "charge attempt 1 failed" in log
+        assert "stdout:\n      checking order o-7" in log
         execution = page.inner_text("#run-id")
         page.wait_for_selector(f'#executions a[data-execution="{execution}"]', timeout=WAIT)
         shot = page.screenshot()

@@ -126,8 +126,17 @@ function runView(run) {
       rows),
     errors.length ? el("pre", { id: "run-errors" }, errors.join("\n")) : null,
     el("h3", {}, "Log"),
-    el("pre", { id: "run-log" }, run.records.flatMap((r) => r.lines).join("\n")),
+    el("pre", { id: "run-log" }, run.records.flatMap(logLines).join("\n")),
   ];
+}
+
+// A record's line as `fnplan logs` prints it, then what the attempt printed.
+function logLines(record) {
+  const lines = [record.lines[0]];
+  for (const [stream, text] of Object.entries(record.captured || {})) {
+    lines.push(`    ${stream}:`, ...text.trimEnd().split("\n").map((line) => `      ${line}`));
+  }
+  return lines;
 }
 
 export function runClasses() {
