@@ -25,6 +25,7 @@ class Clients:
         self._session: Any = None
         self._clients: dict[str, Any] = {}
         self._account: str | None = None
+        self._account_mutex = threading.Lock()
 
     def __getitem__(self, service: str) -> Any:
         """The client of `service` ("lambda", "iam", "stepfunctions", ...)."""
@@ -47,11 +48,13 @@ class Clients:
 
     @property
     def account(self) -> str:
-        """The account the credentials belong to (for ARNs the provider composes)."""
-        if self._account is None:
-            with aws_errors("sts GetCallerIdentity"):
-                self._account = str(self["sts"].get_caller_identity()["Account"])
-        return self._account
+        """The account the credentials belong to (for ARNs the provider composes), asked
+        once: the first thread asks while the others wait for its answer."""
+        with self._account_mutex:
+            if self._account is None:
+                with aws_errors("sts GetCallerIdentity"):
+                    self._account = str(self["sts"].get_caller_identity()["Account"])
+            return self._account
 
     def _retries(self) -> Any:
         """Throttling and 5xx answers retried with jittered backoff; adaptive mode also slows

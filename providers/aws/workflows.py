@@ -23,10 +23,12 @@ from fnplan.workflow.model import WorkflowDocument
 from .asl import state_machine_definition
 from .clients import Clients, aws_errors, unless_missing
 from .connections import existing_connections
+from .definition_secrets import hide_secrets, secret_statements
 from .expressions_deploy import delete_expression_function, deploy_expression_function
 from .functions import alias_name
 from .ownership import check_ours
 from .roles import delete_role, ensure_role, role_name, state_machine_policy
+from .secrets import SecretStore
 from .step_resources import (
     delete_step_resources,
     deploy_step_resources,
@@ -45,9 +47,10 @@ CHANGED_DEFINITION = "(changed outside fnplan)"
 
 def definition_of(
     resource: Resource, clients: Clients, prefix: str, connections: Mapping[str, str] | None = None
-) -> tuple[dict[str, Any], AwsTargets]:
-    """The state machine definition of a workflow resource, and what it calls; its http
-    steps' connections as deployed (else those that exist: `fnplan render`)."""
+) -> tuple[dict[str, Any], AwsTargets, dict[str, str]]:
+    """The state machine definition of a workflow resource, what it calls, and the secrets
+    (name -> value) it reads its sensitive values from; its http steps' connections as
+    deployed (else those that exist: `fnplan render`)."""
     document = WorkflowDocument.model_validate(resource.attributes["document"])
     if connections is None:
         connections = existing_connections(clients, resource.address, document, prefix)
@@ -60,7 +63,10 @@ def definition_of(
         document,
         connections,
     )
-    return state_machine_definition(document, targets), targets
+    definition = state_machine_definition(document, targets)
+    machine = state_machine_name(resource.address, prefix)
+    hidden, secrets = hide_secrets(definition, document.sensitive_values, machine, resource.address)
+    return hidden, targets, secrets
 
 
 class Workflows:
@@ -101,21 +107,22 @@ class Workflows:
         return Observation(exists=True, attributes=attributes, outputs=prior.outputs)
 
     def create(self, resource: Resource) -> dict[str, Any]:
+        """Create the state machine; one of that name (a retry after a crash) is updated if
+        its tags say it is this configuration's, else refused (CreateStateMachine would
+        return an identical one as if it were new, so the name is looked up first)."""
         arn = self._arn(resource.address)
         sfn = self.clients["stepfunctions"]
-        with aws_errors(f"{resource.address}: states ListTagsForResource"):
+        with aws_errors(f"{resource.address}: states DescribeStateMachine {arn}"):
             try:
-                found = sfn.list_tags_for_resource(resourceArn=arn)["tags"]
                 sfn.describe_state_machine(stateMachineArn=arn)
+                found = sfn.list_tags_for_resource(resourceArn=arn)["tags"]
             except sfn.exceptions.StateMachineDoesNotExist:
                 found = None
-            except sfn.exceptions.ResourceNotFound:
-                found = None
-        if found is not None:  # a retry after a crash: ours, or refused
+        if found is not None:
             tags = {t["key"]: t["value"] for t in found}
             check_ours(resource.address, self.lineage, tags, f"state machine {arn}")
             return self.update(resource, None)
-        definition, role, logging = self._prepare(resource)
+        definition, role, logging, secrets = self._prepare(resource, {}, new=True)
         name = state_machine_name(resource.address, self.prefix)
         with aws_errors(f"{resource.address}: states CreateStateMachine {name}"):
             created = sfn.create_state_machine(
@@ -129,11 +136,12 @@ class Workflows:
                 publish=True,
                 versionDescription=f"fnplan {resource.attributes['version']}",
             )
-        return self._published(resource, created, definition, role, versions=[])
+        published = self._published(resource, created, definition, role, versions=[])
+        return {**published, "secrets": secrets}
 
     def update(self, resource: Resource, prior: ResourceState | None) -> dict[str, Any]:
         outputs = dict(prior.outputs) if prior is not None else {}
-        definition, role, logging = self._prepare(resource)
+        definition, role, logging, secrets = self._prepare(resource, outputs.get("secrets") or {})
         arn = outputs.get("arn") or self._arn(resource.address)  # an imported one keeps its own
         new_version = outputs.get("version") != resource.attributes["version"]
         with aws_errors(f"{resource.address}: states UpdateStateMachine"):
@@ -159,10 +167,12 @@ class Workflows:
             current = WorkflowDocument.model_validate(resource.attributes["document"])
             delete_step_resources(self.clients, resource.address, previous, self.prefix, current)
         if not new_version:
-            return {**outputs, "definition_sha256": definition_digest(json.dumps(definition))}
+            digest = definition_digest(json.dumps(definition))
+            return {**outputs, "definition_sha256": digest, "secrets": secrets}
         updated["stateMachineArn"] = arn
         versions = list(outputs.get("versions", []))
-        return self._published(resource, updated, definition, role, versions=versions)
+        published = self._published(resource, updated, definition, role, versions=versions)
+        return {**published, "secrets": secrets}
 
     def delete(self, prior: ResourceState) -> None:
         arn = prior.outputs.get("arn") or self._arn(prior.address)
@@ -173,24 +183,37 @@ class Workflows:
             document = WorkflowDocument.model_validate(prior.attributes["document"])
             delete_step_resources(self.clients, prior.address, document, self.prefix)
         delete_role(self.clients, prior.address, role_name(prior.address, self.prefix))
+        self._secrets(prior.address).delete(prior.outputs.get("secrets") or {})
         group = _log_group(state_machine_name(prior.address, self.prefix))
         with unless_missing(f"{prior.address}: logs DeleteLogGroup {group}"):
             self.clients["logs"].delete_log_group(logGroupName=group)
 
     def render(self, resource: Resource) -> dict[str, str]:
         """The definition a review should read, as it will be deployed."""
-        definition, _ = definition_of(resource, self.clients, self.prefix)
+        definition, _, _ = definition_of(resource, self.clients, self.prefix)
         name = state_machine_name(resource.address, self.prefix)
         return {f"{name}.asl.json": json.dumps(definition, indent=2) + "\n"}
 
-    def _prepare(self, resource: Resource) -> tuple[dict[str, Any], str, dict[str, Any]]:
-        """The definition, the role allowed to run it, and the logging configuration; the
-        expression function is deployed first when the definition calls it."""
+    def _prepare(
+        self, resource: Resource, recorded: dict[str, Any], *, new: bool = False
+    ) -> tuple[dict[str, Any], str, dict[str, Any], dict[str, Any]]:
+        """The definition, the role allowed to run it, the logging configuration and the
+        secrets the definition reads (written first; those of `recorded` it no longer reads
+        deleted); the expression function is deployed first when the definition calls it.
+        `new`: for a state machine being created (its role most likely does not exist yet)."""
         document = WorkflowDocument.model_validate(resource.attributes["document"])
         connections = deploy_step_resources(
             self.clients, resource.address, document, self.prefix, self.tags, self.lineage
         )
-        definition, targets = definition_of(resource, self.clients, self.prefix, connections)
+        definition, targets, values = definition_of(
+            resource, self.clients, self.prefix, connections
+        )
+        wanted = {name: (name, value) for name, value in values.items()}
+        secrets = self._secrets(resource.address).put(wanted, recorded)
+        policy = state_machine_policy(self.clients, targets)
+        if secrets:
+            machine = state_machine_name(resource.address, self.prefix)
+            policy["Statement"] += secret_statements(self.clients, machine)
         if targets.uses_expressions:
             deploy_expression_function(
                 self.clients, resource.address, self.prefix, self.tags, self.lineage, self.cache_dir
@@ -200,9 +223,10 @@ class Workflows:
             resource.address,
             role_name(resource.address, self.prefix),
             "states.amazonaws.com",
-            state_machine_policy(self.clients, targets),
+            policy,
             self.tags,
             self.lineage,
+            new=new,
         )
         group_arn = self._log_group(resource.address)
         logging = {
@@ -210,7 +234,10 @@ class Workflows:
             "includeExecutionData": True,
             "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": group_arn}}],
         }
-        return definition, role, logging
+        return definition, role, logging, secrets
+
+    def _secrets(self, address: str) -> SecretStore:
+        return SecretStore(self.clients, address, self.tags, self.lineage)
 
     def _log_group(self, address: str) -> str:
         """The ARN of the state machine's log group, created when missing."""
