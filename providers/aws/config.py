@@ -44,6 +44,7 @@ class AwsConfig(BaseModel):
     tags         tags put on every object, besides fnplan's own
     max_attempts how many times one AWS call is tried when AWS throttles or answers 5xx
                  (botocore's adaptive mode, jittered exponential backoff); 1 turns retries off
+    event_bus    the EventBridge bus events are sent to and event triggers listen on
     data_api     the default Aurora cluster of sql steps (resource_arn, secret_arn, database)
     ecs          the cluster and network of shell steps that name an image
     """
@@ -57,5 +58,6 @@ class AwsConfig(BaseModel):
     name_prefix: str = Field(default="", pattern=r"^[A-Za-z0-9-]{0,16}$")
     tags: dict[str, str] = Field(default_factory=dict)
     max_attempts: int = Field(default=10, ge=1, le=50)
+    event_bus: str = Field(default="default", pattern=r"^[A-Za-z0-9._-]{1,256}$")
     data_api: DataApiConfig | None = None
     ecs: EcsConfig | None = None

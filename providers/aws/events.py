@@ -1,4 +1,5 @@
-"""event → EventBridge's default bus, where the CloudEvents type is the `detail-type`.
+"""event → an EventBridge bus (the provider's `event_bus`, default `default`), where the
+CloudEvents type is the `detail-type`.
 
 EventBridge needs no object for a type of event: a producer sends it with `PutEvents`
 (`DetailType` = the event's `type`, `Detail` = its data) and the rules of `event` triggers
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from fnplan.errors import ProviderError
 from fnplan.provider import Observation
 
 from .clients import Clients, aws_errors
@@ -18,26 +20,31 @@ if TYPE_CHECKING:
     from fnplan.resources import Resource
     from fnplan.state.model import ResourceState
 
-BUS = "default"
-
 
 class Events:
     """Observe / create / update / delete of events (nothing to delete on AWS)."""
 
-    def __init__(self, clients: Clients) -> None:
+    def __init__(self, clients: Clients, bus: str) -> None:
         self.clients = clients
+        self.bus = bus
 
     def observe(self, prior: ResourceState) -> Observation:
-        """The default bus always exists, and the event has nothing else to drift."""
+        """The event has nothing of its own to drift (its bus is not its to delete)."""
         return Observation(
             exists=True, attributes=dict(prior.attributes), outputs=dict(prior.outputs)
         )
 
     def create(self, resource: Resource) -> dict[str, Any]:
         events = self.clients["events"]
-        with aws_errors(f"{resource.address}: events DescribeEventBus {BUS}"):
-            bus = events.describe_event_bus(Name=BUS)
-        return {"bus": BUS, "bus_arn": bus["Arn"], "detail_type": resource.attributes["type"]}
+        with aws_errors(f"{resource.address}: events DescribeEventBus {self.bus}"):
+            try:
+                bus = events.describe_event_bus(Name=self.bus)
+            except events.exceptions.ResourceNotFoundException:
+                raise ProviderError(
+                    f"{resource.address}: there is no EventBridge bus {self.bus!r}",
+                    hint="create it, or set event_bus in the provider block to one that exists",
+                ) from None
+        return {"bus": self.bus, "bus_arn": bus["Arn"], "detail_type": resource.attributes["type"]}
 
     def update(self, resource: Resource, prior: ResourceState) -> dict[str, Any]:
         return self.create(resource)

@@ -154,7 +154,7 @@ class AwsProvider(AwsRunner, AwsRollouts, RunDirectoryHistory, BaseProvider):
         if type_ == "workflow":
             return self._workflows(address)
         if type_ == "event":
-            return Events(self.clients)
+            return Events(self.clients, self.config.event_bus)
         if type_ == "trigger":
             return self._triggers(address)
         raise ProviderError(
@@ -180,6 +180,7 @@ class AwsProvider(AwsRunner, AwsRollouts, RunDirectoryHistory, BaseProvider):
             self._tags(address),
             self.context.lineage,
             config.role_arn,
+            config.event_bus,
         )
         return Triggers(context)
 

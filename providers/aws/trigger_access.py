@@ -70,6 +70,8 @@ class TriggerContext:
     lineage: str | None
     #: the provider block's `role_arn`: functions then run with a role fnplan does not own
     shared_role: str | None
+    #: the provider block's `event_bus`, where event triggers' rules listen
+    event_bus: str = "default"
 
     @property
     def name(self) -> str:

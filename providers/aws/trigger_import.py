@@ -1,5 +1,5 @@
-"""`fnplan import trigger.NAME ID`: an existing EventBridge rule on the default bus, by ARN
-or name, read without changing anything.
+"""`fnplan import trigger.NAME ID`: an existing EventBridge rule, by ARN or name (on the
+default bus), read without changing anything.
 
 The record names the rule (later applies keep its name). A rule fnplan made for the same
 address (another state's) is adopted as it is, with its permission statement and role. Any
@@ -29,22 +29,19 @@ IMPORTED = "(imported)"
 
 def import_rule(clients: Clients, address: str, id: str) -> Observation:
     """The rule `id` (`arn:aws:events:REGION:ACCOUNT:rule/NAME` or NAME) as `address`."""
-    name = id.split(":rule/", 1)[1] if id.startswith("arn:") and ":rule/" in id else id
-    if "/" in name:
-        raise ProviderError(
-            f"{address}: {id} is on the event bus {name.split('/')[0]!r}; fnplan's triggers "
-            "use the default bus"
-        )
+    path = id.split(":rule/", 1)[1] if id.startswith("arn:") and ":rule/" in id else id
+    bus, _, name = path.rpartition("/")  # rule/NAME on the default bus, rule/BUS/NAME
+    bus = bus or "default"
     events = clients["events"]
     with aws_errors(f"{address}: events DescribeRule {name}"):
         try:
-            found = events.describe_rule(Name=name)
+            found = events.describe_rule(Name=name, EventBusName=bus)
         except events.exceptions.ResourceNotFoundException:
             raise ProviderError(f"{address}: no EventBridge rule named {name!r}") from None
     pattern = json.loads(found.get("EventPattern") or "{}")
     completion = pattern.get("source") == ["aws.states"]
     attributes = {"kind": "completion" if completion else "event"}
-    objects: dict[str, Any] = {"rule": name, "arn": found["Arn"], "role": False}
+    objects: dict[str, Any] = {"rule": name, "bus": bus, "arn": found["Arn"], "role": False}
     with aws_errors(f"{address}: events ListTagsForResource {name}"):
         tags = {
             t["Key"]: t["Value"]
@@ -52,7 +49,7 @@ def import_rule(clients: Clients, address: str, id: str) -> Observation:
         }
     if tags.get(ADDRESS_TAG) == address:  # fnplan made it for this address (another state)
         context = TriggerContext(clients, address, "", {}, None, None)
-        objects["permission"] = _permission(clients, address, name, found["Arn"])
+        objects["permission"] = _permission(clients, address, found)
         objects["role"] = not objects["permission"]
         digest = config_digest(Rule().read(context, objects))
     else:  # someone else's: its configuration counts as changed, the next apply writes ours
@@ -68,11 +65,12 @@ def import_rule(clients: Clients, address: str, id: str) -> Observation:
     return Observation(exists=True, attributes=attributes, outputs=outputs)
 
 
-def _permission(clients: Clients, address: str, rule: str, rule_arn: str) -> dict[str, str] | None:
+def _permission(clients: Clients, address: str, rule: dict[str, Any]) -> dict[str, str] | None:
     """The statement letting the rule invoke its function target (found by the rule's ARN in
     the live alias's policy), as allow_invoke records it; None for a workflow target."""
-    with aws_errors(f"{address}: events ListTargetsByRule {rule}"):
-        targets = clients["events"].list_targets_by_rule(Rule=rule)["Targets"]
+    name, bus = rule["Name"], rule.get("EventBusName") or "default"
+    with aws_errors(f"{address}: events ListTargetsByRule {name}"):
+        targets = clients["events"].list_targets_by_rule(Rule=name, EventBusName=bus)["Targets"]
     arns = [str(t["Arn"]).split(":") for t in targets]  # arn:aws:lambda:R:A:function:NAME:live
     functions = [arn[6] for arn in arns if arn[2] == "lambda" and arn[-1] == LIVE_ALIAS]
     lam = clients["lambda"]
@@ -84,6 +82,6 @@ def _permission(clients: Clients, address: str, rule: str, rule_arn: str) -> dic
                 continue
         for statement in json.loads(policy).get("Statement", []):
             source = statement.get("Condition", {}).get("ArnLike", {}).get("AWS:SourceArn")
-            if source == rule_arn:
+            if source == rule["Arn"]:
                 return {"function": function, "sid": str(statement["Sid"])}
     return None

@@ -27,6 +27,7 @@ from .trigger_access import TriggerContext, once_role_propagates
 #: Step Functions' statuses of an execution that has ended
 ENDED = ["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
 TARGET_ID = "fnplan"
+DEFAULT_BUS = "default"
 #: the completion payload (docs/events.md), from the status-change event's detail
 _COMPLETION_PATHS = {
     "status": "$.detail.status",
@@ -110,13 +111,18 @@ class Schedule:
 
 
 class Rule:
-    """event and completion → an EventBridge rule on the default bus with one target."""
+    """event and completion → an EventBridge rule with one target: an event's on the provider's
+    `event_bus`, a completion's on the default bus (where AWS services send their events)."""
 
     def deploy(
         self, ctx: TriggerContext, attributes: dict[str, Any], prior: dict[str, Any]
     ) -> dict[str, Any]:
+        bus = ctx.event_bus if attributes["kind"] == "event" else DEFAULT_BUS
+        if prior and _bus(prior) != bus:  # a rule cannot move: the old one goes
+            self.remove(ctx, {"rule": prior["rule"], "bus": _bus(prior)})
+            prior = {}
         events, name = ctx.clients["events"], prior.get("rule") or ctx.name
-        existing = None if prior else self._describe(ctx, name)
+        existing = None if prior else self._describe(ctx, name, bus)
         if existing is not None:  # a retry after a crash: ours, or refused
             with aws_errors(f"{ctx.address}: events ListTagsForResource {name}"):
                 tags = events.list_tags_for_resource(ResourceARN=existing["Arn"])["Tags"]
@@ -125,6 +131,7 @@ class Rule:
         with aws_errors(f"{ctx.address}: events PutRule {name}"):
             rule_arn = events.put_rule(
                 Name=name,
+                EventBusName=bus,
                 EventPattern=json.dumps(self._pattern(ctx, attributes)),
                 State="ENABLED",
                 Description=_owner(ctx),
@@ -134,7 +141,7 @@ class Rule:
             with aws_errors(f"{ctx.address}: events TagResource {name}"):
                 events.tag_resource(ResourceARN=rule_arn, Tags=_tags(ctx))
         if prior.get("imported"):  # the rule now fires what the configuration says
-            self._remove_targets(ctx, name)
+            self._remove_targets(ctx, name, bus)
         target: dict[str, Any] = {"Id": TARGET_ID, "Arn": ctx.target_arn(attributes)}
         permission = None
         if attributes["target_type"] == "function":
@@ -147,17 +154,28 @@ class Rule:
             )
         target.update(self._input(attributes))
         with aws_errors(f"{ctx.address}: events PutTargets {name}"):
-            failed = events.put_targets(Rule=name, Targets=[target]).get("FailedEntries")
+            failed = events.put_targets(Rule=name, EventBusName=bus, Targets=[target]).get(
+                "FailedEntries"
+            )
         if failed:
             raise ProviderError(f"{ctx.address}: events PutTargets {name}: {failed}")
-        return {"rule": name, "arn": rule_arn, "permission": permission, "role": not permission}
+        return {
+            "rule": name,
+            "bus": bus,
+            "arn": rule_arn,
+            "permission": permission,
+            "role": not permission,
+        }
 
     def read(self, ctx: TriggerContext, objects: dict[str, Any]) -> dict[str, Any] | None:
-        found = self._describe(ctx, objects["rule"])
+        name, bus = objects["rule"], _bus(objects)
+        found = self._describe(ctx, name, bus)
         if found is None:
             return None
-        with aws_errors(f"{ctx.address}: events ListTargetsByRule {objects['rule']}"):
-            targets = ctx.clients["events"].list_targets_by_rule(Rule=objects["rule"])["Targets"]
+        with aws_errors(f"{ctx.address}: events ListTargetsByRule {name}"):
+            targets = ctx.clients["events"].list_targets_by_rule(Rule=name, EventBusName=bus)[
+                "Targets"
+            ]
         return {
             "pattern": json.loads(found.get("EventPattern") or "null"),
             "state": found.get("State"),
@@ -166,22 +184,23 @@ class Rule:
         }
 
     def remove(self, ctx: TriggerContext, objects: dict[str, Any]) -> None:
-        events, name = ctx.clients["events"], objects.get("rule") or ctx.name
-        self._remove_targets(ctx, name)
+        events, name, bus = ctx.clients["events"], objects.get("rule") or ctx.name, _bus(objects)
+        self._remove_targets(ctx, name, bus)
         with unless_missing(f"{ctx.address}: events DeleteRule {name}"):
-            events.delete_rule(Name=name)
+            events.delete_rule(Name=name, EventBusName=bus)
         ctx.revoke(objects.get("permission"))
         if objects.get("role"):
             ctx.delete_role()
 
-    def _remove_targets(self, ctx: TriggerContext, name: str) -> None:
+    def _remove_targets(self, ctx: TriggerContext, name: str, bus: str) -> None:
         """Every target of the rule: an imported rule may have others than fnplan's, and a
         rule that has targets cannot be deleted."""
         events = ctx.clients["events"]
         with unless_missing(f"{ctx.address}: events RemoveTargets {name}"):
-            targets = events.list_targets_by_rule(Rule=name)["Targets"]
+            targets = events.list_targets_by_rule(Rule=name, EventBusName=bus)["Targets"]
             if targets:
-                events.remove_targets(Rule=name, Ids=[t["Id"] for t in targets])
+                ids = [t["Id"] for t in targets]
+                events.remove_targets(Rule=name, EventBusName=bus, Ids=ids)
 
     def _pattern(self, ctx: TriggerContext, attributes: dict[str, Any]) -> dict[str, Any]:
         if attributes["kind"] == "event":
@@ -210,13 +229,18 @@ class Rule:
             }
         }
 
-    def _describe(self, ctx: TriggerContext, name: str) -> dict[str, Any] | None:
+    def _describe(self, ctx: TriggerContext, name: str, bus: str) -> dict[str, Any] | None:
         events = ctx.clients["events"]
         with aws_errors(f"{ctx.address}: events DescribeRule {name}"):
             try:
-                return dict(events.describe_rule(Name=name))
+                return dict(events.describe_rule(Name=name, EventBusName=bus))
             except events.exceptions.ResourceNotFoundException:
                 return None
+
+
+def _bus(objects: dict[str, Any]) -> str:
+    """The bus a recorded rule is on."""
+    return str(objects.get("bus") or DEFAULT_BUS)
 
 
 def _tags(ctx: TriggerContext) -> list[dict[str, str]]:
