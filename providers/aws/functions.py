@@ -116,8 +116,8 @@ class Functions:
             )
             return self.update(resource, None)
         secrets = self._secrets(resource.address, name)
-        recorded = secrets.put(resource.attributes, {})
-        role = self.role_arn or self._role(resource.address, name)
+        recorded = secrets.put_env(resource.attributes, {})
+        role = self.role_arn or self._role(resource.address, name, new=True)
         package = function_zip(
             resource.address, resource.attributes["source"], resource.attributes["source_hash"]
         )
@@ -148,7 +148,7 @@ class Functions:
         )
         outputs = dict(prior.outputs) if prior is not None else {}
         secrets, before = self._secrets(resource.address, name), outputs.get("secrets") or {}
-        recorded = secrets.put(resource.attributes, before)
+        recorded = secrets.put_env(resource.attributes, before)
         if recorded and not before and not self.role_arn:  # a role made before it had secrets
             self._role(resource.address, name)
         with aws_errors(f"{resource.address}: lambda UpdateFunctionCode {name}"):
@@ -194,13 +194,21 @@ class Functions:
     def _secrets(self, address: str, name: str) -> FunctionSecrets:
         return FunctionSecrets(self.clients, address, name, self.tags, self.lineage)
 
-    def _role(self, address: str, name: str) -> str:
-        """The function's own role: its logs and traces, and reading its secrets."""
+    def _role(self, address: str, name: str, *, new: bool = False) -> str:
+        """The function's own role: its logs and traces, and reading its secrets (`new`: for
+        a function being created)."""
         policy = function_policy(self.clients, name)
         policy["Statement"].append(secret_statement(self.clients, name))
         role = role_name(address, self.prefix)
         return ensure_role(
-            self.clients, address, role, "lambda.amazonaws.com", policy, self.tags, self.lineage
+            self.clients,
+            address,
+            role,
+            "lambda.amazonaws.com",
+            policy,
+            self.tags,
+            self.lineage,
+            new=new,
         )
 
     def _publish(

@@ -79,65 +79,45 @@ def lambda_environment(
     return variables
 
 
-class FunctionSecrets:
-    """The secrets and the resolver layer of one Lambda function."""
+class SecretStore:
+    """Secrets Manager secrets of one address, each recorded as its ARN and value hash."""
 
     def __init__(
-        self,
-        clients: Clients,
-        address: str,
-        function: str,
-        tags: dict[str, str],
-        lineage: str | None,
+        self, clients: Clients, address: str, tags: dict[str, str], lineage: str | None
     ) -> None:
-        self.clients, self.address, self.function = clients, address, function
-        self.tags, self.lineage = tags, lineage
+        self.clients, self.address, self.tags, self.lineage = clients, address, tags, lineage
 
     def put(
-        self, attributes: Mapping[str, Any], recorded: Mapping[str, Mapping[str, str]]
+        self, wanted: Mapping[str, tuple[str, str]], recorded: Mapping[str, Mapping[str, str]]
     ) -> dict[str, dict[str, str]]:
-        """Each sensitive entry's secret created or given its value (one that holds it already
-        is left alone); secrets of entries no longer sensitive deleted."""
-        env, names = attributes.get("env") or {}, secret_names(attributes)
+        """Per key, the secret (name, value) created or given its value (one that holds it
+        already is left alone); recorded secrets no longer wanted deleted."""
         same = {
             k: v
             for k, v in recorded.items()
-            if k in names and v.get("sha256") == value_hash(env[k])
+            if k in wanted and v.get("sha256") == value_hash(wanted[k][1])
         }
         intact = self.intact(same)
         secrets: dict[str, dict[str, str]] = {}
-        for variable in names:
-            digest = value_hash(env[variable])
-            if intact.get(variable):
-                secrets[variable] = dict(recorded[variable])
-                continue
-            arn = self._write(secret_name(self.function, variable), str(env[variable]))
-            secrets[variable] = {"arn": arn, "sha256": digest}
+        for key, (name, value) in wanted.items():
+            if intact.get(key):
+                secrets[key] = dict(recorded[key])
+            else:
+                secrets[key] = {"arn": self._write(name, value), "sha256": value_hash(value)}
         self.delete({k: v for k, v in recorded.items() if k not in secrets})
         return secrets
-
-    def layer(self, runtime: str) -> str:
-        """The ARN of the resolver layer's version (published once per content)."""
-        return publish_layer(
-            self.clients,
-            self.address,
-            secrets_layer_name(self.function),
-            layer_zip(),
-            layer_key(),
-            runtime,
-        )
 
     def intact(self, recorded: Mapping[str, Mapping[str, str]]) -> dict[str, bool]:
         """Per secret, whether it still holds the value fnplan wrote."""
         found = {}
         sm = self.clients["secretsmanager"]
-        for variable, secret in recorded.items():
+        for key, secret in recorded.items():
             with aws_errors(f"{self.address}: secretsmanager GetSecretValue {secret['arn']}"):
                 try:
                     value = sm.get_secret_value(SecretId=secret["arn"]).get("SecretString")
                 except sm.exceptions.ResourceNotFoundException:
                     value = None
-            found[variable] = value is not None and value_hash(value) == secret.get("sha256")
+            found[key] = value is not None and value_hash(value) == secret.get("sha256")
         return found
 
     def delete(self, recorded: Mapping[str, Mapping[str, str]]) -> None:
@@ -147,16 +127,6 @@ class FunctionSecrets:
                 self.clients["secretsmanager"].delete_secret(
                     SecretId=secret["arn"], ForceDeleteWithoutRecovery=True
                 )
-
-    def delete_layer(self) -> None:
-        """Delete every version of the function's resolver layer."""
-        lam, name = self.clients["lambda"], secrets_layer_name(self.function)
-        with aws_errors(f"{self.address}: lambda ListLayerVersions {name}"):
-            pages = lam.get_paginator("list_layer_versions").paginate(LayerName=name)
-            numbers = [v["Version"] for page in pages for v in page.get("LayerVersions", [])]
-        for number in numbers:
-            with unless_missing(f"{self.address}: lambda DeleteLayerVersion {name}:{number}"):
-                lam.delete_layer_version(LayerName=name, VersionNumber=number)
 
     def _write(self, name: str, value: str) -> str:
         sm = self.clients["secretsmanager"]
@@ -176,6 +146,52 @@ class FunctionSecrets:
         check_ours(self.address, self.lineage, found, f"secret {name}")
         sm.put_secret_value(SecretId=name, SecretString=value)
         return {"ARN": described["ARN"]}
+
+
+class FunctionSecrets(SecretStore):
+    """The secrets and the resolver layer of one Lambda function."""
+
+    def __init__(
+        self,
+        clients: Clients,
+        address: str,
+        function: str,
+        tags: dict[str, str],
+        lineage: str | None,
+    ) -> None:
+        super().__init__(clients, address, tags, lineage)
+        self.function = function
+
+    def put_env(
+        self, attributes: Mapping[str, Any], recorded: Mapping[str, Mapping[str, str]]
+    ) -> dict[str, dict[str, str]]:
+        """The secret of each sensitive env entry, by entry name."""
+        env = attributes.get("env") or {}
+        return self.put(
+            {v: (secret_name(self.function, v), str(env[v])) for v in secret_names(attributes)},
+            recorded,
+        )
+
+    def layer(self, runtime: str) -> str:
+        """The ARN of the resolver layer's version (published once per content)."""
+        return publish_layer(
+            self.clients,
+            self.address,
+            secrets_layer_name(self.function),
+            layer_zip(),
+            layer_key(),
+            runtime,
+        )
+
+    def delete_layer(self) -> None:
+        """Delete every version of the function's resolver layer."""
+        lam, name = self.clients["lambda"], secrets_layer_name(self.function)
+        with aws_errors(f"{self.address}: lambda ListLayerVersions {name}"):
+            pages = lam.get_paginator("list_layer_versions").paginate(LayerName=name)
+            numbers = [v["Version"] for page in pages for v in page.get("LayerVersions", [])]
+        for number in numbers:
+            with unless_missing(f"{self.address}: lambda DeleteLayerVersion {name}:{number}"):
+                lam.delete_layer_version(LayerName=name, VersionNumber=number)
 
 
 def observed_env(

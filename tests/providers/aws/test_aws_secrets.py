@@ -18,10 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import jsonata  # type: ignore[import-untyped]
+import pytest
 
+from fnplan.errors import ProviderError
+from providers.aws.definition_secrets import hide_secrets
 from providers.aws.secret_resolver import WRAPPER_PATH, layer_zip
-from tests.aws_endpoint import CREDENTIALS
+from tests.aws_endpoint import CREDENTIALS, queue_lambda_results
 from tests.cli.conftest import assert_clean_error
+from tests.providers.aws.asl_lint import lint
 from tests.providers.aws.test_aws_functions import deployed, fnplan, lam, write_project
 
 SECRET = "s3cr3t-Value-4711"
@@ -39,7 +44,8 @@ def secret_project(root: Path, endpoint: str, prefix: str) -> Path:
         'variable "api_key" {\n  type = string\n  sensitive = true\n'
         f'  default = "{SECRET}"\n}}\n\n'
         + text
-        + '\nworkflow "resize_all" {\n  step "resize" {\n    function = function.resize\n  }\n}\n'
+        + '\nworkflow "resize_all" {\n  step "resize" {\n    function = function.resize\n'
+        + '    input = { token = var.api_key, auth = "Bearer ${var.api_key}" }\n  }\n}\n'
     )
     return root
 
@@ -51,6 +57,29 @@ def sm(endpoint: str) -> Any:
 def our_secrets(endpoint: str, name: str) -> list[dict[str, Any]]:
     listed = sm(endpoint).list_secrets()["SecretList"]
     return [s for s in listed if s["Name"].startswith(f"fnplan/{name}/")]
+
+
+def machine(endpoint: str, prefix: str) -> dict[str, Any]:
+    sfn = boto3.client("stepfunctions", endpoint_url=endpoint, region_name="us-east-1")
+    (found,) = [
+        m for m in sfn.list_state_machines()["stateMachines"] if m["name"].startswith(prefix)
+    ]
+    return dict(sfn.describe_state_machine(stateMachineArn=found["stateMachineArn"]))
+
+
+def ran_with(endpoint: str, root: Path, machine_arn: str) -> Any:
+    """The payload the step's Lambda invocation got when `fnplan run` ran the workflow in
+    moto's interpreter (the secrets are read at the execution's start)."""
+    queue_lambda_results(endpoint, [{"ok": True}])
+    done = fnplan(root, "run", "workflow.resize_all", "--input", "{}")
+    assert SECRET not in done.stdout + done.stderr
+    sfn = boto3.client("stepfunctions", endpoint_url=endpoint, region_name="us-east-1")
+    (execution,) = sfn.list_executions(stateMachineArn=machine_arn)["executions"]
+    events = sfn.get_execution_history(executionArn=execution["executionArn"])["events"]
+    tasks = [e["taskScheduledEventDetails"] for e in events if "taskScheduledEventDetails" in e]
+    assert [t["resourceType"] for t in tasks] == ["aws-sdk:secretsmanager", "lambda"]
+    scheduled = tasks[1]
+    return json.loads(scheduled["parameters"])["Payload"]
 
 
 def everything_deployed(endpoint: str, name: str) -> str:
@@ -92,6 +121,18 @@ def test_sensitive_env_values_live_only_in_secrets_manager(
     assert tags["fnplan:address"] == "function.resize" and tags["team"] == "imaging"
     assert any("-secrets:" in layer["Arn"] for layer in function["Layers"])
 
+    described = machine(aws_endpoint, prefix)
+    definition = json.loads(described["definition"])
+    assert lint(definition) == [] and definition["StartAt"] == "Read secrets"
+    read = definition["States"]["Read secrets"]["Arguments"]["SecretIdList"]
+    values = {sm(aws_endpoint).get_secret_value(SecretId=n)["SecretString"] for n in read}
+    assert values == {SECRET, f"Bearer {SECRET}"}  # each sensitive text the definition held
+    assert sorted(read) == [f"fnplan/{described['name']}/{n}" for n in (1, 2)]
+    assert ran_with(aws_endpoint, root, described["stateMachineArn"]) == {
+        "token": SECRET,
+        "auth": f"Bearer {SECRET}",
+    }
+
     recorded = json.loads(fnplan(root, "state", "pull").stdout)["resources"]["function.resize"]
     assert SECRET not in json.dumps(recorded["outputs"])
     assert recorded["outputs"]["secrets"]["API_KEY"]["sha256"].startswith("sha256:")
@@ -114,6 +155,7 @@ def test_sensitive_env_values_live_only_in_secrets_manager(
 
     fnplan(root, "destroy", "--auto-approve", "--var", "api_key=another-Value-0815")
     assert our_secrets(aws_endpoint, name) == []
+    assert our_secrets(aws_endpoint, described["name"]) == []
     assert lam(aws_endpoint).list_layer_versions(LayerName=f"{name}-secrets")["LayerVersions"] == []
 
 
@@ -176,3 +218,49 @@ def test_the_wrapper_resolves_secrets_before_the_handler_runs(
     failed = _run_wrapped(wrapper, aws_endpoint, {"FNPLAN_SECRET_API_KEY": missing})
     assert failed.returncode == 1 and "fnplan-secrets: cannot read a secret" in failed.stderr
     assert failed.stdout == ""
+
+
+def _evaluated(value: Any, bindings: dict[str, str]) -> Any:
+    """A definition field as Step Functions evaluates it (JSONata between {% and %})."""
+    if isinstance(value, dict):
+        return {k: _evaluated(v, bindings) for k, v in value.items()}
+    if isinstance(value, str) and value.startswith("{%") and value.endswith("%}"):
+        return jsonata.Jsonata(value[2:-2]).evaluate({"a": "A"}, bindings)
+    return value
+
+
+def test_a_definition_reads_its_sensitive_values_from_secrets() -> None:
+    other = 'with "quotes" and \\ too'
+    payload = {
+        "key": SECRET,
+        "hdr": f"Bearer {SECRET}",
+        "other": other,
+        "joined": f'{{% $.a & "-{SECRET}" & "{json.dumps(other)[1:-1]}" %}}',
+        "plain": "nothing to hide",
+    }
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "Run a",
+        "States": {"Run a": {"Type": "Pass", "Output": payload, "End": True}},
+    }
+    hidden, secrets = hide_secrets(definition, [SECRET, other, "unused"], "m", "workflow.w")
+    assert secrets == {"fnplan/m/1": SECRET, "fnplan/m/2": other}  # in sorted order
+    assert SECRET not in json.dumps(hidden) and json.dumps(other)[1:-1] not in json.dumps(hidden)
+    assert lint(hidden) == []
+    read = hidden["States"][hidden["StartAt"]]
+    assert read["Arguments"] == {"SecretIdList": ["fnplan/m/1", "fnplan/m/2"]}
+    assert read["Next"] == "Run a" and read["Output"] == "{% $states.input %}"
+    bindings = {"fnplan_secret_1": SECRET, "fnplan_secret_2": other}
+    output = _evaluated(hidden["States"]["Run a"]["Output"], bindings)
+    assert output == {**payload, "joined": f"A-{SECRET}{other}"}
+    assert hide_secrets(definition, ["absent"], "m", "workflow.w") == (definition, {})
+
+
+def test_a_sensitive_value_where_no_expression_may_stand_is_refused() -> None:
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": f"Run {SECRET}",
+        "States": {f"Run {SECRET}": {"Type": "Pass", "End": True}},
+    }
+    with pytest.raises(ProviderError, match=r"workflow\.w: a sensitive value would be written"):
+        hide_secrets(definition, [SECRET], "m", "workflow.w")
