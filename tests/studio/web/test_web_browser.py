@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
+from tests.cli.conftest import run_fnplan
 from tests.events.conftest import Server
+from tests.studio.test_ops_yaml import EXAMPLE, YAML
 from tests.studio.web.conftest import git, start, stop
 from tests.studio.web.test_web_api import added_lines
 
@@ -42,6 +45,9 @@ def test_the_page_draws_every_step_and_shows_a_steps_details(page: Any, studio: 
     assert json.loads(page.inner_text("#input-schema"))["required"] == ["id"]
     assert page.input_value('#attributes input[data-attribute="input"]') == "{ id = input.id }"
     assert page.get_attribute('.node[data-step="check"]', "class").split().count("selected") == 1
+    page.focus('.node[data-step="wait"]')  # steps are reachable from the keyboard too
+    page.keyboard.press("Enter")
+    assert page.inner_text("#step-title") == "step.wait"
     links = page.eval_on_selector_all("#workflows a", "links => links.map(a => a.pathname)")
     assert links == ["/ui/workflows/orders", "/ui/workflows/ping"]
 
@@ -89,6 +95,39 @@ def test_a_step_and_an_edge_added_through_the_page_change_only_their_lines(
         timeout=WAIT,
     )
     assert "function = function.pause" in added_lines(project)
+
+
+def test_a_yaml_workflow_is_edited_through_the_page_keeping_its_comments(
+    page: Any, tmp_path: Path
+) -> None:
+    project = tmp_path / "yaml"
+    shutil.copytree(EXAMPLE / "functions", project / "functions")
+    (project / "main.fnplan.yaml").write_text(YAML)
+    git(project, "init", "-q")
+    git(project, "add", ".")
+    git(project, "commit", "-q", "-m", "initial")
+    server = start(project)
+    try:
+        open_workflow(page, server, "hello")
+        page.fill("#add-step input[name=step]", "again")
+        page.click("#add-step button")
+        page.wait_for_selector('.node[data-step="again"]', timeout=WAIT)
+        page.click("#connect")
+        page.click('.node[data-step="greet"]')
+        page.click('.node[data-step="again"]')
+        wait_for_edge(page, "step.greet->step.again:sequential")
+        assert added_lines(project) == [
+            "again:",
+            "function: ${function.hello}",
+            "depends_on:",
+            "- ${step.greet}",
+        ]
+        assert (
+            "source: ./functions/hello   # beside this file"
+            in (project / "main.fnplan.yaml").read_text()
+        )
+    finally:
+        stop(server)
 
 
 def test_a_refused_edit_shows_the_validation_error_and_writes_nothing(
@@ -220,6 +259,19 @@ def test_a_run_is_watched_live_and_its_failed_step_highlighted(page: Any, deploy
         page.wait_for_selector(f'#executions a[data-execution="{execution}"]', timeout=WAIT)
         shot = page.screenshot()
         assert distinct_colours(page, shot) > 20, "the screenshot is blank"
+        # a run started elsewhere appears in the list while the tab is open
+        cli = run_fnplan(
+            "run",
+            "orders",
+            "--execution-id",
+            "from-cli",
+            "--input",
+            '{"id": "c", "seconds": 0}',
+            cwd=deployed,
+            check=1,
+        )
+        assert "card declined" in cli.stdout + cli.stderr
+        page.wait_for_selector('#executions a[data-execution="from-cli"]', timeout=WAIT)
     finally:
         stop(server)
 

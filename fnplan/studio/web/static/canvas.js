@@ -32,6 +32,9 @@ function drawNode(parent, node, classes) {
     class: ["node", `type-${node.type}`, classes[node.id] || ""].join(" ").trim(),
     "data-id": node.id,
     "data-step": node.name,
+    tabindex: 0,
+    role: "button",
+    "aria-label": `step ${node.name} (${node.type})`,
     transform: `translate(${box.x - box.width / 2},${box.y - box.height / 2})`,
   });
   group.append(svg("rect", { width: box.width, height: box.height, rx: 6 }));
@@ -43,6 +46,12 @@ function drawNode(parent, node, classes) {
   group.addEventListener("click", (event) => {
     event.stopPropagation();
     hooks.nodeClicked(node.id);
+  });
+  group.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      hooks.nodeClicked(node.id);
+    }
   });
   if (state.selected && state.selected.kind === "node" && state.selected.id === node.id) {
     group.classList.add("selected");

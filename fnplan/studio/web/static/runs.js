@@ -79,34 +79,42 @@ async function startRun(text) {
   }
 }
 
+// The form is built once per visit of the tab, so re-rendering as records arrive never
+// takes the input away from someone typing it.
 export function renderRuns(panel) {
   if (!state.name) {
     panel.replaceChildren(el("p", {}, "Choose a workflow to see its runs."));
     return;
   }
-  const input = el("textarea", { id: "run-input", rows: 4, "aria-label": "Run input (JSON)" });
-  input.value = state.runInput || "{}";
-  input.addEventListener("input", () => (state.runInput = input.value));
-  const parts = [
-    el("h2", {}, "Start a run"),
-    input,
-    el("button", { type: "button", id: "start-run", onclick: () => startRun(input.value) }, "Run"),
-  ];
-  if (state.run) parts.push(...runView(state.run));
-  parts.push(
-    el("h2", {}, "Executions"),
-    el("ul", { id: "executions" }, (state.executions || []).map((e) =>
-      el("li", { class: state.run && state.run.id === e.execution_id ? "current" : null },
-        el("a", {
-          href: "#",
-          "data-execution": e.execution_id,
-          onclick: (event) => {
-            event.preventDefault();
-            followRun(e.execution_id);
-          },
-        }, e.execution_id), ` ${e.status}${e.failed_step ? ` at ${e.failed_step}` : ""}`))),
-  );
-  panel.replaceChildren(...parts);
+  if (!panel.querySelector("#run-input")) {
+    const input = el("textarea", { id: "run-input", rows: 4, "aria-label": "Run input (JSON)" });
+    input.value = state.runInput || "{}";
+    input.addEventListener("input", () => (state.runInput = input.value));
+    panel.replaceChildren(
+      el("h2", {}, "Start a run"),
+      input,
+      el("button", { type: "button", id: "start-run", onclick: () => startRun(input.value) }, "Run"),
+      el("div", { id: "run-live" }),
+      el("h2", {}, "Executions"),
+      el("ul", { id: "executions" }),
+    );
+  }
+  panel.querySelector("#run-live").replaceChildren(...(state.run ? runView(state.run) : []));
+  panel.querySelector("#executions").replaceChildren(...(state.executions || []).map(executionItem));
+}
+
+function executionItem(execution) {
+  const id = execution.execution_id;
+  return el("li", { class: state.run && state.run.id === id ? "current" : null },
+    el("a", {
+      href: "#",
+      "data-execution": id,
+      onclick: (event) => {
+        event.preventDefault();
+        followRun(id);
+      },
+    }, id),
+    ` ${execution.status}${execution.failed_step ? ` at ${execution.failed_step}` : ""}`);
 }
 
 function runView(run) {

@@ -15,6 +15,7 @@ export const state = {
   run: null, // {id, records, stream}
   draws: 0,
   filesBroken: false, // the files on disk did not load at the last change
+  polling: null, // the timer refreshing the executions list
 };
 
 export const hooks = {

@@ -8,6 +8,9 @@ import { loadPlan, planMarks, renderPlan } from "./plan.js";
 import { loadExecutions, renderRuns, runClasses } from "./runs.js";
 import { API, hooks, state } from "./state.js";
 
+// how often the runs view asks for the list of executions
+const RUNS_POLL_MS = 3000;
+
 async function loadWorkflows() {
   const { workflows } = await call("GET", "/workflows");
   const list = $("#workflows");
@@ -113,8 +116,12 @@ function selectTab(tab) {
   document.body.dataset.tab = tab;
   setConnecting(false);
   document.querySelectorAll("#tabs button").forEach((b) => b.classList.toggle("active", b.dataset.tab === tab));
+  clearInterval(state.polling);
   if (tab === "plan") loadPlan();
-  if (tab === "runs") loadExecutions();
+  if (tab === "runs") {
+    loadExecutions();
+    state.polling = setInterval(loadExecutions, RUNS_POLL_MS); // runs started elsewhere too
+  }
   refreshDrawing();
   renderDetails();
 }
