@@ -3,6 +3,7 @@ state as it really is plus what changed outside fnplan (drift)."""
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Callable, Generator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -55,7 +56,8 @@ def refresh(
     except BaseException:  # Ctrl-C or a failed observe while a result was being settled:
         observed.close()  # the observes still running are abandoned now, not at exit
         raise
-    return state.model_copy(update={"resources": resources}), drift
+    in_order = {r.address: resources[r.address] for r in records if r.address in resources}
+    return state.model_copy(update={"resources": in_order}), drift
 
 
 def _observations(
@@ -67,7 +69,7 @@ def _observations(
     """Each record with its observation. Providers whose observe is local file work
     (`threaded = False`) are observed one record at a time: threads would only fight over
     the GIL. The others run in one batch per worker thread, since a hand-off per record costs
-    more than a fast observe."""
+    more than a fast observe; each observation is yielded as soon as it is made."""
     observe = partial(_observe, providers=providers, calls=calls)
     serial = [r for r in records if not is_threaded(providers[r.provider])]
     threaded = [r for r in records if is_threaded(providers[r.provider])]
@@ -76,12 +78,26 @@ def _observations(
     if not threaded:
         return
     workers = max(1, min(parallelism, len(threaded)))
-    batches = [threaded[i::workers] for i in range(workers)]
+    # a Queue, not a SimpleQueue: its blocking get lets Ctrl-C through
+    finished: queue.Queue[tuple[ResourceState, Observation | BaseException]] = queue.Queue()
+
+    def observe_batch(batch: list[ResourceState]) -> None:
+        for record in batch:
+            try:
+                finished.put((record, observe(record)))
+            except BaseException as error:  # raised by the consumer, in its own thread
+                finished.put((record, error))
+                return
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
         try:
-            observed = pool.map(lambda batch: [observe(r) for r in batch], batches)
-            for batch, observations in zip(batches, observed, strict=True):
-                yield from zip(batch, observations, strict=True)
+            for i in range(workers):
+                pool.submit(observe_batch, threaded[i::workers])
+            for _ in threaded:  # as they finish: a slow observe holds up no other record
+                record, outcome = finished.get()
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                yield record, outcome
         except BaseException:  # stopped here (or closed by refresh): before the pool waits
             calls.cancel("the refresh was stopped")  # for its workers, they stop waiting
             raise

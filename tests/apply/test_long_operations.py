@@ -65,6 +65,8 @@ class _Live:
             stderr=subprocess.PIPE,
             text=True,
             env=user_environment(env),
+            # Ctrl-C works even when the suite runs in the background (where SIGINT is ignored)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.out: list[str] = []
         self.err: list[str] = []

@@ -141,11 +141,14 @@ def test_a_refresh_stopped_while_settling_does_not_wait_for_running_observes(
     def interrupted(address: str) -> None:  # as Ctrl-C would, while a result is settled
         raise KeyboardInterrupt
 
+    # the stuck observe is the first record: the others are settled as they finish, not after it
+    records = sorted(state.state.resources.items(), key=lambda item: item[0] != "function.b")
+    stuck_first = state.state.model_copy(update={"resources": dict(records)})
     before = set(threading.enumerate())
     started = time.monotonic()
     try:
         with pytest.raises(KeyboardInterrupt) as caught:
-            refresh(state.state, providers, on_progress=interrupted)
+            refresh(stuck_first, providers, on_progress=interrupted)
         assert time.monotonic() - started < 10, "the stuck observe was waited for"
         # while the exception (and so the refresh's frame) is still held, as the CLI holds it
         # until it exits, the refresh's worker threads are gone (the interpreter would wait)
