@@ -23,6 +23,7 @@ from .clients import aws_errors, unless_missing
 from .ownership import check_ours
 from .schedules import scheduler_expression
 from .trigger_access import TriggerContext, once_role_propagates
+from .trigger_input import has_expression, input_transformer
 
 #: Step Functions' statuses of an execution that has ended
 ENDED = ["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
@@ -215,8 +216,12 @@ class Rule:
         }
 
     def _input(self, attributes: dict[str, Any]) -> dict[str, Any]:
-        """What the target receives: the trigger's input, else the payload docs/events.md
-        describes (the event's data; the completion's status and output)."""
+        """What the target receives: the trigger's input (its references to the event filled
+        in by EventBridge), else the payload docs/events.md describes (the event's data; the
+        completion's status and output)."""
+        given = attributes.get("input")
+        if has_expression(given):  # references to the event: validate allowed nothing else
+            return {"InputTransformer": input_transformer(given)}
         constant = constant_input(attributes)
         if constant is not None:
             return {"Input": constant}

@@ -10,6 +10,7 @@ from typing import Any
 from fnplan.provider_schema import Diagnostic
 
 from .schedules import ScheduleExpressionError, scheduler_expression
+from .trigger_input import Untranslatable, has_expression, input_transformer
 from .triggers_sources import SOURCE_SETTINGS, STORAGE_EVENTS, URL_AUTH, source_config
 
 
@@ -40,15 +41,35 @@ def trigger_diagnostics(attributes: Mapping[str, Any]) -> list[Diagnostic]:
                 )
             )
         found += _source_diagnostics(str(kind), source_config(attributes))
-    if _has_expression(attributes.get("input")):
-        found.append(
+    given = attributes.get("input")
+    if has_expression(given):
+        found += _input_diagnostics(str(kind), given)
+    return found
+
+
+def _input_diagnostics(kind: str, given: Any) -> list[Diagnostic]:
+    """An event trigger's input may copy values out of the event; other inputs are constant."""
+    if kind != "event":
+        return [
             Diagnostic(
-                "on AWS a trigger's input is a constant (EventBridge and S3 pass the payload "
-                "as it is); leave `input` out to pass the payload, or drop the expressions",
+                f"on AWS a {kind} trigger's input is a constant (the service passes a fixed "
+                "text or its own payload); leave `input` out to pass the payload, or drop the "
+                "expressions",
                 "input",
             )
-        )
-    return found
+        ]
+    try:
+        input_transformer(given)
+    except Untranslatable as error:
+        return [
+            Diagnostic(
+                f"on AWS an event trigger's input may copy values out of the event "
+                f"(input.X, event.data.X, event.id, event.source, event.type, event.time), "
+                f"not compute them: {error}",
+                "input",
+            )
+        ]
+    return []
 
 
 def _source_diagnostics(kind: str, config: Mapping[str, Any]) -> list[Diagnostic]:
@@ -81,12 +102,3 @@ def _source_diagnostics(kind: str, config: Mapping[str, Any]) -> list[Diagnostic
     if kind == "queue" and size is not None and not (isinstance(size, int) and 1 <= size <= 10_000):
         found.append(Diagnostic(f"batch_size takes 1 to 10000, not {size!r}", "source"))
     return found
-
-
-def _has_expression(value: Any) -> bool:
-    """Whether a value holds a run-time expression ({"$expr": ...}) anywhere."""
-    if isinstance(value, dict):
-        return "$expr" in value or any(_has_expression(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_expression(v) for v in value)
-    return False

@@ -42,6 +42,12 @@ trigger "on_order" {
   target = function.audit
 }
 
+trigger "order_summary" {
+  event  = event.order_placed
+  target = function.audit
+  input  = { order = input.id, first = input.items[0], from = event.source, fixed = [1, 2] }
+}
+
 trigger "order_report" {
   event  = event.order_placed
   target = workflow.report
@@ -209,6 +215,22 @@ def test_every_trigger_kind_is_deployed_read_back_and_destroyed(
     statement = by_sid[state["trigger.on_order"]["outputs"]["objects"]["permission"]["sid"]]
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
     assert statement["Condition"]["ArnLike"]["AWS:SourceArn"] == described["Arn"]
+    # an input copying values out of the event: EventBridge's input transformer
+    rule = state["trigger.order_summary"]["outputs"]["objects"]["rule"]
+    (target,) = events.list_targets_by_rule(Rule=rule)["Targets"]
+    transformer = target["InputTransformer"]
+    paths = transformer["InputPathsMap"]
+    assert sorted(paths.values()) == ["$.detail.id", "$.detail.items[0]", "$.source"]
+    filled = transformer["InputTemplate"]
+    for name, path in paths.items():  # what EventBridge does with an event
+        value = {"$.detail.id": "o-1", "$.detail.items[0]": {"qty": 2}, "$.source": "shop"}[path]
+        filled = filled.replace(f"<{name}>", json.dumps(value))
+    assert json.loads(filled) == {
+        "order": "o-1",
+        "first": {"qty": 2},
+        "from": "shop",
+        "fixed": [1, 2],
+    }
     # a workflow target: the rule's role starts it, with the trigger's constant input
     rule = state["trigger.order_report"]["outputs"]["objects"]["rule"]
     (target,) = events.list_targets_by_rule(Rule=rule)["Targets"]
@@ -338,6 +360,9 @@ def test_what_aws_cannot_express_is_a_validate_error(tmp_path: Path, aws_endpoin
         '      colour = "red"\n    }\n  }\n  target = workflow.report\n}\n'
         'trigger "after" {\n  on_completion = function.audit\n  target = function.audit\n'
         "  input = { id = input.id }\n}\n"
+        'event "e" {\n  type = "t"\n}\n'
+        'trigger "computed" {\n  event = event.e\n  target = function.audit\n'
+        '  input = { id = "id-${input.id}" }\n}\n'
     )
     result = fnplan(root, "validate", check=1)
     assert_clean_error(result)
@@ -350,4 +375,7 @@ def test_what_aws_cannot_express_is_a_validate_error(tmp_path: Path, aws_endpoin
     )
     assert "on AWS a storage trigger starts a function" in result.stderr
     assert "a function's completion sends no event" in result.stderr
-    assert "on AWS a trigger's input is a constant" in result.stderr
+    assert "on AWS a completion trigger's input is a constant" in result.stderr
+    assert "trigger.computed.input: on AWS an event trigger's input may copy values" in (
+        result.stderr
+    )
