@@ -4,12 +4,13 @@ graph with added, removed and changed elements marked, for drawing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fnplan.config.model import Step, Workflow
+from fnplan.config.model import Ref, Step, Workflow
 from fnplan.studio.graph import GraphEdge, Node, WorkflowGraph
 from fnplan.studio.hcl_text import hcl, plain
 
@@ -48,9 +49,21 @@ def diff_workflows(old: Mapping[str, Workflow], new: Mapping[str, Workflow]) -> 
 
 
 def workflow_operations(old: Workflow, new: Workflow) -> list[Operation]:
-    """Edges removed first, then steps added and edges added, attributes changed, and steps
-    removed last, so each operation finds what it refers to."""
+    """Renames first (a step removed and one added with the same attributes and edges), then
+    edges removed, steps added and edges added, attributes changed, and steps removed last, so
+    each operation finds what it refers to."""
     address = f"workflow.{new.name}"
+    renames = _renames(old, new)
+    old = _renamed(old, renames)
+    ops: list[Operation] = [
+        {"op": "rename_step", "workflow": address, "step": before, "to": after}
+        for before, after in renames.items()
+    ]
+    return ops + _structure_operations(address, old, new)
+
+
+def _structure_operations(address: str, old: Workflow, new: Workflow) -> list[Operation]:
+    """The operations turning `old` into `new` when step names match."""
     old_edges, new_edges = _edges(old), _edges(new)
     removed = [name for name in old.steps if name not in new.steps]
     added = [name for name in new.steps if name not in old.steps]
@@ -80,6 +93,60 @@ def workflow_operations(old: Workflow, new: Workflow) -> list[Operation]:
 
 
 _Edge = tuple[str, str, str, tuple[str, ...]]  # (from step, to step, kind, catch errors)
+
+
+def _renames(old: Workflow, new: Workflow) -> dict[str, str]:
+    """Old name → new name for each step only `old` has whose attributes and edges (with the
+    renames found before it applied) equal those of a step only `new` has."""
+    added = [name for name in new.steps if name not in old.steps]
+    renames: dict[str, str] = {}
+    for name in (n for n in old.steps if n not in new.steps):
+        candidate = _renamed(old, renames).steps[name]
+        match = next((a for a in added if _same_step(candidate, new.steps[a])), None)
+        if match is not None:
+            renames[name] = match
+            added.remove(match)
+    return renames
+
+
+def _same_step(one: Step, other: Step) -> bool:
+    """Equal attributes and the same edges held (depends_on, catch)."""
+    return _attributes(one) == _attributes(other) and (
+        plain(one.depends_on),
+        plain(one.catch),
+    ) == (plain(other.depends_on), plain(other.catch))
+
+
+def _renamed(workflow: Workflow, renames: dict[str, str]) -> Workflow:
+    """The workflow as `rename_step` leaves it: steps and every `step.OLD` reference renamed."""
+    if not renames:
+        return workflow
+    pattern = re.compile(r"\bstep\.(" + "|".join(map(re.escape, renames)) + r")\b")
+
+    def rename(value: Any) -> Any:
+        if isinstance(value, Ref):
+            return value.model_copy(update={"address": pattern.sub(_to(renames), value.address)})
+        if isinstance(value, BaseModel):
+            return value.model_copy(
+                update={key: rename(getattr(value, key)) for key in type(value).model_fields}
+            )
+        if isinstance(value, dict):
+            if set(value) == {"$expr"}:
+                return {"$expr": pattern.sub(_to(renames), str(value["$expr"]))}
+            return {key: rename(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [rename(item) for item in value]
+        return value
+
+    steps = {
+        renames.get(name, name): rename(step).model_copy(update={"name": renames.get(name, name)})
+        for name, step in workflow.steps.items()
+    }
+    return workflow.model_copy(update={"steps": steps, "output": rename(workflow.output)})
+
+
+def _to(renames: dict[str, str]) -> Callable[[re.Match[str]], str]:
+    return lambda match: f"step.{renames[match.group(1)]}"
 
 
 def _edges(workflow: Workflow) -> list[_Edge]:

@@ -20,6 +20,8 @@ def _operation(op: Operation) -> str:
         return f"+ step.{op['step']}" + (f" ({attributes})" if attributes else "")
     if kind == "remove_step":
         return f"- step.{op['step']}"
+    if kind == "rename_step":
+        return f"~ step.{op['step']} renamed to step.{op['to']}"
     if kind in {"add_edge", "remove_edge"}:
         sign = "+" if kind == "add_edge" else "-"
         errors = f" on {', '.join(op['errors'])}" if op.get("errors") else ""
