@@ -159,7 +159,8 @@ class _Builder:
             if step.when is not None:
                 task["when"] = f"{{{{tasks.{values_task}.outputs.parameters.when}}}} == true"
         else:
-            arguments = {key: json.dumps(value) for key, value in fields.items()}
+            # keys sorted: the state keeps objects with sorted keys, and refresh compares
+            arguments = {key: json.dumps(value, sort_keys=True) for key, value in fields.items()}
             if step.when is False:
                 task["when"] = "false"
         if depends:
@@ -255,7 +256,7 @@ class _Builder:
         if self._computed_output():
             ref = f"{{{{tasks.{OUTPUT_TASK}.outputs.parameters.output}}}}"
             return {"name": "output", "valueFrom": {"parameter": ref}}
-        return {"name": "output", "value": json.dumps(self.document.output)}
+        return {"name": "output", "value": json.dumps(self.document.output, sort_keys=True)}
 
     def _template(self, step: Step, name: str, parameters: list[str]) -> dict[str, Any]:
         template = step_template(step, name, self.targets)

@@ -77,7 +77,8 @@ def request(when: Any, values: dict[str, Any], steps: dict[str, tuple[str, str]]
     )
     status = ", ".join(f"{json.dumps(name)}: {phase}" for name, (_, phase) in steps.items())
     return (
-        f'{{"when": {json.dumps(when)}, "values": {json.dumps(values)}, '
+        f'{{"when": {json.dumps(when, sort_keys=True)}, '
+        f'"values": {json.dumps(values, sort_keys=True)}, '
         f'"input": {{{{workflow.parameters.input}}}}, "steps": {{{outputs}}}, '
         f'"status": {{{status}}}}}'
     )

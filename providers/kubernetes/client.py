@@ -109,15 +109,19 @@ class KubeClient:
     def close(self) -> None:
         self.api.close()
 
-    def apply(self, manifest: dict[str, Any]) -> dict[str, Any]:
-        """Server-side apply `manifest` as field manager "fnplan"; the object as stored."""
+    def apply(self, manifest: dict[str, Any], *, adopt: bool = False) -> dict[str, Any]:
+        """Server-side apply `manifest` as field manager "fnplan"; the object as stored.
+        `adopt`: the state records the object (it was imported), so fnplan's fields win
+        over another manager's even before the object carries fnplan's labels."""
         kind, name, namespace = _identity(manifest)
         path = f"{kind_of(kind).collection(namespace)}/{name}"
         query = [("fieldManager", FIELD_MANAGER)]
         try:
             return self._call("PATCH", path, query, manifest, content_type=_APPLY)
         except ProviderError as exc:
-            if getattr(exc, "status", None) != 409 or not self._ours(kind, name, namespace):
+            if getattr(exc, "status", None) != 409 or not (
+                adopt or self._ours(kind, name, namespace)
+            ):
                 raise
         # a field of fnplan's own object that another manager took: fnplan's value wins
         return self._call("PATCH", path, [*query, ("force", "true")], manifest, content_type=_APPLY)

@@ -76,10 +76,11 @@ class Functions:
             return Observation(exists=False)
         number = prior.outputs.get("version_number", 0)
         secret = self.client.read("Secret", env_secret_name(name, number), namespace)
+        live = live_attributes(found, prior, secret_values(secret))
+        # what only fnplan knows (handler, schemas, rollout, the runtime block) is the recorded
+        # value, so that the version's content is all there to check (as aws reports it)
         return Observation(
-            exists=True,
-            attributes=live_attributes(found, prior, secret_values(secret)),
-            outputs=dict(prior.outputs),
+            exists=True, attributes={**prior.attributes, **live}, outputs=dict(prior.outputs)
         )
 
     def create(self, resource: Resource) -> dict[str, Any]:
@@ -116,8 +117,9 @@ class Functions:
     def _deploy(self, resource: Resource, outputs: dict[str, Any]) -> dict[str, Any]:
         """Apply the resource's version as a revision and move traffic to it in steps."""
         attributes = resource.attributes
-        name = service_name(resource.address)
-        namespace = self._namespace(resource.address)
+        # an imported Service keeps its own name
+        name = outputs.get("name") or service_name(resource.address)
+        namespace = outputs.get("namespace") or self._namespace(resource.address)
         version = str(attributes["version"])
         versions = [dict(v) for v in outputs.get("versions") or []]
         serving = outputs.get("version_number")
@@ -147,7 +149,7 @@ class Functions:
                 labels=labels,
             )
             manifest["metadata"]["annotations"] = self.provider.annotations(resource.address)
-            self.client.apply(manifest)
+            self.client.apply(manifest, adopt=bool(outputs))
             self.client.wait_ready("Service", name, namespace)
             if step < len(splits) - 1:
                 call.progress(f"{name}: {split.get(number, 0)}% of traffic on v{number}")

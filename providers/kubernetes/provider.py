@@ -103,6 +103,12 @@ class KubernetesProvider(RunDirectoryHistory, BaseProvider):
             return Workflows(self).render(resource)
         return {}
 
+    def import_object(self, type_: str, address: str, id: str) -> Observation:
+        """`fnplan import`: an existing object by `namespace/name` (importing.py)."""
+        from .importing import import_object
+
+        return import_object(self.client, self.config.namespace, type_, address, id)
+
     def validate_resource(self, resource: Resource) -> list[Diagnostic]:
         """Types this provider does not deploy yet."""
         if resource.type not in RESOURCE_SCHEMAS:
@@ -113,6 +119,11 @@ class KubernetesProvider(RunDirectoryHistory, BaseProvider):
             from .functions import validate_function
 
             return validate_function(resource)
+        if resource.type == "trigger":
+            from .triggers import unsupported
+
+            refused = unsupported(resource.attributes)
+            return [Diagnostic(refused[0], refused[1])] if refused else []
         return []
 
     def labels(self, address: str) -> dict[str, str]:

@@ -3,7 +3,8 @@
 schedule → PingSource, event → Trigger on the event's Broker, http → nothing for a function
 (its Knative Service URL is the endpoint) and the WorkflowEventBinding alone for a workflow
 (the Argo Server's events endpoint is the URL). A workflow target adds its binding to the
-source. Storage, queue and completion triggers have no Kubernetes mapping.
+source. Storage, queue and completion triggers have no Kubernetes mapping: validate refuses
+them (`unsupported`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,30 @@ from .eventing import (
 )
 
 SUPPORTED = ("schedule", "event", "http")
+#: the attribute a trigger of an unsupported kind is written with (where validate points)
+_WRITTEN_AT = {"storage": "source", "queue": "source", "completion": "on_completion"}
+#: why each kind has no mapping
+_WHY = {
+    "storage": "Knative Eventing has no storage-bucket source of its own",
+    "queue": "a queue needs the separate eventing-kafka KafkaSource, which fnplan does not "
+    "deploy",
+    "completion": "Argo has no completion event a Knative Trigger can subscribe to without "
+    "rewriting the completed workflow's template",
+}
+
+
+def unsupported(attributes: dict[str, Any]) -> tuple[str, str] | None:
+    """(message, attribute) when the trigger's kind has no Kubernetes mapping, else None."""
+    kind = str(attributes.get("kind"))
+    if kind in SUPPORTED:
+        return None
+    message = (
+        f"trigger {attributes.get('name')!r} is a {kind} trigger, which the kubernetes provider "
+        f"cannot deploy ({_WHY.get(kind, 'no Kubernetes mapping')}); it deploys "
+        f"{', '.join(SUPPORTED)} triggers (an event trigger on a Broker covers producers that "
+        "post CloudEvents)"
+    )
+    return message, _WRITTEN_AT.get(kind, "kind")
 
 
 class TriggerTargets(Protocol):
@@ -50,11 +75,9 @@ def trigger_manifests(
 ) -> list[dict[str, Any]]:
     """The manifests of one trigger (its attributes as in docs/resource-attributes.md)."""
     kind = attributes["kind"]
-    if kind not in SUPPORTED:
-        raise ValueError(
-            f"trigger {attributes['name']!r}: kind {kind!r} has no Kubernetes mapping; "
-            f"the kubernetes provider supports {', '.join(SUPPORTED)}"
-        )
+    refused = unsupported(attributes)
+    if refused is not None:
+        raise ValueError(refused[0])
     data = attributes.get("input")
     manifests: list[dict[str, Any]] = []
     if attributes["target_type"] == "workflow":

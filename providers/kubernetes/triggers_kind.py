@@ -11,7 +11,7 @@ from fnplan.provider import Observation
 
 from .eventing import broker
 from .knative import service_name
-from .ownership import WORKFLOW_LABEL
+from .ownership import WORKFLOW_LABEL, check_ours
 from .triggers import trigger_manifests
 
 if TYPE_CHECKING:
@@ -58,12 +58,23 @@ class _Objects:
         objects = []
         for manifest in self.manifests(resource):
             manifest["metadata"]["annotations"] = self.provider.annotations(resource.address)
-            self.provider.client.apply(manifest)
+            if not before:
+                self._refuse_foreign(resource.address, manifest)
+            self.provider.client.apply(manifest, adopt=bool(before))
             objects.append([manifest["kind"], manifest["metadata"]["name"]])
         for kind, name in before:
             if [kind, name] not in objects:
                 self.provider.client.delete(kind, name, self.provider.config.namespace)
         return {"namespace": self.provider.config.namespace, "objects": objects}
+
+    def _refuse_foreign(self, address: str, manifest: dict[str, Any]) -> None:
+        """A create never takes over an object this configuration did not make (import it)."""
+        kind, name = manifest["kind"], manifest["metadata"]["name"]
+        namespace = self.provider.config.namespace
+        existing = self.provider.client.read(kind, name, namespace)
+        if existing is not None:
+            what = f"{kind} {namespace}/{name}"
+            check_ours(address, self.provider.context.lineage, existing["metadata"], what)
 
 
 class Events(_Objects):

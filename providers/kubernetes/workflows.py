@@ -16,7 +16,7 @@ from fnplan.workflow.model import WorkflowDocument
 
 from .argo import STEPS_ANNOTATION, step_tasks, template_name, workflow_template
 from .argo_secrets import secret_manifest, secret_name
-from .functions import namespace_of
+from .functions import CHANGED, namespace_of
 from .knative import function_labels, service_name
 from .ownership import VERSION_LABEL, WORKFLOW_LABEL, check_ours
 
@@ -98,9 +98,29 @@ class Workflows:
         found = self.client.read("WorkflowTemplate", str(name), self.namespace) if name else None
         if found is None:
             return Observation(exists=False)
-        return Observation(
-            exists=True, attributes=dict(prior.attributes), outputs=dict(prior.outputs)
-        )
+        attributes = dict(prior.attributes)
+        changed = self._drift(prior, found)
+        if changed:
+            shown = ", ".join(changed[:3]) + (
+                f" and {len(changed) - 3} more" if changed[3:] else ""
+            )
+            attributes["version"] = f"{CHANGED}: {shown}"
+        return Observation(exists=True, attributes=attributes, outputs=dict(prior.outputs))
+
+    def _drift(self, prior: ResourceState, found: dict[str, Any]) -> list[str]:
+        """The paths where the live template's spec is not what fnplan applied (rebuilt from
+        the recorded attributes); none when it cannot be rebuilt (a function it calls is
+        gone: that function's own observation shows it)."""
+        from fnplan.resources import Resource
+
+        if "document" not in prior.attributes:  # imported: observed by its version alone
+            return []
+        recorded = Resource(address=prior.address, type="workflow", attributes=prior.attributes)
+        try:
+            expected = self.manifest(recorded, int(prior.outputs.get("version_number") or 0))
+        except ProviderError:
+            return []
+        return differences(expected["spec"], found.get("spec"), "spec")
 
     def create(self, resource: Resource) -> dict[str, Any]:
         return self._deploy(resource, {})
@@ -178,8 +198,11 @@ class Workflows:
             self.client.apply(
                 secret_manifest(manifest["metadata"]["name"], self.namespace, labels, secrets)
             )
-        self.client.apply(manifest)
+        self.client.apply(manifest, adopt=bool(outputs))
         kept = self._prune(resource.address, versions, number)
+        adopted = outputs.get("template")  # an imported template fnplan did not name
+        if adopted and adopted not in {template_name(resource.address, v["number"]) for v in kept}:
+            self._delete_template(str(adopted))
         return {
             "template": manifest["metadata"]["name"],
             "namespace": self.namespace,
@@ -216,6 +239,23 @@ class Workflows:
                 if manifest:
                     names |= _template_refs(manifest)
         return names
+
+
+def differences(expected: Any, live: Any, path: str) -> list[str]:
+    """The paths (`spec.templates[1].http.url`) where `live` is not `expected`."""
+    if isinstance(expected, dict) and isinstance(live, dict):
+        return [
+            found
+            for key in sorted(set(expected) | set(live), key=str)
+            for found in differences(expected.get(key), live.get(key), f"{path}.{key}")
+        ]
+    if isinstance(expected, list) and isinstance(live, list) and len(expected) == len(live):
+        return [
+            found
+            for index, (want, have) in enumerate(zip(expected, live, strict=True))
+            for found in differences(want, have, f"{path}[{index}]")
+        ]
+    return [] if expected == live else [path]
 
 
 def _template_refs(manifest: str) -> set[str]:
