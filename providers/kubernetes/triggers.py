@@ -25,8 +25,7 @@ _WRITTEN_AT = {"storage": "source", "queue": "source", "completion": "on_complet
 #: why each kind has no mapping
 _WHY = {
     "storage": "Knative Eventing has no storage-bucket source of its own",
-    "queue": "a queue needs the separate eventing-kafka KafkaSource, which fnplan does not "
-    "deploy",
+    "queue": "a queue needs eventing-kafka's KafkaSource, which fnplan does not deploy",
     "completion": "Argo has no completion event a Knative Trigger can subscribe to without "
     "rewriting the completed workflow's template",
 }
