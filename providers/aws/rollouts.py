@@ -94,10 +94,23 @@ class LiveAlias:
             except self.lam.exceptions.ResourceNotFoundException:
                 return None
 
-    def route(self, stable: int, new: int | None = None, percent: int = 0) -> Traffic:
+    def route(
+        self, stable: int, new: int | None = None, percent: int = 0, *, missing: bool = False
+    ) -> Traffic:
         """Send `percent` of the traffic to `new`, the rest to `stable` (all of it: the alias
-        is made when missing)."""
+        is made when missing; `missing`: most likely, so it is created without trying an
+        update first)."""
         weights = {str(new): percent / 100} if new is not None and percent else {}
+        if missing and not weights:
+            with aws_errors(f"{self.address}: lambda CreateAlias {self.name}:{LIVE_ALIAS}"):
+                try:
+                    return Traffic(
+                        self.lam.create_alias(
+                            FunctionName=self.name, Name=LIVE_ALIAS, FunctionVersion=str(stable)
+                        )
+                    )
+                except self.lam.exceptions.ResourceConflictException:
+                    pass  # it exists: updated below
         with aws_errors(f"{self.address}: lambda UpdateAlias {self.name}:{LIVE_ALIAS}"):
             try:
                 alias = self.lam.update_alias(
@@ -114,9 +127,13 @@ class LiveAlias:
                 )
         return Traffic(alias)
 
-    def roll_out(self, version: int, rollout: Mapping[str, Any] | None) -> str:
+    def roll_out(
+        self, version: int, rollout: Mapping[str, Any] | None, *, first: bool = False
+    ) -> str:
         """Move the alias to `version` in the rollout's steps (at once without a gradual
-        rollout, for a first version, or one the alias serves already); the alias ARN."""
+        rollout, for a `first` version, or one the alias serves already); the alias ARN."""
+        if first:
+            return self.route(version, missing=True).arn
         current = self.read() if is_gradual(rollout) else None
         if current is None or current.stable == version:
             return self.route(version).arn
