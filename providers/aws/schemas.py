@@ -33,6 +33,8 @@ _WORKFLOW_OUTPUTS: dict[str, OutputKnown] = {
     "version_arn": "apply",
     "versions": "apply",
     "definition_sha256": "apply",
+    #: the secrets its definition reads sensitive values from (definition_secrets.py)
+    "secrets": "apply",
 }
 
 _EVENT_OUTPUTS: dict[str, OutputKnown] = {
