@@ -39,6 +39,8 @@ def apply(source: bytes, op: o.Operation, file: str) -> bytes:
         return edit.add_edge(op)
     if isinstance(op, o.RemoveEdge):
         return edit.remove_edge(op)
+    if isinstance(op, o.MoveStep):
+        return edit.move_step(op)
     raise FnplanError(f"{op.op} is not supported for HCL files yet", pos=SourcePos(file, 1, 1))
 
 
@@ -87,6 +89,27 @@ class _Editor:
             if self.source[before : start - 1].strip() == b"":
                 start = before
         return self._splice(start, end, "")
+
+    def move_step(self, op: o.MoveStep) -> bytes:
+        """Cut the step's block (with the comment lines right above it) and append it to the
+        steps of `into`, declared in the same file."""
+        step = self.step(op.workflow, op.step)
+        target = self.workflow(op.into)
+        if op.into == op.workflow or _find_block(_body(target), "step", op.step) is not None:
+            raise FnplanError(f"{op.into} already has a step {op.step!r}", pos=self._pos(target))
+        start = _comments_above(self.source, _line_start(self.source, step.start_byte))
+        end = _line_after(self.source, step.end_byte)
+        moved = self.source[start:end].decode()
+        cut = start
+        if cut >= 1 and self.source[_line_start(self.source, cut - 1) : cut].strip() == b"":
+            cut = _line_start(self.source, cut - 1)
+        steps = _blocks(_body(target), "step")
+        at = _line_after(self.source, steps[-1].end_byte) if steps else self._body_end(target)
+        if at <= cut:
+            return (
+                self.source[:at] + b"\n" + moved.encode() + self.source[at:cut] + self.source[end:]
+            )
+        return self.source[:cut] + self.source[end:at] + b"\n" + moved.encode() + self.source[at:]
 
     def rename_step(self, op: o.RenameStep) -> bytes:
         block = self.workflow(op.workflow)
@@ -262,6 +285,16 @@ def _step_refs(node: Node, name: str) -> list[Node]:
 
 def _text(node: Node) -> str:
     return (node.text or b"").decode()
+
+
+def _comments_above(source: bytes, line: int) -> int:
+    """The start of the comment lines directly above the line starting at `line`."""
+    while line > 0:
+        above = _line_start(source, line - 1)
+        if not source[above:line].strip().startswith(b"#"):
+            break
+        line = above
+    return line
 
 
 def _line_start(source: bytes, at: int) -> int:
