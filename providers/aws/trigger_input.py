@@ -1,4 +1,5 @@
-"""An event trigger's `input` with run-time references, as an EventBridge input transformer.
+"""A trigger's `input` on AWS: a constant as JSON text, or for an event trigger, run-time
+references as an EventBridge input transformer.
 
 fnplan evaluates a trigger's `input` when it fires, with `input` (the event's data) and
 `event` (the whole CloudEvent) in scope (docs/events.md). EventBridge evaluates no
@@ -64,6 +65,12 @@ def input_transformer(value: Any) -> dict[str, Any]:
 
     template = json.dumps(placeholders(value))
     return {"InputPathsMap": paths, "InputTemplate": _PLACEHOLDER.sub(r"<\1>", template)}
+
+
+def constant_input(attributes: dict[str, Any]) -> str | None:
+    """The trigger's own `input` as JSON text, or None when it has none (the payload goes)."""
+    value = attributes.get("input")
+    return None if value is None else json.dumps(value)
 
 
 def has_expression(value: Any) -> bool:

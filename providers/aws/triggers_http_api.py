@@ -8,7 +8,6 @@ route public. The trigger's `url` is the stage's endpoint with the path.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fnplan.resources import http_route
@@ -16,6 +15,7 @@ from fnplan.resources import http_route
 from .clients import aws_errors, unless_missing
 from .ownership import ADDRESS_TAG, LINEAGE_TAG
 from .trigger_access import TriggerContext
+from .trigger_input import constant_input
 from .triggers_sources import source_config
 
 ROUTE_AUTH = {"iam": "AWS_IAM", "none": "NONE"}
@@ -31,12 +31,11 @@ class HttpApi:
         method, path = http_route(str(attributes["name"]), config)
         machine = ctx.target_arn(attributes)
         role = ctx.ensure_role("apigateway.amazonaws.com", machine, "workflow")
-        given = attributes.get("input")
         integration = {
             "CredentialsArn": role,
             "RequestParameters": {
                 "StateMachineArn": machine,
-                "Input": "$request.body" if given is None else json.dumps(given),
+                "Input": constant_input(attributes) or "$request.body",
             },
         }
         route = {

@@ -8,12 +8,12 @@ may read that queue and start that state machine only.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .clients import aws_errors, unless_missing
 from .ownership import check_ours
 from .trigger_access import TriggerContext, once_role_propagates
+from .trigger_input import constant_input
 from .triggers_sources import queue_arn_of, read_queue, source_config
 
 
@@ -32,8 +32,9 @@ class Pipe:
         target: dict[str, Any] = {
             "StepFunctionStateMachineParameters": {"InvocationType": "FIRE_AND_FORGET"}
         }
-        if attributes.get("input") is not None:
-            target["InputTemplate"] = json.dumps(attributes["input"])
+        constant = constant_input(attributes)
+        if constant is not None:
+            target["InputTemplate"] = constant
         batch = {"SqsQueueParameters": {"BatchSize": int(config.get("batch_size") or 1)}}
         name, pipes = prior.get("pipe") or ctx.name, ctx.clients["pipes"]
         found = self._describe(ctx, name)

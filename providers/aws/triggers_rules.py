@@ -23,7 +23,7 @@ from .clients import aws_errors, unless_missing
 from .ownership import check_ours
 from .schedules import scheduler_expression
 from .trigger_access import TriggerContext, once_role_propagates
-from .trigger_input import has_expression, input_transformer
+from .trigger_input import constant_input, has_expression, input_transformer
 
 #: Step Functions' statuses of an execution that has ended
 ENDED = ["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
@@ -39,12 +39,6 @@ _COMPLETION_PATHS = {
 _COMPLETION_TEMPLATE = (
     '{"status": <status>, "output": <output>, "execution_id": <execution_id>, "error": <error>}'
 )
-
-
-def constant_input(attributes: dict[str, Any]) -> str | None:
-    """The trigger's own `input` as JSON text, or None when it has none (the payload goes)."""
-    value = attributes.get("input")
-    return None if value is None else json.dumps(value)
 
 
 class Schedule:
