@@ -161,6 +161,24 @@ def test_the_page_follows_edits_made_in_a_text_editor(
     assert drawn_steps(page) == ["charge", "check", "greet", "wait"]
 
 
+def test_a_reload_keeps_what_is_being_typed_in_the_details_panel(
+    page: Any, studio: Server, project: Path
+) -> None:
+    open_workflow(page, studio, "orders")
+    version = page.wait_for_function("() => document.body.dataset.filesVersion").json_value()
+    page.click('.node[data-step="wait"]')
+    page.fill('#attributes input[data-attribute="input"]', "{ seconds = 2 }")
+    main = project / "main.hcl"
+    main.write_text(main.read_text())  # saved again, unchanged: the page reloads
+    page.wait_for_function(
+        "version => document.body.dataset.filesVersion !== version", arg=version, timeout=WAIT
+    )
+    page.wait_for_function(
+        "() => document.querySelector('#status').textContent.includes('reloaded')"
+    )
+    assert page.input_value('#attributes input[data-attribute="input"]') == "{ seconds = 2 }"
+
+
 def test_a_file_that_does_not_load_is_reported_until_it_is_fixed(
     page: Any, studio: Server, project: Path
 ) -> None:

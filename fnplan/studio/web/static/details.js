@@ -3,7 +3,15 @@
 import { el } from "./dom.js";
 import { hooks, state } from "./state.js";
 
-export function renderGraphDetails(panel) {
+// What the panel shows now; an unchanged step is not drawn again, so a reload (the files
+// changed, perhaps by this page's own edit) never throws away what someone is typing.
+let shown = null;
+
+export function renderGraphDetails(panel, fresh) {
+  const view = state.view || {};
+  const key = JSON.stringify([state.name, state.selected, view.steps, view.pos]);
+  if (key === shown && !fresh) return;
+  shown = key;
   if (!state.view) {
     panel.replaceChildren(el("p", {}, "No workflow chosen."));
     return;

@@ -99,9 +99,11 @@ function setUpEditing() {
 
 function renderDetails() {
   const panel = $("#details");
+  const fresh = panel.dataset.view !== state.tab; // another view's panel is showing
+  panel.dataset.view = state.tab;
   if (state.tab === "plan") renderPlan(panel);
   else if (state.tab === "runs") renderRuns(panel);
-  else renderGraphDetails(panel);
+  else renderGraphDetails(panel, fresh);
 }
 
 function refreshDrawing() {
