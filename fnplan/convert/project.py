@@ -132,6 +132,11 @@ class Conversion:
     def write(self, inputs: list[str]) -> list[Path]:
         """Write main.hcl and the schema files; the paths written."""
         self._check_outside_sources()
+        if (self.out_dir / "main.hcl").exists():
+            raise FnplanError(
+                f"{self.out_dir / 'main.hcl'} already exists; convert never overwrites files",
+                hint="write into a new directory (-o NEW_DIR)",
+            )
         self.out_dir.mkdir(parents=True, exist_ok=True)
         written = [self.out_dir / "main.hcl"]
         written[0].write_text(self.text(inputs))

@@ -11,6 +11,7 @@ from typing import Any
 
 from fnplan.convert.hcl_writer import Block, expr, render
 from fnplan.convert.names import Names, identifier
+from fnplan.errors import FnplanError
 from fnplan.scan.model import ScanResult
 
 _ENTRY_STEMS = frozenset({"main", "handler", "lambda_function", "app", "index", "__init__"})
@@ -81,6 +82,13 @@ def generate(result: ScanResult, source: Path, name: str, runtime: str, out_dir:
 
 def write(generated: Generated, out_dir: Path, name: str) -> list[Path]:
     """Write NAME.hcl and the schema files under `out_dir`; the paths written."""
+    targets = [out_dir / f"{name}.hcl", *(out_dir / relative for relative in generated.schemas)]
+    existing = [str(target) for target in targets if target.exists()]
+    if existing:
+        raise FnplanError(
+            f"{', '.join(existing)} already exist(s); scan never overwrites files",
+            hint="choose another name with --name, or remove them first",
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [out_dir / f"{name}.hcl"]
     written[0].write_text(generated.hcl)

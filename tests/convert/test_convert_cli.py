@@ -118,6 +118,8 @@ def test_several_formats_into_one_project(fnplan: Runner, tmp_path: Path) -> Non
     assert 'workflow "order-status"' in text
     assert 'function "resize"' in text
     fnplan("validate", cwd=tmp_path / "out")
+    again = fnplan("convert", "sw_http/workflow.yaml", "-o", "out", cwd=tmp_path, check=None)
+    assert_clean_error(again, "out/main.hcl already exists; convert never overwrites files")
 
 
 def test_mistakes_are_clean_errors(fnplan: Runner, tmp_path: Path) -> None:

@@ -57,6 +57,11 @@ def test_written_configuration_validates(fnplan: Runner, tmp_path: Path) -> None
     assert schema["required"] == ["id"]
     fnplan("validate", cwd=tmp_path)
     fnplan("fmt", "--check", cwd=tmp_path)
+    assert_clean_error(
+        fnplan("scan", "functions/orders", "-o", ".", cwd=tmp_path, check=None),
+        "orders.hcl",
+        "scan never overwrites files",
+    )
 
     routes = fnplan("scan", "functions/orders/web.py", "--name", "web", "-o", ".", cwd=tmp_path)
     assert "wrote web.hcl" in routes.stdout
