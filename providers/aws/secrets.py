@@ -46,16 +46,28 @@ def secret_names(attributes: Mapping[str, Any]) -> list[str]:
 
 
 def secret_diagnostics(attributes: Mapping[str, Any]) -> list[Diagnostic]:
-    """A function with secrets cannot name its own exec wrapper: fnplan's takes that place."""
-    if secret_names(attributes) and WRAPPER_VARIABLE in (attributes.get("env") or {}):
-        return [
+    """A function with secrets runs fnplan's wrapper: a Python runtime, no wrapper of its own."""
+    if not secret_names(attributes):
+        return []
+    found = []
+    language = str((attributes.get("runtime") or {}).get("language", ""))
+    if not language.startswith("python"):
+        found.append(
+            Diagnostic(
+                f"sensitive env values on Lambda are resolved by a Python wrapper; runtime "
+                f"language {language!r} has no Python to run it",
+                "env",
+            )
+        )
+    if WRAPPER_VARIABLE in (attributes.get("env") or {}):
+        found.append(
             Diagnostic(
                 f"env sets {WRAPPER_VARIABLE}, which fnplan needs to resolve this function's "
                 "sensitive values on Lambda",
                 "env",
             )
-        ]
-    return []
+        )
+    return found
 
 
 def secret_statement(clients: Clients, function: str) -> dict[str, Any]:

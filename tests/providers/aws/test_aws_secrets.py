@@ -169,6 +169,15 @@ def test_an_own_exec_wrapper_beside_secrets_is_a_validate_error(
     assert_clean_error(result, "AWS_LAMBDA_EXEC_WRAPPER", "main.hcl:")
 
 
+def test_secrets_on_a_runtime_without_python_are_a_validate_error(
+    tmp_path: Path, aws_endpoint: str
+) -> None:
+    root = secret_project(tmp_path / "p", aws_endpoint, "w")
+    main = root / "main.hcl"
+    main.write_text(main.read_text().replace('language = "python3.12"', 'language = "nodejs20.x"'))
+    assert_clean_error(fnplan(root, "validate", check=None), "Python wrapper", "main.hcl:")
+
+
 def _unpacked_layer(target: Path) -> Path:
     """The layer as Lambda unpacks it under /opt (modes kept)."""
     archive = zipfile.ZipFile(io.BytesIO(layer_zip()))
