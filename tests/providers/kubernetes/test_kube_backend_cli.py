@@ -1,9 +1,11 @@
 """The kubernetes state backend through the real `fnplan` command, against the fake API server
 (or a real cluster when $FNPLAN_TEST_KUBECONFIG is set): two concurrent applies, a waiting
-apply that says whom it waits for, and `force-unlock` of a killed apply's Lease."""
+apply that says whom it waits for, `force-unlock` of a killed apply's Lease, and `init
+--migrate-state` from local files into the cluster."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -90,3 +92,22 @@ def test_force_unlock_clears_the_lease_of_a_killed_apply(
     listed = run_fnplan("workspace", "list", cwd=root).stdout
     assert listed.split("\n")[:2] == ["  default", "* staging"]
     assert store.list() == ["default", "staging"]
+
+
+def test_init_migrate_state_moves_every_workspace_into_the_cluster(
+    tmp_path: Path, kube_cluster: KubeCluster, kube_namespace: str
+) -> None:
+    root = write_project(tmp_path / "p", count=1)
+    run_fnplan("apply", "--auto-approve", cwd=root)
+    run_fnplan("workspace", "new", "Team_A", cwd=root)  # a name Kubernetes folds
+    run_fnplan("apply", "--auto-approve", cwd=root)
+    local = json.loads(run_fnplan("state", "pull", cwd=root).stdout)
+    backend = kubernetes_backend(kube_cluster.kubeconfig, kube_namespace)
+    write_project(root, count=1, backend=backend)
+    moved = run_fnplan("init", "--migrate-state", cwd=root).stdout
+    assert "workspace default: copied" in moved and "workspace Team_A: copied" in moved
+    in_cluster = json.loads(run_fnplan("state", "pull", cwd=root).stdout)
+    assert (in_cluster["lineage"], in_cluster["serial"]) == (local["lineage"], local["serial"])
+    assert in_cluster["resources"] == local["resources"]
+    assert run_fnplan("plan", "--detailed-exitcode", cwd=root, check=None).returncode == 0
+    assert _store(kube_cluster, kube_namespace).list() == ["Team_A", "default"]
