@@ -98,6 +98,9 @@ class Workflows:
         if same and "document" in prior.attributes:  # its steps' own objects still there
             document = WorkflowDocument.model_validate(prior.attributes["document"])
             same = step_resources_present(self.clients, prior.address, document, self.prefix)
+        recorded = prior.outputs.get("secrets") or {}
+        if same and recorded:  # the secrets it reads still hold what fnplan wrote
+            same = all(self._secrets(prior.address).intact(recorded).values())
         version = prior.attributes.get("version") if same else CHANGED_DEFINITION
         # the definition is generated from the document: an unchanged one stores the recorded
         # document, a changed one shows as the changed version

@@ -147,6 +147,11 @@ def test_sensitive_env_values_live_only_in_secrets_manager(
     fnplan(root, "apply", "--auto-approve")
     restored = sm(aws_endpoint).get_secret_value(SecretId=variables["FNPLAN_SECRET_API_KEY"])
     assert restored["SecretString"] == SECRET
+    sm(aws_endpoint).put_secret_value(SecretId=read[0], SecretString="tampered-value")
+    drift = fnplan(root, "plan", "--detailed-exitcode", check=None)
+    assert drift.returncode == 2 and "workflow.resize_all" in drift.stdout, drift.stdout
+    fnplan(root, "apply", "--auto-approve")
+    assert {sm(aws_endpoint).get_secret_value(SecretId=n)["SecretString"] for n in read} == values
 
     fnplan(root, "apply", "--auto-approve", "--var", "api_key=another-Value-0815")
     changed = sm(aws_endpoint).get_secret_value(SecretId=variables["FNPLAN_SECRET_API_KEY"])
