@@ -91,7 +91,10 @@ def _service(client: KubeClient, address: str, found: dict[str, Any], ours: bool
     revision = str((template.get("metadata") or {}).get("name") or "")
     suffix = revision.removeprefix(f"{name}-v")
     number = int(suffix) if suffix != revision and suffix.isdigit() else None
-    version = labels.get(VERSION_LABEL)
+    containers = (template.get("spec") or {}).get("containers") or [{}]
+    env = {e.get("name"): e.get("value") for e in containers[0].get("env") or []}
+    # the full version fnplan passes its runtime; the label holds only its first 16 characters
+    version = env.get("FNPLAN_VERSION") if labels.get(VERSION_LABEL) else None
     outputs: dict[str, Any] = {"name": name, "namespace": namespace, "versions": []}
     if ours and number is not None and version:
         outputs.update(
@@ -100,10 +103,11 @@ def _service(client: KubeClient, address: str, found: dict[str, Any], ours: bool
             version_number=number,
             versions=[{"number": number, "hash": version}],
         )
-    prior = ResourceState(
+    prior = ResourceState(  # nothing recorded: Knative's unset scaling reads as 0
         address=address,
         type="function",
         provider="kubernetes",
+        attributes={"scaling": {"min": 0, "concurrency": 0}},
         outputs={"version_number": number or 0},
     )
     secret = client.read("Secret", env_secret_name(name, number or 0), namespace)

@@ -9,6 +9,7 @@ from fnplan.errors import ProviderError
 from fnplan.naming import DNS_1035_LABEL, physical_name
 from fnplan.provider import Observation
 
+from .drift import differences, drift_note
 from .eventing import broker
 from .knative import service_name
 from .ownership import WORKFLOW_LABEL, check_ours
@@ -37,12 +38,41 @@ class _Objects:
         raise NotImplementedError
 
     def observe(self, prior: ResourceState) -> Observation:
+        live = {}
         for kind, name in prior.outputs.get("objects") or []:
-            if self.provider.client.read(kind, name, self.provider.config.namespace) is None:
+            found = self.provider.client.read(kind, name, self.provider.config.namespace)
+            if found is None:
                 return Observation(exists=False)
-        return Observation(
-            exists=True, attributes=dict(prior.attributes), outputs=dict(prior.outputs)
+            live[(kind, name)] = found
+        attributes = dict(prior.attributes)
+        changed = self._drift(prior, live)
+        if changed:
+            attributes["name"] = drift_note(changed)
+        return Observation(exists=True, attributes=attributes, outputs=dict(prior.outputs))
+
+    def _drift(
+        self, prior: ResourceState, live: dict[tuple[str, str], dict[str, Any]]
+    ) -> list[str]:
+        """The spec fields fnplan sets whose live value differs (rebuilt from the recorded
+        attributes; fields only a controller sets are not drift); none when the manifests
+        cannot be rebuilt (their target is gone: its own observation shows it)."""
+        from fnplan.resources import Resource
+
+        recorded = Resource.model_validate(
+            {"address": prior.address, "type": prior.type, "attributes": prior.attributes}
         )
+        try:
+            manifests = self.manifests(recorded)
+        except (ProviderError, KeyError):  # KeyError: imported, no attributes recorded yet
+            return []
+        changed = []
+        for manifest in manifests:
+            key = (manifest["kind"], manifest["metadata"]["name"])
+            if key in live:
+                where = f"{key[0]} {key[1]} spec"
+                found = live[key].get("spec")
+                changed += differences(manifest.get("spec"), found, where, extra=False)
+        return changed
 
     def create(self, resource: Resource) -> dict[str, Any]:
         return self._apply(resource, [])

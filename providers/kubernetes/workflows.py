@@ -16,7 +16,8 @@ from fnplan.workflow.model import WorkflowDocument
 
 from .argo import STEPS_ANNOTATION, step_tasks, template_name, workflow_template
 from .argo_secrets import secret_manifest, secret_name
-from .functions import CHANGED, namespace_of
+from .drift import differences, drift_note
+from .functions import namespace_of
 from .knative import function_labels, service_name
 from .ownership import VERSION_LABEL, WORKFLOW_LABEL, check_ours
 
@@ -101,10 +102,7 @@ class Workflows:
         attributes = dict(prior.attributes)
         changed = self._drift(prior, found)
         if changed:
-            shown = ", ".join(changed[:3]) + (
-                f" and {len(changed) - 3} more" if changed[3:] else ""
-            )
-            attributes["version"] = f"{CHANGED}: {shown}"
+            attributes["version"] = drift_note(changed)
         return Observation(exists=True, attributes=attributes, outputs=dict(prior.outputs))
 
     def _drift(self, prior: ResourceState, found: dict[str, Any]) -> list[str]:
@@ -239,23 +237,6 @@ class Workflows:
                 if manifest:
                     names |= _template_refs(manifest)
         return names
-
-
-def differences(expected: Any, live: Any, path: str) -> list[str]:
-    """The paths (`spec.templates[1].http.url`) where `live` is not `expected`."""
-    if isinstance(expected, dict) and isinstance(live, dict):
-        return [
-            found
-            for key in sorted(set(expected) | set(live), key=str)
-            for found in differences(expected.get(key), live.get(key), f"{path}.{key}")
-        ]
-    if isinstance(expected, list) and isinstance(live, list) and len(expected) == len(live):
-        return [
-            found
-            for index, (want, have) in enumerate(zip(expected, live, strict=True))
-            for found in differences(want, have, f"{path}[{index}]")
-        ]
-    return [] if expected == live else [path]
 
 
 def _template_refs(manifest: str) -> set[str]:
