@@ -148,6 +148,14 @@ def studio(project: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
+def shared_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One studio per test module for the tests that change nothing."""
+    server = start(write_project(tmp_path_factory.mktemp("studio") / "project"))
+    yield server
+    stop(server)
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Headless Chromium through Playwright (the test is skipped when Chromium is absent)."""
     if shutil.which(CHROMIUM) is None:

@@ -39,12 +39,12 @@ def added_lines(project: Path) -> list[str]:
     return [line[1:].strip() for line in diff if line.startswith("+")]
 
 
-def test_every_workflow_is_listed_and_drawn_with_its_steps_details(studio: Server) -> None:
-    listed = httpx.get(api(studio, "/workflows")).json()["workflows"]
+def test_every_workflow_is_listed_and_drawn_with_its_steps_details(shared_studio: Server) -> None:
+    listed = httpx.get(api(shared_studio, "/workflows")).json()["workflows"]
     assert [w["name"] for w in listed] == ["orders", "ping"]
     assert listed[0]["steps"] == 3 and listed[0]["pos"].startswith("main.hcl:")
 
-    view = httpx.get(api(studio, "/workflows/orders")).json()
+    view = httpx.get(api(shared_studio, "/workflows/orders")).json()
     nodes = {node["id"]: node for node in view["graph"]["nodes"]}
     assert set(nodes) == {"step.check", "step.wait", "step.charge"}
     assert all(node["box"] is not None for node in nodes.values())
@@ -106,7 +106,7 @@ def test_the_change_stream_reports_every_write_to_the_files(studio: Server, proj
         assert name == "files" and second["version"] != first["version"]
 
 
-def test_names_that_walk_paths_are_not_found(studio: Server) -> None:
+def test_names_that_walk_paths_are_not_found(shared_studio: Server) -> None:
     for path in [
         "/ui/api/workflows/%2e%2e",
         "/ui/api/workflows/..%2F..%2Fetc%2Fpasswd",
@@ -116,7 +116,7 @@ def test_names_that_walk_paths_are_not_found(studio: Server) -> None:
         "/ui/static/%2e%2e/routes.py",
         "/ui/workflows/..%2F..%2Fmain.hcl/x",
     ]:
-        answer = httpx.get(studio.url + path)
+        answer = httpx.get(shared_studio.url + path)
         assert answer.status_code == 404, (path, answer.text)
         assert "def " not in answer.text and "provider" not in answer.text, path
 

@@ -34,8 +34,10 @@ def wait_for_edge(page: Any, key: str) -> None:
     page.wait_for_selector(f'.edge[data-edge="{key}"]', state="attached", timeout=WAIT)
 
 
-def test_the_page_draws_every_step_and_shows_a_steps_details(page: Any, studio: Server) -> None:
-    open_workflow(page, studio, "orders")
+def test_the_page_draws_every_step_and_shows_a_steps_details(
+    page: Any, shared_studio: Server
+) -> None:
+    open_workflow(page, shared_studio, "orders")
     assert drawn_steps(page) == ["charge", "check", "wait"]
     for key in ("step.check->step.wait:sequential", "step.check->step.charge:data"):
         wait_for_edge(page, key)
@@ -52,8 +54,8 @@ def test_the_page_draws_every_step_and_shows_a_steps_details(page: Any, studio: 
     assert links == ["/ui/workflows/orders", "/ui/workflows/ping"]
 
 
-def test_zoom_and_pan_move_the_drawing(page: Any, studio: Server) -> None:
-    open_workflow(page, studio, "orders")
+def test_zoom_and_pan_move_the_drawing(page: Any, shared_studio: Server) -> None:
+    open_workflow(page, shared_studio, "orders")
     before = page.get_attribute("#viewport", "transform")
     page.click("#zoom-in")
     zoomed = page.get_attribute("#viewport", "transform")
@@ -239,8 +241,8 @@ def removed_lines(project: Path) -> list[str]:
     return [line[1:].strip() for line in diff if line.startswith("-")]
 
 
-def test_the_plan_tab_draws_the_graph_diff(page: Any, studio: Server) -> None:
-    open_workflow(page, studio, "orders")
+def test_the_plan_tab_draws_the_graph_diff(page: Any, shared_studio: Server) -> None:
+    open_workflow(page, shared_studio, "orders")
     page.click('#tabs button[data-tab="plan"]')
     page.wait_for_selector("#plan-summary", timeout=60_000)
     assert page.inner_text("#plan-summary").startswith("Plan:")
@@ -294,8 +296,8 @@ def test_a_run_is_watched_live_and_its_failed_step_highlighted(page: Any, deploy
         stop(server)
 
 
-def test_a_screenshot_of_the_studio_is_not_blank(page: Any, studio: Server) -> None:
-    open_workflow(page, studio, "orders")
+def test_a_screenshot_of_the_studio_is_not_blank(page: Any, shared_studio: Server) -> None:
+    open_workflow(page, shared_studio, "orders")
     shot = page.screenshot()
     assert shot[:8] == b"\x89PNG\r\n\x1a\n"
     assert distinct_colours(page, shot) > 20, "the screenshot is blank"
