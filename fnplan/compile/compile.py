@@ -28,7 +28,12 @@ from fnplan.compile.nesting import Nesting
 from fnplan.compile.providers import default_provider
 from fnplan.compile.references import wire_references
 from fnplan.compile.schemas import SchemaFiles
-from fnplan.compile.sensitive import add_function_secrets, add_workflow_secrets, sensitive_values
+from fnplan.compile.sensitive import (
+    add_function_secrets,
+    add_trigger_secrets,
+    add_workflow_secrets,
+    sensitive_values,
+)
 from fnplan.compile.sources import SourceHasher, source_warnings
 from fnplan.compile.targets import (
     FunctionCopies,
@@ -90,6 +95,7 @@ def compile_config(
     check_http_routes(triggers)
     check_output_targets(config.outputs.values(), resources)
     add_workflow_secrets(resources, sensitive_values(config))
+    add_trigger_secrets(resources, sensitive_values(config))
     referring = wire_references(resources)
     desired = _desired(config, resources)
     desired.referring = referring

@@ -55,6 +55,19 @@ def add_workflow_secrets(resources: Mapping[str, Resource], secrets: set[str]) -
         )
 
 
+def add_trigger_secrets(resources: Mapping[str, Resource], secrets: set[str]) -> None:
+    """Mark `sensitive_input` on each trigger whose `input` holds a secret: a provider that
+    would store the input in the platform's configuration can refuse it."""
+    if not secrets:
+        return
+    for resource in resources.values():
+        if resource.type != "trigger":
+            continue
+        text = _text(resource.attributes.get("input"))
+        if any(_holds(text, secret) for secret in secrets if secret):
+            resource.attributes["sensitive_input"] = True
+
+
 def _text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 

@@ -64,7 +64,7 @@ RESOURCE_SCHEMAS: dict[str, ResourceSchema] = {
     "trigger": ResourceSchema(
         frozenset(
             {"name", "kind", "schedule", "event_type", "source", "on_completion", "target"}
-            | {"target_type", "input"}
+            | {"target_type", "input", "sensitive_input"}
         ),
         _TRIGGER_OUTPUTS,
     ),

@@ -44,6 +44,15 @@ def trigger_diagnostics(attributes: Mapping[str, Any]) -> list[Diagnostic]:
     given = attributes.get("input")
     if has_expression(given):
         found += _input_diagnostics(str(kind), given)
+    if attributes.get("sensitive_input"):
+        found.append(
+            Diagnostic(
+                "the input holds a sensitive value, which AWS would store in clear in the "
+                "trigger's rule, schedule or integration; let the target read the secret "
+                'itself (a data "aws_secret" block gives its ARN)',
+                "input",
+            )
+        )
     return found
 
 

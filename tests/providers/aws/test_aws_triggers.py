@@ -363,6 +363,9 @@ def test_what_aws_cannot_express_is_a_validate_error(tmp_path: Path, aws_endpoin
         'event "e" {\n  type = "t"\n}\n'
         'trigger "computed" {\n  event = event.e\n  target = function.audit\n'
         '  input = { id = "id-${input.id}" }\n}\n'
+        'variable "token" {\n  default = "s3cr3t-t0ken"\n  sensitive = true\n}\n'
+        'trigger "secret" {\n  schedule = "@daily"\n  target = function.audit\n'
+        "  input = { token = var.token }\n}\n"
     )
     result = fnplan(root, "validate", check=1)
     assert_clean_error(result)
@@ -379,3 +382,5 @@ def test_what_aws_cannot_express_is_a_validate_error(tmp_path: Path, aws_endpoin
     assert "trigger.computed.input: on AWS an event trigger's input may copy values" in (
         result.stderr
     )
+    assert "trigger.secret.input: the input holds a sensitive value" in result.stderr
+    assert "s3cr3t-t0ken" not in result.stderr + result.stdout
