@@ -128,6 +128,8 @@ def test_sensitive_env_values_live_only_in_secrets_manager(
     values = {sm(aws_endpoint).get_secret_value(SecretId=n)["SecretString"] for n in read}
     assert values == {SECRET, f"Bearer {SECRET}"}  # each sensitive text the definition held
     assert sorted(read) == [f"fnplan/{described['name']}/{n}" for n in (1, 2)]
+    rendered = fnplan(root, "render", "workflow.resize_all").stdout
+    assert SECRET not in rendered and '"Read secrets"' in rendered  # as deployed
     assert ran_with(aws_endpoint, root, described["stateMachineArn"]) == {
         "token": SECRET,
         "auth": f"Bearer {SECRET}",
