@@ -12,6 +12,7 @@ skipped. The Workflow's phase ends the run; its `output` parameter is the run's 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,8 @@ from .argo import VALUES_SUFFIX
 if TYPE_CHECKING:
     from fnplan.run import ErrorInfo, RunLog
 
+#: the display name Argo gives each attempt of a retried task: `<task>(<index from 0>)`
+_ATTEMPT = re.compile(r"^(.+)\((\d+)\)$")
 #: Argo's phases of a node or Workflow that end it
 _ENDED = frozenset({"Succeeded", "Failed", "Error", "Skipped", "Omitted"})
 _FAILED = frozenset({"Failed", "Error"})
@@ -73,11 +76,25 @@ class NodeRecorder:
             (status.get("nodes") or {}).values(),
             key=lambda n: (str(n.get("startedAt") or ""), str(n.get("displayName") or "")),
         )
+        by_id = status.get("nodes") or {}
+        by_name = {str(node.get("displayName") or ""): node for node in nodes}
         for node in nodes:
-            self._node(node)
+            # a retried step's attempts before the step itself: started, retrying, then ended
+            for child in node.get("children") or [] if node.get("type") == "Retry" else []:
+                if child in by_id:
+                    self._visit(by_id[child], by_name)
+            self._visit(node, by_name)
         phase = status.get("phase")
         if phase in ("Succeeded", "Failed", "Error"):
             self._ended(phase, status)
+
+    def _visit(self, node: dict[str, Any], by_name: dict[str, Any]) -> None:
+        """Record what changed for one node (each change once, whenever it is visited)."""
+        attempt = _ATTEMPT.match(str(node.get("displayName") or ""))
+        if attempt is not None:
+            self._attempt(node, attempt.group(1), int(attempt.group(2)), by_name)
+        else:
+            self._node(node)
 
     def _node(self, node: dict[str, Any]) -> None:
         name = str(node.get("displayName") or "")
@@ -89,7 +106,13 @@ class NodeRecorder:
         if phase in _SKIPPED and not values:
             self._skipped(task, name, phase, node)
             return
-        if phase not in _SKIPPED and name not in self.started and (not values or phase in _FAILED):
+        retried = node.get("type") == "Retry"  # its attempts are nodes of their own
+        if (
+            phase not in _SKIPPED
+            and name not in self.started
+            and not retried
+            and (not values or phase in _FAILED)
+        ):
             self.started.add(name)
             self.log.write(
                 "started",
@@ -107,6 +130,38 @@ class NodeRecorder:
             elif phase in _FAILED:
                 self._failed(task, node)
 
+    def _attempt(
+        self, node: dict[str, Any], task_name: str, index: int, by_name: dict[str, Any]
+    ) -> None:
+        """Attempt `index` (from 0) of a task with a retryStrategy: its own `started`, and
+        `retrying` when it failed while its Retry node goes on; the Retry node ends the step."""
+        task = self.tasks.get(task_name)
+        phase = str(node.get("phase") or "")
+        name = f"{task_name}({index})"
+        if task is None or not phase or phase in _SKIPPED:
+            return
+        if name not in self.started:
+            self.started.add(name)
+            when = _at(node.get("startedAt"))
+            self.log.write("started", task.step, node_type=task.type, attempt=index + 1, **when)
+        if phase not in _ENDED or name in self.finished:
+            return
+        self.finished.add(name)
+        if node.get("type") == "Pod":
+            self._keep_printed(task, str(node.get("id") or ""))
+        parent = str((by_name.get(task_name) or {}).get("phase") or "")
+        if phase in _FAILED and parent not in _ENDED:
+            self.log.write(
+                "retrying",
+                task.step,
+                node_type=task.type,
+                attempt=index + 1,
+                duration_ms=_took(node),
+                error=_error(node),
+                message=f"attempt {index + 2} next",
+                **_at(node.get("finishedAt")),
+            )
+
     def _skipped(self, task: StepTask, name: str, phase: str, node: dict[str, Any]) -> None:
         if name in self.finished:
             return
@@ -119,7 +174,7 @@ class NodeRecorder:
             "succeeded",
             task.step,
             node_type=task.type,
-            attempt=1,
+            attempt=_attempts(node),
             duration_ms=_took(node),
             output=_output(node),
             stdout_path=self._printed_path(task),
@@ -127,11 +182,8 @@ class NodeRecorder:
         )
 
     def _failed(self, task: StepTask, node: dict[str, Any]) -> None:
-        from fnplan.run import ErrorInfo
 
-        error = ErrorInfo(
-            type=f"Argo{node.get('phase')}", message=str(node.get("message") or "no message")
-        )
+        error = _error(node)
         event = "caught" if task.catch else "failed"
         if not task.catch and self.failed_step is None:
             self.failed_step, self.error = task.step, error
@@ -139,7 +191,7 @@ class NodeRecorder:
             event,
             task.step,
             node_type=task.type,
-            attempt=1,
+            attempt=_attempts(node),
             duration_ms=_took(node),
             error=error,
             stdout_path=self._printed_path(task),
@@ -169,6 +221,20 @@ class NodeRecorder:
             self.error = ErrorInfo(type=f"Argo{phase}", message=why)
         message = f"step {self.failed_step!r} failed" if self.failed_step else None
         self.log.write("run_failed", error=self.error, message=message, **when)
+
+
+def _attempts(node: dict[str, Any]) -> int:
+    """How many attempts a step's node made (a Retry node's children are its attempts)."""
+    return max(1, len(node.get("children") or [])) if node.get("type") == "Retry" else 1
+
+
+def _error(node: dict[str, Any]) -> ErrorInfo:
+    """A failed node's error: its phase and Argo's message."""
+    from fnplan.run import ErrorInfo
+
+    return ErrorInfo(
+        type=f"Argo{node.get('phase')}", message=str(node.get("message") or "no message")
+    )
 
 
 def _output(node: dict[str, Any]) -> Any:
