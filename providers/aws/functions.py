@@ -236,7 +236,7 @@ class Functions:
                 )
         number = int(published["Version"])
         live = LiveAlias(self.clients, resource.address, name).roll_out(
-            number, resource.attributes.get("rollout")
+            number, resource.attributes.get("rollout"), first=not versions
         )
         entry = {"number": number, "hash": version, "alias_arn": made["AliasArn"]}
         versions = [v for v in versions if v.get("hash") != version] + [entry]
