@@ -272,6 +272,8 @@ def test_a_run_is_watched_live_and_its_failed_step_highlighted(page: Any, deploy
         assert row.locator("td").nth(2).inner_text() == "1"  # attempt
         assert row.locator("td").nth(3).inner_text().endswith(" ms")  # duration
         assert "card declined" in page.inner_text("#run-errors")
+        assert "null" not in page.inner_text("#run-live")
+        assert not page.is_visible("#add-step")  # editing is in the graph view only
         log = page.inner_text("#run-log")
         assert "charge attempt 1 failed" in log
         assert "stdout:\n      checking order o-7" in log

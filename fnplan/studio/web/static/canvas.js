@@ -98,9 +98,10 @@ function drawEdge(parent, edge, boxes, classes, shift) {
   if (detail) {
     const middle = points[Math.floor(points.length / 2)];
     const previous = points[Math.floor(points.length / 2) - 1];
+    const left = shift % 2 === 1; // the edge drawn left of its twin is labelled on the left
     const label = svg("text", {
-      class: "edge-label",
-      x: (middle[0] + previous[0]) / 2 + 4,
+      class: left ? "edge-label left" : "edge-label",
+      x: (middle[0] + previous[0]) / 2 + (left ? -4 : 4),
       y: (middle[1] + previous[1]) / 2,
     });
     label.textContent = detail;

@@ -99,7 +99,7 @@ export function renderRuns(panel) {
       el("ul", { id: "executions" }),
     );
   }
-  panel.querySelector("#run-live").replaceChildren(...(state.run ? runView(state.run) : []));
+  panel.querySelector("#run-live").replaceChildren(...(state.run ? runView(state.run).filter(Boolean) : []));
   panel.querySelector("#executions").replaceChildren(...(state.executions || []).map(executionItem));
 }
 
