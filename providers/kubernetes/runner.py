@@ -10,7 +10,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from fnplan.errors import FnplanError
+from fnplan.errors import FnplanError, ProviderError
 from fnplan.naming import DNS_1035_LABEL, physical_name
 
 from .argo import STEPS_ANNOTATION
@@ -119,13 +119,15 @@ class KubeRunner:
 
     def _node_log(self, workflow: str, node_id: str) -> str:
         """What the pods of one node printed (Argo labels them with the Workflow and
-        annotates them with the node)."""
-        pods = self.client.list_objects(
-            "Pod", {POD_WORKFLOW_LABEL: workflow}, self.config.namespace
-        )
-        texts = [
-            self.client.pod_log(pod["metadata"]["name"], self.config.namespace, MAIN_CONTAINER)
-            for pod in pods
-            if (pod["metadata"].get("annotations") or {}).get(POD_NODE_ANNOTATION) == node_id
-        ]
-        return "".join(texts)
+        annotates them with the node); a log that cannot be read (the pod was garbage
+        collected, RBAC forbids it) is said in its place rather than failing the run."""
+        namespace = self.config.namespace
+        try:
+            pods = self.client.list_objects("Pod", {POD_WORKFLOW_LABEL: workflow}, namespace)
+            return "".join(
+                self.client.pod_log(pod["metadata"]["name"], namespace, MAIN_CONTAINER)
+                for pod in pods
+                if (pod["metadata"].get("annotations") or {}).get(POD_NODE_ANNOTATION) == node_id
+            )
+        except ProviderError as exc:
+            return f"(fnplan could not read this step's pod log: {exc.message})\n"

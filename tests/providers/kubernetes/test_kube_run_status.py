@@ -106,3 +106,25 @@ def test_caught_failures_and_skips_do_not_fail_the_run_but_a_failure_does(
     assert recorder.failed_step == "audit"
     assert recorder.error is not None and recorder.error.message == "pod deleted"
     assert seen[-1]["message"] == "step 'audit' failed"
+
+
+def test_a_pod_log_that_cannot_be_read_is_said_not_fatal(tmp_path: Path) -> None:
+    import socket
+
+    from fnplan.providers.kubernetes.client import KubeClient
+    from fnplan.providers.kubernetes.config import KubernetesConfig
+    from fnplan.providers.kubernetes.runner import KubeRunner
+
+    from tests.kube_fake import write_kubeconfig
+
+    with socket.socket() as sock:  # a port nothing listens on once closed
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    write_kubeconfig(tmp_path / "kubeconfig", f"http://127.0.0.1:{port}")
+    client = KubeClient.connect(str(tmp_path / "kubeconfig"), None, "default")
+    try:
+        runner = KubeRunner(client, KubernetesConfig(), tmp_path)
+        text = runner._node_log("w", "w-1")
+    finally:
+        client.close()
+    assert text.startswith("(fnplan could not read this step's pod log: kubernetes: cannot reach")
