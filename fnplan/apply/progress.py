@@ -152,6 +152,7 @@ class ApplyProgress:
                 {
                     "type": "summary",
                     "ok": result.ok,
+                    "imported": result.imported,
                     "added": result.added,
                     "changed": result.changed,
                     "destroyed": result.destroyed,
@@ -230,8 +231,10 @@ class ApplyProgress:
 def summary_text(result: ApplyResult) -> str:
     """ "Apply complete! Resources: 3 added, ..." or "Apply failed: N error(s) ..." with each
     failed address and its provider's message."""
+    imported = f"{result.imported} imported, " if result.imported else ""
     resources = (
-        f"Resources: {result.added} added, {result.changed} changed, {result.destroyed} destroyed."
+        f"Resources: {imported}{result.added} added, {result.changed} changed, "
+        f"{result.destroyed} destroyed."
     )
     if result.ok:
         return f"Apply complete! {resources}"

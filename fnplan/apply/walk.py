@@ -54,6 +54,8 @@ class ApplyResult:
     added: int = 0
     changed: int = 0
     destroyed: int = 0
+    #: existing objects adopted by `import` blocks before the walk
+    imported: int = 0
     #: the apply was interrupted (Ctrl-C): what had not started is in `skipped`
     interrupted: bool = False
 

@@ -190,9 +190,10 @@ def apply(
     backend = session.backend
     journal = backend.journal(planned.state)
     try:
+        adopted = apply_imports(planned.plan, planned.state, planned.providers, journal)
         result = apply_plan(
             planned.plan,
-            apply_imports(planned.plan, planned.state, planned.providers, journal),
+            adopted,
             planned.providers,
             journal,
             parallelism=parallelism,
@@ -200,6 +201,7 @@ def apply(
             handed=session.staged.handed if session.staged is not None else None,
             calls=session.calls,
         )
+        result.imported = len(adopted.resources.keys() - planned.state.resources.keys())
         if not planned.plan.destroy:
             result.state.redact = list(planned.plan.redact)
         backend.write(result.state)

@@ -57,7 +57,8 @@ def test_import_blocks_are_planned_then_adopted(fnplan: Runner, orphaned: Path) 
         a: a for a in ("function.hello", "workflow.greet", "event.ping", "trigger.on_ping")
     }
     assert plan["summary"]["imported"] == 4
-    fnplan("apply", "--auto-approve", cwd=orphaned)
+    applied = fnplan("apply", "--auto-approve", cwd=orphaned).stdout
+    assert "Resources: 4 imported, 1 added, 1 changed, 0 destroyed." in applied
     listed = fnplan("state", "list", cwd=orphaned).stdout.split()
     assert set(importing) <= set(listed)
     again = fnplan("plan", "--detailed-exitcode", cwd=orphaned, check=None)
