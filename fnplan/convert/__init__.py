@@ -60,7 +60,10 @@ def convert_files(files: list[Path], source_format: str | None, out_dir: Path) -
         documents = _documents(path)
         chosen = _format(path, documents, source_format)
         formats[str(path)] = chosen.name
-        chosen.convert(documents if chosen.name == "knative" else documents[0], path, conversion)
+        with conversion.element(str(path)):
+            chosen.convert(
+                documents if chosen.name == "knative" else documents[0], path, conversion
+            )
     if conversion.converted() == 0:
         raise FnplanError(
             f"nothing in {', '.join(map(str, files))} could be converted",

@@ -45,7 +45,6 @@ class _Machine:
     where: str
     names: Names = field(default_factory=Names)
     steps: list[Block] = field(default_factory=list)
-    step_of: dict[int, str] = field(default_factory=dict)  # id(state) → step name
 
 
 def convert_machine(

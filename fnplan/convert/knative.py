@@ -32,23 +32,26 @@ def detect(document: Any) -> bool:
 def convert(documents: list[Any], path: Path, conversion: Conversion) -> None:
     """Add a function per Service, then the triggers that send to them."""
     functions: dict[str, str] = {}
-    for document in documents:
+    for index, document in enumerate(documents):
         if detect(document):
-            name = _service(document, path, conversion)
-            if name:
-                functions[str(document["metadata"]["name"])] = name
+            with conversion.element(f"{path.name}: document {index + 1}"):
+                name = _service(document, path, conversion)
+                if name:
+                    functions[str(document["metadata"]["name"])] = name
     for document in documents:
         if detect(document):
             continue
         kind = document.get("kind") if isinstance(document, dict) else None
-        name = (document.get("metadata") or {}).get("name") if isinstance(document, dict) else None
+        metadata = document.get("metadata") if isinstance(document, dict) else None
+        name = metadata.get("name") if isinstance(metadata, dict) else None
         where = f"{path.name}: {kind} {name}"
-        if kind == "PingSource":
-            _ping(document, functions, where, conversion)
-        elif kind == "Trigger":
-            _trigger(document, functions, where, conversion)
-        else:
-            conversion.skip(where, "not a Service, PingSource or Trigger")
+        with conversion.element(where):
+            if kind == "PingSource":
+                _ping(document, functions, where, conversion)
+            elif kind == "Trigger":
+                _trigger(document, functions, where, conversion)
+            else:
+                conversion.skip(where, "not a Service, PingSource or Trigger")
 
 
 def _service(document: dict[str, Any], path: Path, conversion: Conversion) -> str | None:

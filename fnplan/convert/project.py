@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,15 @@ class Conversion:
     def skip(self, element: str, reason: str) -> None:
         """Record an element that is not converted; every one is reported."""
         self.unconverted.append(Unconverted(element, reason))
+
+    @contextmanager
+    def element(self, where: str) -> Iterator[None]:
+        """Convert one element: one of an unexpected shape (a list where a mapping belongs,
+        ...) is reported as not converted instead of stopping the conversion."""
+        try:
+            yield
+        except (AttributeError, TypeError, KeyError, ValueError, IndexError, StopIteration) as exc:
+            self.skip(where, f"not of the shape this format has ({type(exc).__name__}: {exc})")
 
     def runtime(self, language: str, image: str | None = None) -> str:
         """The runtime block for a language (and image), created once; its reference."""

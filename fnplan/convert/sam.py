@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from fnplan.convert.asl import convert_machine, lambda_name
 from fnplan.convert.aws_common import LambdaFunction, Triggers, add_function
 from fnplan.convert.aws_values import intrinsic, load_template, logical_id
@@ -40,23 +42,22 @@ def convert(document: dict[str, Any], path: Path, conversion: Conversion) -> Non
         kind = resource.get("Type") if isinstance(resource, dict) else None
         where = f"{path.name}: {logical}"
         if kind == "AWS::Serverless::Function":
-            name = _function(logical, resource.get("Properties") or {}, defaults, path, conversion)
-            if name:
-                functions[logical] = name
-                _events(resource, f"function.{name}", where, conversion)
+            with conversion.element(where):
+                props = resource.get("Properties") or {}
+                name = _function(logical, props, defaults, path, conversion)
+                if name:
+                    functions[logical] = name
+                    _events(resource, f"function.{name}", where, conversion)
         elif kind != "AWS::Serverless::StateMachine":
             conversion.skip(where, f"{kind} is not a serverless element; create it apart")
     for logical, resource in resources.items():
         if isinstance(resource, dict) and resource.get("Type") == "AWS::Serverless::StateMachine":
-            _state_machine(logical, resource, functions, path, conversion)
+            with conversion.element(f"{path.name}: {logical}"):
+                _state_machine(logical, resource, functions, path, conversion)
     for parameter in document.get("Parameters") or {}:
         conversion.skip(f"{path.name}: parameter {parameter}", "declare a variable block for it")
     for output in document.get("Outputs") or {}:
         conversion.skip(f"{path.name}: output {output}", "CloudFormation outputs are not kept")
-
-
-def load(text: str) -> Any:
-    return load_template(text)
 
 
 def _function(
@@ -99,23 +100,28 @@ def _function(
 def _events(resource: dict[str, Any], target: str, where: str, conversion: Conversion) -> None:
     events = (resource.get("Properties") or {}).get("Events") or {}
     for name, event in events.items():
-        props = event.get("Properties") or {}
-        kind = event.get("Type")
-        triggers = Triggers(conversion, target, f"{where} event {name}")
-        if kind in ("Api", "HttpApi"):
-            triggers.http(props.get("Method"), props.get("Path"))
-        elif kind in ("Schedule", "ScheduleV2"):
-            triggers.schedule(props.get("Schedule") or props.get("ScheduleExpression"))
-        elif kind == "S3":
-            rules = ((props.get("Filter") or {}).get("S3Key") or {}).get("Rules") or []
-            prefix = next((r.get("Value") for r in rules if r.get("Name") == "prefix"), None)
-            triggers.storage(props.get("Bucket"), props.get("Events"), prefix)
-        elif kind == "SQS":
-            triggers.queue(props.get("Queue"))
-        elif kind in ("EventBridgeRule", "CloudWatchEvent"):
-            triggers.event_pattern(props.get("Pattern"))
-        else:
-            triggers.unsupported(str(kind))
+        with conversion.element(f"{where} event {name}"):
+            _event(event, Triggers(conversion, target, f"{where} event {name}"))
+
+
+def _event(event: dict[str, Any], triggers: Triggers) -> None:
+    """One entry of a function's or state machine's `Events`."""
+    props = event.get("Properties") or {}
+    kind = event.get("Type")
+    if kind in ("Api", "HttpApi"):
+        triggers.http(props.get("Method"), props.get("Path"))
+    elif kind in ("Schedule", "ScheduleV2"):
+        triggers.schedule(props.get("Schedule") or props.get("ScheduleExpression"))
+    elif kind == "S3":
+        rules = ((props.get("Filter") or {}).get("S3Key") or {}).get("Rules") or []
+        prefix = next((r.get("Value") for r in rules if r.get("Name") == "prefix"), None)
+        triggers.storage(props.get("Bucket"), props.get("Events"), prefix)
+    elif kind == "SQS":
+        triggers.queue(props.get("Queue"))
+    elif kind in ("EventBridgeRule", "CloudWatchEvent"):
+        triggers.event_pattern(props.get("Pattern"))
+    else:
+        triggers.unsupported(str(kind))
 
 
 def _state_machine(
@@ -130,7 +136,12 @@ def _state_machine(
     definition = props.get("Definition")
     uri = props.get("DefinitionUri")
     if definition is None and isinstance(uri, str) and not uri.startswith("s3://"):
-        definition = load_template((path.parent / uri).read_text())
+        local = path.parent / uri
+        try:
+            definition = load_template(local.read_text())
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            conversion.skip(where, f"DefinitionUri {uri} cannot be read beside the template: {exc}")
+            return
     if definition is None:
         conversion.skip(where, "its definition is kept in S3 (DefinitionUri)")
         return

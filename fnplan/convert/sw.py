@@ -20,7 +20,9 @@ from fnplan.convert.names import Names
 from fnplan.convert.project import Conversion
 
 _EXPRESSION = re.compile(r"^\$\{(.*)\}$", re.DOTALL)
-_PATH = r"(?:(?:\$context\.[A-Za-z_][\w-]*|\$workflow\.input)(?:\.[A-Za-z_]\w*)*|(?:\.[A-Za-z_]\w*)+)"
+_PATH = (
+    r"(?:(?:\$context\.[A-Za-z_][\w-]*|\$workflow\.input)(?:\.[A-Za-z_]\w*)*|(?:\.[A-Za-z_]\w*)+)"
+)
 _JQ_TOKEN = re.compile(
     rf'\s*(?:({_PATH})|(-?\d+(?:\.\d+)?)|("(?:[^"\\]|\\.)*")'
     r"|(==|!=|<=|>=|<|>|\(|\))|\b(and|or|not|true|false|null)\b)"
@@ -97,12 +99,15 @@ class _Flow:
     def tasks(self, items: list[Any], prefix: str, entry: list[Dependency]) -> list[Dependency]:
         """Convert a task list run after `entry`; what follows it depends on."""
         current: list[Dependency] | None = entry
-        for item in items:
-            task_name, task = next(iter(item.items()))
-            full = f"{prefix}{task_name}"
-            deps = [*(current or []), *self.pending.pop(full, [])]
-            exits = self._task(full, task or {}, deps)
-            current = self._then(task or {}, prefix, exits)
+        for index, item in enumerate(items):
+            deps = list(current or [])
+            current = deps  # a task of an unexpected shape is skipped over
+            with self.conversion.element(f"{self.where}: task {prefix}{index + 1}"):
+                task_name, task = next(iter(item.items()))
+                full = f"{prefix}{task_name}"
+                deps += self.pending.pop(full, [])
+                exits = self._task(full, task or {}, deps)
+                current = self._then(task or {}, prefix, exits)
         return current or []
 
     def _then(
