@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from tests.aws_endpoint import CREDENTIALS
 from tests.cli.conftest import assert_clean_error, user_environment
@@ -126,9 +125,14 @@ def test_status_promote_and_abort_move_the_alias_while_apply_waits(
     fnplan(root, "apply", "--auto-approve")
     (function,) = deployed(aws_endpoint, prefix)
     name = function["FunctionName"]
+    found = json.loads(fnplan(root, "rollout", "status", "function.resize", "--json").stdout)
+    assert found["state"] == "complete" and found["version"] == 1
     assert_clean_error(
         fnplan(root, "rollout", "promote", "function.resize", check=None),
         "no rollout of function.resize is in flight: all traffic is on version 1",
+    )
+    assert_clean_error(
+        fnplan(root, "rollout", "status", "runtime.python", check=None), "has no rollouts on aws"
     )
 
     rollout_project(root, aws_endpoint, prefix, "10m", "return 2")
@@ -152,20 +156,6 @@ def test_status_promote_and_abort_move_the_alias_while_apply_waits(
     assert "rollout of version 3 was aborted" in output and "Traceback" not in output, output
     again = fnplan(root, "plan", "--detailed-exitcode", check=None)
     assert again.returncode == 2 and "rollout step 1/3" in again.stdout, again.stdout
-    fnplan(root, "destroy", "--auto-approve")
-
-
-def test_rollouts_of_something_else_are_a_clean_error(tmp_path: Path, aws_endpoint: str) -> None:
-    prefix = f"r{uuid.uuid4().hex[:8]}"
-    root = write_project(tmp_path / "p", aws_endpoint, prefix)
-    fnplan(root, "apply", "--auto-approve")
-    found: dict[str, Any] = json.loads(
-        fnplan(root, "rollout", "status", "function.resize", "--json").stdout
-    )
-    assert found["state"] == "complete" and found["version"] == 1
-    assert_clean_error(
-        fnplan(root, "rollout", "status", "runtime.python", check=None), "has no rollouts on aws"
-    )
     fnplan(root, "destroy", "--auto-approve")
 
 
