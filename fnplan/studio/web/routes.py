@@ -19,6 +19,7 @@ and plan_view.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -146,10 +147,22 @@ class Studio:
         return _stream(self._file_changes())
 
     async def _records(self, records: Iterator[Any]) -> AsyncIterator[str]:
-        """Each record as a `record` event, then `end` (the run finished)."""
-        while (record := await run_in_threadpool(next, records, None)) is not None:
+        """Each record as a `record` event, then `end` (the run finished). The records are
+        read on a daemon thread, so a stopping server never waits for a run someone else
+        started to end."""
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        threading.Thread(
+            target=_pump, args=(records, queue, asyncio.get_running_loop()), daemon=True
+        ).start()
+        while not self.stopped.is_set():
+            try:
+                record = await asyncio.wait_for(queue.get(), _POLL_SECONDS)
+            except TimeoutError:
+                continue
+            if record is _END:
+                yield _event("end", {})
+                return
             yield _event("record", record_json(record))
-        yield _event("end", {})
 
     async def _file_changes(self) -> AsyncIterator[str]:
         """A `files` event now and whenever the configuration files change, until the
@@ -166,6 +179,25 @@ class Studio:
                 yield ": alive\n\n"
             await asyncio.sleep(_POLL_SECONDS)
             quiet += _POLL_SECONDS
+
+
+#: what the reading thread puts on the queue after the last record
+_END = object()
+
+
+def _pump(
+    records: Iterator[Any], queue: asyncio.Queue[Any], loop: asyncio.AbstractEventLoop
+) -> None:
+    """Hand each record to the event loop, then _END (also when the log cannot be read: the
+    stream then just ends); a closed loop means nobody is listening any more."""
+    with contextlib.suppress(RuntimeError):
+        try:
+            for record in records:
+                loop.call_soon_threadsafe(queue.put_nowait, record)
+        except (OSError, FnplanError):
+            pass
+        finally:
+            loop.call_soon_threadsafe(queue.put_nowait, _END)
 
 
 async def page(request: Request) -> Response:

@@ -55,7 +55,13 @@ class StudioRuns:
         deployed = runs.deployed(self.workspace, address, "workflow")
         started: Future[str] = Future()
         self._pool.submit(self._run, deployed, payload, started)
-        return started.result(timeout=_START_TIMEOUT)
+        try:
+            return started.result(timeout=_START_TIMEOUT)
+        except TimeoutError:
+            raise Refused(
+                f"the run of {address} wrote nothing within {_START_TIMEOUT:.0f} s",
+                hint=f"see its executions: fnplan runs {address}",
+            ) from None
 
     def records(self, name: str, execution_id: str, *, follow: bool) -> Iterator[LogRecord]:
         """The records of one execution; with `follow`, as they are written until it ends."""

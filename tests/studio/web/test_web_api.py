@@ -5,13 +5,16 @@ stream, runs, the plan, and the serve guard (Host, Origin, token, body size, nam
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from tests.cli.conftest import assert_clean_error, run_fnplan
+from tests.cli.conftest import assert_clean_error, run_fnplan, user_environment
 from tests.events.conftest import Server
 from tests.studio.web.conftest import CHECK_IN, git, start, stop
 
@@ -222,3 +225,44 @@ def test_the_plan_draws_each_changed_workflows_graph_diff(project: Path) -> None
 def test_the_studio_serves_until_stopped_so_it_does_not_go_with_once(project: Path) -> None:
     result = run_fnplan("serve", "--ui", "--once", cwd=project, check=None)
     assert_clean_error(result, "--ui serves until stopped: it does not go with --once")
+
+
+def test_a_stopping_server_does_not_wait_for_a_run_it_only_follows(deployed: Path) -> None:
+    server = start(deployed)
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fnplan",
+            "run",
+            "orders",
+            "--execution-id",
+            "long-run",
+            "--input",
+            '{"id": "l", "seconds": 60}',
+        ],
+        cwd=deployed,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=user_environment(),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while "long-run" not in httpx.get(api(server, "/workflows/orders/runs")).text:
+            assert time.monotonic() < deadline, "the run did not start"
+            time.sleep(0.1)  # polling the list: there is no signal to wait on
+        url = api(server, "/workflows/orders/runs/long-run")
+        with httpx.stream("GET", url, timeout=30) as response:
+            stream = events(response)
+            while next(stream)[1].get("step") != "wait":
+                pass  # until the long step has started
+            stopping = time.monotonic()
+            code, _ = server.stop(timeout=20)
+        assert code == 0 and time.monotonic() - stopping < 10
+        assert run.poll() is None  # the run goes on without the server
+    finally:
+        run.kill()
+        run.wait()
+        if server.process.poll() is None:
+            server.process.kill()
+            server.process.communicate()
