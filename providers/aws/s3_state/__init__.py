@@ -14,10 +14,14 @@ from .backend import S3Backend, S3Workspaces
 
 __all__ = ["S3Backend", "S3Workspaces", "open_s3_backend"]
 
-SETTINGS = ("bucket", "key", "region", "profile", "endpoint", "workspace_key_prefix")
+SETTINGS = (
+    *("bucket", "key", "region", "profile", "endpoint", "workspace_key_prefix"),
+    *("dynamodb_table", "use_lockfile"),
+)
 DEFAULT_KEY = "fnplan/state.json"
 DEFAULT_WORKSPACE_PREFIX = "env:"
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_TABLE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 _KEY_PART = re.compile(r"[A-Za-z0-9!_.*'()=:+-]+")
 
 
@@ -42,9 +46,10 @@ def open_s3_backend(
     prefix = _key(
         config.get("workspace_key_prefix", DEFAULT_WORKSPACE_PREFIX), "workspace_key_prefix", where
     )
-    for name in ("region", "profile", "endpoint"):
+    for name in ("region", "profile", "endpoint", "dynamodb_table"):
         if name in config and not isinstance(config[name], str):
             raise ConfigError(f'backend "s3": {name} must be a string', pos=where)
+    table = _lock_table(config, where)
     try:
         import boto3  # noqa: F401
     except ImportError:
@@ -54,8 +59,42 @@ def open_s3_backend(
             hint="install it with: pip install 'fnplan[aws]'",
         ) from None
     from .objects import open_bucket
+    from .stores import open_table
 
-    return S3Workspaces(open_bucket(bucket, config), key, prefix, lock_timeout=lock_timeout)
+    return S3Workspaces(
+        open_bucket(bucket, config),
+        key,
+        prefix,
+        lock_timeout=lock_timeout,
+        lock_table=None if table is None else (open_table(config), table),
+    )
+
+
+def _lock_table(config: Mapping[str, Any], where: SourcePos | None) -> str | None:
+    """The DynamoDB table locks are kept in, or None for a lock object in the bucket (the
+    default, `use_lockfile = true`): one of the two, as the state must be locked."""
+    table = config.get("dynamodb_table")
+    lockfile = config.get("use_lockfile", table is None)
+    if not isinstance(lockfile, bool):
+        raise ConfigError('backend "s3": use_lockfile must be true or false', pos=where)
+    if table is not None and lockfile:
+        raise ConfigError(
+            'backend "s3": set dynamodb_table or use_lockfile = true, not both',
+            pos=where,
+            hint="dynamodb_table keeps the lock in that table; use_lockfile in the bucket",
+        )
+    if table is None and not lockfile:
+        raise ConfigError(
+            'backend "s3": use_lockfile = false needs dynamodb_table: the state must be locked',
+            pos=where,
+        )
+    if table is not None and not _TABLE.fullmatch(table):
+        raise ConfigError(
+            f'backend "s3": dynamodb_table must be a DynamoDB table name, not {table!r}',
+            pos=where,
+            hint="3 to 255 letters, digits, '_', '-' and '.'",
+        )
+    return table
 
 
 def _key(value: Any, name: str, where: SourcePos | None) -> str:

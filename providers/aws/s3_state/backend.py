@@ -1,9 +1,11 @@
 """The `s3` state backend: each workspace's state, journal and lock as objects in one bucket.
 
-`backend "s3" { bucket, key, region, profile, endpoint, workspace_key_prefix }`, laid out as
+`backend "s3" { bucket, key, region, profile, endpoint, workspace_key_prefix, dynamodb_table,
+use_lockfile }`, laid out as
 Terraform's S3 backend lays it out: the default workspace's state at `key`, another
 workspace's at `<workspace_key_prefix>/<name>/<key>`; beside each state, `.backup` (the
-previous version), `.lock` (the lock object) and `.journal/` (the apply journal's records).
+previous version), `.lock` (the lock object; with `dynamodb_table`, an item of that table
+instead) and `.journal/` (the apply journal's records).
 A write replaces the state only if it is still the version this backend last read or wrote
 (If-Match on its ETag), so even a writer that ignores the lock cannot be overwritten.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from fnplan import __version__
 from fnplan.errors import LockError, StateError
@@ -25,6 +28,7 @@ from fnplan.state.model import State
 from .journal import S3Journal, clear_journal, journal_lines
 from .lock import S3Lock
 from .objects import Bucket, PreconditionFailed
+from .stores import LockItem, LockObject, LockStore
 
 
 class S3Backend:
@@ -39,13 +43,13 @@ class S3Backend:
         operation_holder: str | None = None,
         lease: float = DEFAULT_LEASE,
         warn: Warn = warn_to_stderr,
+        lock_store: LockStore | None = None,
     ) -> None:
         self.bucket = bucket
         self.key = key
         self.source = Path(f"s3://{bucket.name}/{key}")
         self._lock = S3Lock(
-            bucket,
-            f"{key}.lock",
+            lock_store or LockObject(bucket, f"{key}.lock"),
             timeout=lock_timeout,
             lease=lease,
             who=operation_holder,
@@ -150,13 +154,21 @@ class S3Workspaces:
     """The workspaces of one bucket and key: `default` plus one folder per other name."""
 
     def __init__(
-        self, bucket: Bucket, key: str, workspace_key_prefix: str, *, lock_timeout: float = 0.0
+        self,
+        bucket: Bucket,
+        key: str,
+        workspace_key_prefix: str,
+        *,
+        lock_timeout: float = 0.0,
+        lock_table: tuple[Any, str] | None = None,
     ) -> None:
         self.bucket = bucket
         self.key = key
         self.prefix = workspace_key_prefix
         self.description = f"s3 (bucket {bucket.name}, key {key})"
         self.lock_timeout = lock_timeout
+        #: (DynamoDB client, table name) when locks are items of a table, else lock objects
+        self.lock_table = lock_table
 
     def key_of(self, name: str) -> str:
         """Where a workspace's state object is kept."""
@@ -195,7 +207,12 @@ class S3Workspaces:
         self.bucket.delete(backend.key)
 
     def state(self, name: str) -> S3Backend:
-        return S3Backend(self.bucket, self.key_of(name), lock_timeout=self.lock_timeout)
+        key = self.key_of(name)
+        store = None
+        if self.lock_table is not None:  # LockID "bucket/key", as Terraform names it
+            client, table = self.lock_table
+            store = LockItem(client, table, f"{self.bucket.name}/{key}")
+        return S3Backend(self.bucket, key, lock_timeout=self.lock_timeout, lock_store=store)
 
 
 def _valid(name: str) -> bool:

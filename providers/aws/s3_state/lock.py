@@ -1,9 +1,11 @@
-"""The S3 backend's state lock: an object created with If-None-Match, holding a LockInfo.
+"""The S3 backend's state lock: a LockInfo in a lock store (stores.py: an object of the bucket
+created with If-None-Match, or an item of a DynamoDB table created with a condition).
 
-Exactly one conditional create wins. The lease is renewed by replacing the object on its
-ETag (If-Match), so a renewal never overwrites someone else's lock; release and break
-delete on the ETag too. Waiting, breaking the lock of a dead process on this host and naming
-any other holder are fnplan.state.lock.acquire's, as for every backend.
+Exactly one conditional create wins. The lease is renewed by replacing the record on its
+token (If-Match on the ETag, or the item's Token), so a renewal never overwrites someone
+else's lock; release and break delete on the token too. Waiting, breaking the lock of a
+dead process on this host and naming any other holder are fnplan.state.lock.acquire's, as
+for every backend.
 """
 
 from __future__ import annotations
@@ -26,32 +28,31 @@ from fnplan.state.lock import (
 )
 from fnplan.state.remote_journal import lost_lock
 
-from .objects import Bucket, PreconditionFailed
+from .objects import PreconditionFailed
+from .stores import LockStore
 
 _POLL_SECONDS = 0.2
 
 
 class S3Lock:
-    """Acquire, renew, release and break the lock object of one workspace."""
+    """Acquire, renew, release and break the lock record of one workspace."""
 
     def __init__(
         self,
-        bucket: Bucket,
-        key: str,
+        store: LockStore,
         *,
         timeout: float,
         lease: float = DEFAULT_LEASE,
         who: str | None,
         warn: Warn,
     ) -> None:
-        self.bucket = bucket
-        self.key = key
+        self.store = store
         self.timeout = timeout
         self.lease = lease
         self.claimant = Claimant.here(who, lease)
         self.warn = warn
         self.lost = threading.Event()
-        self.etag: str | None = None  # of our lock object while held
+        self.etag: str | None = None  # the token of our lock record while held
 
     @contextlib.contextmanager
     def hold(self, operation: str) -> Iterator[LockInfo]:
@@ -75,28 +76,28 @@ class S3Lock:
         finally:
             renewer.stop()
             with contextlib.suppress(PreconditionFailed):
-                self.bucket.delete(self.key, etag=self.etag)
+                self.store.delete(self.etag)
             self.etag = None
 
     def try_create(self, info: LockInfo) -> bool:
-        """Create the lock object holding `info` unless there is one (LockSlot)."""
+        """Create the lock record holding `info` unless there is one (LockSlot)."""
         try:
-            self.etag = self.bucket.put(self.key, _encode(info), replacing=None)
+            self.etag = self.store.create(_encode(info))
         except PreconditionFailed:
             return False
         return True
 
     def blocker(self) -> LockInfo | None:
-        """The lock object's holder (LockSlot)."""
+        """The lock record's holder (LockSlot)."""
         return self.current()
 
     def break_lock(self, holder: LockInfo) -> bool:
-        """Delete the lock object if it is still `holder`'s, on its ETag (LockSlot)."""
+        """Delete the lock record if it is still `holder`'s, on its token (LockSlot)."""
         found = self._read()
         if found is None or found[0].id != holder.id:
             return False
         try:
-            self.bucket.delete(self.key, etag=found[1])
+            self.store.delete(found[1])
         except PreconditionFailed:
             return False  # someone else broke or replaced it first
         return True
@@ -107,36 +108,37 @@ class S3Lock:
         return None if found is None else found[0]
 
     def check(self, info: LockInfo) -> None:
-        """LockLostError unless our lock object is still the one we wrote."""
-        if self.lost.is_set() or self.bucket.etag(self.key) != self.etag:
+        """LockLostError unless our lock record is still the one we wrote."""
+        stored = None if self.lost.is_set() else self.store.get()
+        if stored is None or stored.etag != self.etag:
             raise lost_lock(info)
 
     def force_unlock(self, lock_id: str) -> LockInfo:
         """Remove the lock if its ID is `lock_id` (the user's explicit override)."""
         holder, etag = self._read() or (None, None)
-        unlocked = check_unlock(holder, lock_id, f"{self.bucket.description}, key {self.key}")
-        self.bucket.delete(self.key, etag=etag)
+        unlocked = check_unlock(holder, lock_id, self.store.description)
+        self.store.delete(etag)
         return unlocked
 
     def renew(self, info: LockInfo) -> LockInfo | None:
-        """Extend our lease; None when the object is no longer ours (broken or replaced)."""
+        """Extend our lease; None when the record is no longer ours (broken or replaced)."""
         renewed = info.renewed(self.lease)
         try:
-            self.etag = self.bucket.put(self.key, _encode(renewed), replacing=self.etag)
+            self.etag = self.store.replace(_encode(renewed), self.etag)
         except PreconditionFailed:
             return None
         return renewed
 
     def _read(self) -> tuple[LockInfo, str] | None:
-        stored = self.bucket.get(self.key)
+        stored = self.store.get()
         if stored is None:
             return None
         try:
             return LockInfo.model_validate_json(stored.data), stored.etag
         except ValidationError:
             raise StateError(
-                f"{self.bucket.description}: the lock object {self.key} is not a fnplan lock",
-                hint="if no fnplan is running, delete that object",
+                f"{self.store.description}: the lock there is not a fnplan lock",
+                hint="if no fnplan is running, delete it",
             ) from None
 
 

@@ -1,7 +1,8 @@
 """Every backend test runs once per backend: `local` in a temporary directory, `pg` in a schema
 of its own on one real PostgreSQL server per test session, `s3` in a bucket of its own on one
-moto server per test session, `kubernetes` in a namespace of its own on the fake Kubernetes API
-server (a real cluster when $FNPLAN_TEST_KUBECONFIG is set)."""
+moto server per test session (`s3-dynamodb`: with its lock in a DynamoDB table of its own),
+`kubernetes` in a namespace of its own on the fake Kubernetes API server (a real cluster when
+$FNPLAN_TEST_KUBECONFIG is set)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.aws_endpoint import create_bucket, moto_server
+from tests.aws_endpoint import create_bucket, create_lock_table, moto_server
 from tests.kube_fake.fixtures import kube_cluster, kube_namespace
 
 from .harness import Child, Spec
 from .pg_server import postgres_server
 
-BACKENDS = ["local", "pg", "s3", "kubernetes"]
+#: "s3-dynamodb": the s3 backend with its lock in a DynamoDB table (dynamodb_table)
+BACKENDS = ["local", "pg", "s3", "s3-dynamodb", "kubernetes"]
 __all__ = ["kube_cluster", "kube_namespace"]
 
 
@@ -49,6 +51,18 @@ def spec(request: pytest.FixtureRequest, tmp_path: Path, pg_schema: str) -> Spec
         bucket = f"state-{uuid.uuid4().hex[:12]}"
         create_bucket(endpoint, bucket)
         return {"kind": "s3", "endpoint": endpoint, "bucket": bucket, "key": "team/state.json"}
+    if request.param == "s3-dynamodb":
+        endpoint = request.getfixturevalue("s3_endpoint")
+        bucket, table = f"state-{uuid.uuid4().hex[:12]}", f"locks-{uuid.uuid4().hex[:12]}"
+        create_bucket(endpoint, bucket)
+        create_lock_table(endpoint, table)
+        return {
+            "kind": "s3",
+            "endpoint": endpoint,
+            "bucket": bucket,
+            "key": "team/state.json",
+            "dynamodb_table": table,
+        }
     if request.param == "kubernetes":
         cluster = request.getfixturevalue("kube_cluster")
         namespace: str = request.getfixturevalue("kube_namespace")

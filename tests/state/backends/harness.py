@@ -46,7 +46,8 @@ def _kube_state(spec: Spec, workspace: str) -> Any:
 
 
 def _s3_config(spec: Spec) -> dict[str, str]:
-    return {"bucket": spec["bucket"], "key": spec["key"], "endpoint": spec["endpoint"]}
+    names = ("bucket", "key", "endpoint", "dynamodb_table")
+    return {name: spec[name] for name in names if name in spec}
 
 
 def _s3_bucket(spec: Spec) -> Any:
@@ -73,8 +74,14 @@ def open_state(spec: Spec, workspace: str = DEFAULT_WORKSPACE, **options: Any) -
         return PgBackend(db, workspace, **options)
     if spec["kind"] == "s3":
         from fnplan.providers.aws.s3_state import S3Backend
+        from fnplan.providers.aws.s3_state.stores import LockItem, open_table
 
-        return S3Backend(_s3_bucket(spec), _s3_key(spec, workspace), **options)
+        key = _s3_key(spec, workspace)
+        if "dynamodb_table" in spec:  # the lock an item of the table, LockID "bucket/key"
+            table = open_table(_s3_config(spec))
+            lock = LockItem(table, spec["dynamodb_table"], f"{spec['bucket']}/{key}")
+            options = {**options, "lock_store": lock}
+        return S3Backend(_s3_bucket(spec), key, **options)
     if spec["kind"] == "kubernetes":
         from fnplan.providers.kubernetes.state import KubeBackend
 
