@@ -12,7 +12,7 @@ from fnplan.provider import Observation
 from .drift import differences, drift_note
 from .eventing import broker
 from .knative import service_name
-from .ownership import WORKFLOW_LABEL, check_ours
+from .ownership import LINEAGE_LABEL, WORKFLOW_LABEL, check_ours
 from .triggers import trigger_manifests
 
 if TYPE_CHECKING:
@@ -53,8 +53,8 @@ class _Objects:
     def _drift(
         self, prior: ResourceState, live: dict[tuple[str, str], dict[str, Any]]
     ) -> list[str]:
-        """The spec fields fnplan sets whose live value differs (rebuilt from the recorded
-        attributes; fields only a controller sets are not drift); none when the manifests
+        """The labels and spec fields fnplan sets whose live value differs (rebuilt from the
+        recorded attributes; fields only a controller sets are not drift); none when the manifests
         cannot be rebuilt (their target is gone: its own observation shows it)."""
         from fnplan.resources import Resource
 
@@ -69,9 +69,14 @@ class _Objects:
         for manifest in manifests:
             key = (manifest["kind"], manifest["metadata"]["name"])
             if key in live:
-                where = f"{key[0]} {key[1]} spec"
-                found = live[key].get("spec")
-                changed += differences(manifest.get("spec"), found, where, extra=False)
+                # the lineage label is bookkeeping (an import re-labels it on the next apply)
+                labels = dict(manifest["metadata"]["labels"])
+                labels.pop(LINEAGE_LABEL, None)
+                mine: dict[str, Any] = {"metadata": {"labels": labels}}
+                if "spec" in manifest:  # a Broker has none
+                    mine["spec"] = manifest["spec"]
+                where = f"{key[0]} {key[1]}"
+                changed += differences(mine, live[key], where, extra=False)
         return changed
 
     def create(self, resource: Resource) -> dict[str, Any]:
