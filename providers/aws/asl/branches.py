@@ -26,12 +26,7 @@ from .tasks import LAMBDA_INVOKE, Targets, task_for, task_values
 
 _MAX_STATE_NAME = 80
 #: fnplan's error types that Step Functions reports under its own names as well
-_PLATFORM_ERRORS: dict[str, list[str]] = {
-    "Timeout": ["States.Timeout"],
-    # an HTTP Task fails with the response's status code, or on the connection
-    "HTTPError": [f"States.Http.StatusCode.{code}" for code in range(400, 600)],
-    "ConnectionError": ["States.Http.Socket"],
-}
+_PLATFORM_ERRORS: dict[str, list[str]] = {"Timeout": ["States.Timeout"]}
 EXPRESSION_ERROR = "ExpressionError"
 
 

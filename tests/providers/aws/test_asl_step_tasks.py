@@ -1,7 +1,7 @@
 """The Task states of http, sql and shell steps, run with the tests' ASL interpreter: the
 arguments each service receives, outputs in the local executor's shape, and an image step's
 non-zero exit failing the step with ShellError as locally (Step Functions reports such an ECS
-task as a success), caught by the step's catch; an HTTP error status caught as HTTPError."""
+task as a success), caught by the step's catch."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from fnplan.providers.aws.asl import state_machine_definition
 
 from fnplan.workflow.model import WorkflowDocument
-from tests.providers.aws.asl_interpreter import TaskFailed, execute
+from tests.providers.aws.asl_interpreter import execute
 from tests.providers.aws.asl_lint import lint
 from tests.providers.aws.asl_targets import FixedTargets
 
@@ -118,35 +118,3 @@ def test_sql_and_shell_function_steps_pass_their_values_and_read_results_as_loca
     shell, sql = (arguments for _, arguments in calls)
     assert shell["Payload"] == {"env": {"N": "x"}}  # the script is the function's code
     assert sql["Parameters"] == [{"Name": "id", "Value": {"StringValue": "7"}}]
-
-
-def test_an_http_error_status_is_caught_as_http_error() -> None:
-    document = _document(
-        [
-            {
-                "name": "ping",
-                "type": "http",
-                "http": {"url": "https://x.example", "headers": {"X-Run": {"$expr": "input.id"}}},
-                "catch": [{"errors": ["HTTPError"], "next": "fallback"}],
-            },
-            {"name": "fallback", "type": "shell", "shell": {"script": "true"}},
-        ],
-        output=None,
-    )
-    definition = state_machine_definition(document, FixedTargets())
-    assert lint(definition) == []
-    outcomes = []
-    for error in ("States.Http.StatusCode.404", "States.Http.Socket"):
-
-        def tasks(resource: str, arguments: Any, error: str = error) -> Any:
-            if resource == "arn:aws:states:::http:invoke":
-                assert arguments["Headers"] == {"X-Run": 7}
-                raise TaskFailed(error, "Not Found")
-            return {"Payload": {"stdout": "", "exit_code": 0}}
-
-        outcome = execute(definition, {"id": 7}, tasks)
-        outcomes.append((outcome.status, outcome.variables["status"]))
-    assert outcomes == [
-        ("succeeded", {"ping": "caught", "fallback": "succeeded"}),  # HTTPError: caught
-        ("failed", {"ping": "failed"}),  # a ConnectionError is not: the run fails
-    ]
