@@ -96,7 +96,11 @@ class TypeSchemas:
             if node.value is None:
                 return {"type": "null"}
             if isinstance(node.value, str):  # a forward reference
-                return self.schema(ast.parse(node.value, mode="eval").body)
+                try:
+                    return self.schema(ast.parse(node.value.strip(), mode="eval").body)
+                except SyntaxError:
+                    self.notes.append(f"line {node.lineno}: type {node.value!r} is not Python")
+                    return {}
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
             return self._union([node.left, node.right])
         if isinstance(node, ast.Subscript):

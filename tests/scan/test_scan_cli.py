@@ -83,6 +83,9 @@ def test_mistakes_are_clean_errors(fnplan: Runner, tmp_path: Path) -> None:
     (tmp_path / "broken.py").write_text("def handler(event, context)\n    return 1\n")
     (tmp_path / "nohandler.py").write_text("def helper(x):\n    return x\n")
     (tmp_path / "main.js").write_text("exports.handler = () => 1\n")
+    (tmp_path / "forward.py").write_text('def handler(event: "not valid!", context):\n    pass\n')
+    notes = json.loads(fnplan("scan", "forward.py", "--json", cwd=tmp_path).stdout)["notes"]
+    assert notes == ["line 1: type 'not valid!' is not Python"]
     assert_clean_error(
         fnplan("scan", "broken.py", cwd=tmp_path, check=None), "broken.py:1:", "not valid Python"
     )
