@@ -75,7 +75,8 @@ class StudioProject:
 
     def workflow(self, name: str) -> dict[str, Any]:
         """One workflow's laid-out graph (schemas/graph.schema.json) plus, per step id, its
-        attributes as HCL source, its input/output schemas and its source position."""
+        attributes as HCL source, its input/output schemas and its source position; and what
+        a new step may call (the functions, the other workflows)."""
         from fnplan.operations.workflow_graphs import graph_of
 
         name = checked_name(name)
@@ -102,6 +103,9 @@ class StudioProject:
             "graph": graph.model_dump(mode="json"),
             "steps": steps,
             "functions": sorted(a for a, r in desired.resources.items() if r.type == "function"),
+            "workflows": [
+                f"workflow.{other}" for other in sorted(config.workflows) if other != name
+            ],
             "pos": self._relative(workflow.pos),
         }
 

@@ -59,6 +59,7 @@ def test_every_workflow_is_listed_and_drawn_with_its_steps_details(shared_studio
     assert check["output_schema"] is None
     assert view["steps"]["step.wait"]["attributes"]["depends_on"] == "[step.check]"
     assert "function.pause" in view["functions"]
+    assert view["workflows"] == ["workflow.ping"]
 
 
 def test_an_edit_changes_only_the_lines_of_its_step_and_edge(studio: Server, project: Path) -> None:
@@ -80,6 +81,14 @@ def test_an_edit_changes_only_the_lines_of_its_step_and_edge(studio: Server, pro
     view = httpx.get(api(studio, "/workflows/orders")).json()
     edges = {(e["source"], e["target"], e["kind"]) for e in view["graph"]["edges"]}
     assert ("step.charge", "step.audit", "sequential") in edges
+
+
+def test_a_step_that_calls_another_workflow_can_be_added(studio: Server) -> None:
+    ops = [{"op": "add_step", "step": "nested", "attributes": {"workflow": "workflow.ping"}}]
+    assert httpx.post(api(studio, "/workflows/orders/ops"), json=ops).status_code == 200
+    view = httpx.get(api(studio, "/workflows/orders")).json()
+    nested = next(node for node in view["graph"]["nodes"] if node["id"] == "step.nested")
+    assert (nested["type"], nested["target"]) == ("workflow", "workflow.ping")
 
 
 def test_an_edit_that_would_break_the_configuration_is_refused_and_writes_nothing(

@@ -76,6 +76,7 @@ def test_a_step_and_an_edge_added_through_the_page_change_only_their_lines(
     page.select_option("#add-step select", "function.check")
     page.click("#add-step button")
     page.wait_for_selector('.node[data-step="audit"]', timeout=WAIT)
+    assert page.locator('#add-step select option[value="workflow.ping"]').count() == 1
     page.click("#connect")
     page.click('.node[data-step="charge"]')
     page.click('.node[data-step="audit"]')

@@ -30,8 +30,9 @@ async function loadWorkflow() {
   state.view = await call("GET", `/workflows/${encodeURIComponent(state.name)}`);
   const select = $("#add-step select");
   const chosen = select.value;
-  select.replaceChildren(...state.view.functions.map((f) => el("option", { value: f }, f)));
-  if (state.view.functions.includes(chosen)) select.value = chosen;
+  const callable = [...state.view.functions, ...state.view.workflows];
+  select.replaceChildren(...callable.map((address) => el("option", { value: address }, address)));
+  if (callable.includes(chosen)) select.value = chosen;
   if (state.selected && state.selected.kind === "node" && !state.view.steps[state.selected.id]) {
     state.selected = null;
   }
@@ -87,7 +88,8 @@ function setUpEditing() {
     event.preventDefault();
     const form = event.target;
     const step = form.elements.step.value.trim();
-    const attributes = { function: form.elements.function.value };
+    const target = form.elements.target.value; // function.X or workflow.X
+    const attributes = { [target.split(".")[0]]: target };
     if (await edit([{ op: "add_step", step, attributes }])) {
       form.reset();
       state.selected = { kind: "node", id: `step.${step}` };
