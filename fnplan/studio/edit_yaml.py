@@ -57,6 +57,8 @@ def apply(source: bytes, op: o.Operation, file: str) -> bytes:
         elif isinstance(op, o.RenameStep):
             steps.insert(list(steps).index(op.step), op.to, steps.pop(op.step))
             _rename_refs(steps, op.step, op.to)
+        elif isinstance(op, o.MoveStep):
+            _move(data["workflow"], steps, op, file)
         else:
             raise FnplanError(f"{op.op} is not supported for YAML files yet ({file})")
     out = io.StringIO()
@@ -105,6 +107,19 @@ def _edge(steps: Any, op: o.AddEdge | o.RemoveEdge, workflow: str) -> None:
     del items[matches[0]]
     if not items:
         del holder[key]
+
+
+def _move(workflows: Any, steps: Any, op: o.MoveStep, file: str) -> None:
+    """The step's mapping moved to the end of the steps of `op.into`, in the same file."""
+    from ruamel.yaml.comments import CommentedMap
+
+    into = workflows.get(op.into.split(".", 1)[1]) if op.into != op.workflow else None
+    if into is None:
+        raise FnplanError(f"{op.into} is not declared in {file}, beside {op.workflow}")
+    target = into.setdefault("step", CommentedMap())
+    if op.step in target:
+        raise FnplanError(f"{op.into} already has a step {op.step!r}")
+    target[op.step] = steps.pop(op.step)
 
 
 def _rename_refs(node: Any, old: str, new: str) -> None:

@@ -97,3 +97,41 @@ def test_move_leaving_a_dangling_reference_is_refused(fnplan: Runner, tmp_path: 
     )
     output = _edit(fnplan, project, _move("x", "workflow.inner", "workflow.nope"), check=1)
     assert "workflow.nope is not declared in main.hcl" in output
+
+
+YAML_PROJECT = """\
+provider:
+  local: {}
+workflow:
+  inner:
+    step:
+      x:
+        shell:
+          script: echo x
+      y:
+        shell:
+          script: echo y
+  outer:
+    step:
+      first:
+        shell:
+          script: echo first
+      nested:
+        workflow: ${workflow.inner}
+        nesting: inline
+        depends_on:
+          - ${step.first}
+"""
+
+
+def test_move_in_a_yaml_file(fnplan: Runner, tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    main = project / "main.fnplan.yaml"
+    main.write_text(YAML_PROJECT)
+    fnplan("validate", cwd=project)
+    _edit(fnplan, project, _move("y", "workflow.inner", "workflow.outer"))
+    assert _steps(fnplan, project, "workflow.inner") == ["x"]
+    assert "y" in _steps(fnplan, project, "workflow.outer")
+    _edit(fnplan, project, _move("y", "workflow.outer", "workflow.inner"))
+    assert main.read_text() == YAML_PROJECT
