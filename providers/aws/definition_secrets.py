@@ -58,6 +58,15 @@ def hide_secrets(
         "Arguments": {"SecretIdList": [names[t] for t in present]},
         "Assign": assign,
         "Output": "{% $states.input %}",
+        # throttling or a passing outage must not fail the execution before it begins
+        "Retry": [
+            {
+                "ErrorEquals": ["States.ALL"],
+                "IntervalSeconds": 1,
+                "MaxAttempts": 3,
+                "BackoffRate": 2.0,
+            }
+        ],
         "Next": hidden["StartAt"],
     }
     hidden = {**hidden, "StartAt": READ_STATE, "States": {READ_STATE: read, **hidden["States"]}}
