@@ -148,6 +148,7 @@ def diff_text(diff: ConfigurationDiff, form: DiffFormat) -> str:
 
 def _mermaid(diff: ConfigurationDiff) -> str:
     """Markdown: a heading and a fenced Mermaid diagram per changed workflow."""
+    from fnplan.studio.diff import renames_of
     from fnplan.studio.diff_mermaid import marked_mermaid
 
     parts: list[str] = []
@@ -157,5 +158,7 @@ def _mermaid(diff: ConfigurationDiff) -> str:
             for op in diff.workflows.operations
             if op["workflow"] == address and op["op"] in {"set_attribute", "unset_attribute"}
         }
-        parts += [f"### {address}", "", "```mermaid", marked_mermaid(old, new, changed), "```", ""]
+        renamed = renames_of(diff.workflows, address)
+        diagram = marked_mermaid(old, new, changed, renamed)
+        parts += [f"### {address}", "", "```mermaid", diagram, "```", ""]
     return "\n".join(parts) if parts else "No differences in the workflows."

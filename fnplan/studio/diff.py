@@ -221,11 +221,18 @@ _DEFAULT_STEP = Step(name="_")
 
 
 def marked_graph(
-    old: WorkflowGraph, new: WorkflowGraph, changed: Iterable[str] = ()
+    old: WorkflowGraph,
+    new: WorkflowGraph,
+    changed: Iterable[str] = (),
+    renamed: Mapping[str, str] | None = None,
 ) -> tuple[WorkflowGraph, dict[str, Change]]:
     """The new graph plus the old one's removed nodes and edges, and how each node and edge
     (keyed "SOURCE->TARGET:KIND") changed; unchanged elements are not in the mapping.
-    `changed` names nodes whose attributes changed (what the graph itself does not show)."""
+    `changed` names nodes whose attributes changed (what the graph itself does not show);
+    `renamed` maps old node ids to new ones (a renamed step is changed, not removed+added)."""
+    if renamed:
+        old = _renamed_graph(old, renamed)
+        changed = {*changed, *renamed.values()}
     old_nodes = {node.id: node for node in old.nodes}
     new_nodes = {node.id: node for node in new.nodes}
     marks: dict[str, Change] = {}
@@ -254,6 +261,30 @@ def marked_graph(
             marks[key] = "removed"
             merged.edges.append(GraphEdge(**{**edge.model_dump(), "route": []}))
     return merged, marks
+
+
+def _renamed_graph(graph: WorkflowGraph, renamed: Mapping[str, str]) -> WorkflowGraph:
+    """The graph with node ids (and edge ends) renamed."""
+    nodes = [node.model_copy(update={"id": renamed.get(node.id, node.id)}) for node in graph.nodes]
+    edges = [
+        edge.model_copy(
+            update={
+                "source": renamed.get(edge.source, edge.source),
+                "target": renamed.get(edge.target, edge.target),
+            }
+        )
+        for edge in graph.edges
+    ]
+    return graph.model_copy(update={"nodes": nodes, "edges": edges})
+
+
+def renames_of(diff: WorkflowDiff, workflow: str) -> dict[str, str]:
+    """Old node id → new node id for the workflow's rename_step operations."""
+    return {
+        f"step.{op['step']}": f"step.{op['to']}"
+        for op in diff.operations
+        if op["workflow"] == workflow and op["op"] == "rename_step"
+    }
 
 
 def edge_key(edge: GraphEdge) -> str:

@@ -39,6 +39,9 @@ def test_renamed_step_is_one_rename(fnplan: Runner, repo: Path, tmp_path: Path) 
     ]
     text = fnplan("diff", cwd=repo).stdout.splitlines()
     assert "workflow.thumbnail: ~ step.fetch renamed to step.download" in text
+    mermaid = fnplan("diff", "--format", "mermaid", cwd=repo).stdout
+    assert '["download"]' in mermaid and '["fetch"]' not in mermaid
+    assert "class n0 changed" in mermaid  # the renamed step, not removed and added
 
     (tmp_path / "ops.json").write_text(json.dumps(ops["operations"]))
     renamed = (repo / "main.hcl").read_text()
