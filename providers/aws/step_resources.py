@@ -4,11 +4,10 @@ function per shell step (shell_function.py) or, for a shell step with an `image`
 task definition (ecs_tasks.py). They are deployed before the definition that names them,
 removed once no definition does (a step taken out, or the workflow destroyed); sql steps
 need nothing of their own (sql_target.py). Validate checks that the provider block gives
-what these steps need, and that none would write a sensitive value into the definition."""
+what these steps need, and that no shell script holds a sensitive value."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,7 +15,6 @@ from fnplan.errors import ProviderError
 from fnplan.provider_schema import Diagnostic
 from fnplan.workflow.model import Step, WorkflowDocument
 
-from .asl.tasks import task_values
 from .clients import Clients
 from .config import AwsConfig
 from .connections import (
@@ -111,7 +109,7 @@ def workflow_diagnostics(attributes: Mapping[str, Any], config: AwsConfig) -> li
                 problem = str(exc)
         elif _kind(step) == "image" and config.ecs is None:
             problem = ECS_NEEDED
-        if problem is None and _kind(step) in ("http", "shell", "image", "sql"):
+        if problem is None and _kind(step) == "shell":
             problem = _leak(step, document.sensitive_values)
         if problem:
             found.append(Diagnostic(f"step {step.name!r}: {problem}", "step"))
@@ -119,17 +117,13 @@ def workflow_diagnostics(attributes: Mapping[str, Any], config: AwsConfig) -> li
 
 
 def _leak(step: Step, sensitive: list[str]) -> str | None:
-    """A sensitive value this step would write into the state machine definition in clear
-    (an http step's static headers go to its connection, so they may hold one)."""
-    values = task_values(step)
-    if step.shell is not None:
-        values["script"] = step.shell.script
-    text = json.dumps(values)
-    if any(secret and (secret in text or json.dumps(secret)[1:-1] in text) for secret in sensitive):
+    """A sensitive value in a shell step's script, which is its generated function's code
+    (values the definition holds are read from Secrets Manager: definition_secrets.py)."""
+    assert step.shell is not None
+    if any(secret and secret in step.shell.script for secret in sensitive):
         return (
-            "a sensitive value in its url, body, params, env or script would be written into "
-            "the state machine definition in clear; on aws pass secrets to http steps in "
-            "static headers (they go to the step's connection), or read them in a function"
+            "a sensitive value in its script would be written into the code of its generated "
+            "Lambda function in clear; pass it in the step's env instead"
         )
     return None
 

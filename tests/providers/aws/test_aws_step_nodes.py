@@ -337,15 +337,18 @@ def test_shell_and_sql_steps_run_in_the_deployed_state_machine(
     fnplan(root, "destroy", "--auto-approve")
 
 
-def test_a_sensitive_value_bound_for_the_definition_is_a_validate_error(
+def test_a_sensitive_value_in_a_shell_script_is_a_validate_error(
     tmp_path: Path, aws_endpoint: str
 ) -> None:
     root = write_project(tmp_path / "p", aws_endpoint, "s")
     text = (root / "main.hcl").read_text()
-    leaky = text.replace("env    = { TARGET = step.fetch.output.url }", "env = { T = var.token }")
+    leaky = text.replace('script = "echo cleaning $TARGET"', 'script = "curl -H ${var.token} x"')
     (root / "main.hcl").write_text(leaky)
     result = fnplan(root, "validate", check=None)
-    assert_clean_error(result, "step 'clean'", "sensitive value", "in clear")
+    assert_clean_error(result, "step 'clean'", "sensitive value in its script", "env instead")
     output = result.stdout + result.stderr
     assert "step 'notify'" not in output  # its token is a header: it goes to the connection
     assert TOKEN not in output
+    in_env = text.replace("env    = { TARGET = step.fetch.output.url }", "env = { T = var.token }")
+    (root / "main.hcl").write_text(in_env)  # the definition reads it from Secrets Manager
+    fnplan(root, "validate")
