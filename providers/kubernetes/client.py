@@ -188,7 +188,7 @@ class KubeClient:
             if found is None:
                 raise ProviderError(f"kubernetes: {kind} {name} is gone while waiting for it")
             status, reason, message = _condition(found, condition)
-            if status == "True":
+            if status == "True" and not _progressing(found, condition):  # not an older spec's
                 return found
             if status == "False" and not _progressing(found, condition):
                 raise ProviderError(
