@@ -22,8 +22,8 @@ import pytest
 from providers.aws.functions import alias_name
 from tests.aws_endpoint import CREDENTIALS
 from tests.cli.conftest import run_fnplan
+from tests.conftest import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 #: the shared functions the quickstart's blocks declare, and the copies dedicated `catalog` owns
 SHARED = ["function.fetch", "function.resize", "function.report_failure"]
 MODULE = ["module.vision.function.detect", "module.vision.function.tag"]
