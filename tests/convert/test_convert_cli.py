@@ -1,6 +1,11 @@
 """`fnplan convert` through the CLI: every corpus document is first accepted by its own
 format's validator, then converted; the project written is the expected one (every element
-left out listed) and `fnplan validate` accepts it."""
+left out listed) and `fnplan validate` accepts it.
+
+serverless-workflow-1.0.0.schema.json is the specification's workflow schema
+(https://serverlessworkflow.io/schemas/1.0.0/workflow.json, Apache-2.0) as the npm package
+@serverlessworkflow/sdk 1.0.1 ships it (bundled in esm/index.esm.js as `workflowSchema`).
+The Serverless Framework publishes no validator usable here: its documents are not checked."""
 
 from __future__ import annotations
 
