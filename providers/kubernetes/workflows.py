@@ -19,7 +19,7 @@ from .argo_secrets import secret_manifest, secret_name
 from .drift import differences, drift_note
 from .functions import namespace_of
 from .knative import function_labels, service_name
-from .ownership import VERSION_LABEL, WORKFLOW_LABEL, check_ours
+from .ownership import LINEAGE_LABEL, VERSION_LABEL, WORKFLOW_LABEL, check_ours
 
 if TYPE_CHECKING:
     from fnplan.resources import Resource
@@ -197,6 +197,7 @@ class Workflows:
                 secret_manifest(manifest["metadata"]["name"], self.namespace, labels, secrets)
             )
         self.client.apply(manifest, adopt=bool(outputs))
+        self._repoint_bindings(versions, resource.address, manifest["metadata"]["name"])
         kept = self._prune(resource.address, versions, number)
         adopted = outputs.get("template")  # an imported template fnplan did not name
         if adopted and adopted not in {template_name(resource.address, v["number"]) for v in kept}:
@@ -208,6 +209,36 @@ class Workflows:
             "version_number": number,
             "versions": kept,
         }
+
+    def _repoint_bindings(self, versions: list[dict[str, Any]], address: str, current: str) -> None:
+        """Event bindings (fnplan's triggers of this workflow) that submit an older version
+        submit `current` from now on: a trigger targets the workflow, not one version (as the
+        aws provider's alias `live`), so a new version reaches its triggers in the same apply
+        and the older template is no longer held by them."""
+        older = {template_name(address, v["number"]) for v in versions} - {current}
+        if not older:
+            return
+        lineage = self.provider.context.lineage
+        selector = {LINEAGE_LABEL: lineage[:63]} if lineage else None
+        for binding in self.client.list_objects("WorkflowEventBinding", selector, self.namespace):
+            spec = binding.get("spec") or {}
+            reference = (spec.get("submit") or {}).get("workflowTemplateRef") or {}
+            if reference.get("name") not in older:
+                continue
+            reference["name"] = current
+            metadata = {
+                key: binding["metadata"][key]
+                for key in ("name", "namespace", "labels", "annotations")
+                if key in binding["metadata"]
+            }
+            self.client.apply(
+                {
+                    "apiVersion": binding["apiVersion"],
+                    "kind": binding["kind"],
+                    "metadata": metadata,
+                    "spec": spec,
+                }
+            )
 
     def _prune(
         self, address: str, versions: list[dict[str, Any]], number: int

@@ -235,3 +235,22 @@ def test_triggers_deploy_as_knative_eventing_and_an_argo_event_binding(
     run_fnplan("apply", "--auto-approve", cwd=project)
     assert objects(knative, kube_namespace, "sources.knative.dev/v1", "pingsources") == []
     assert objects(knative, kube_namespace, "argoproj.io/v1alpha1", "workfloweventbindings") == []
+
+
+def test_a_new_workflow_version_is_what_its_triggers_start_in_the_same_apply(
+    project: Path, knative: Knative, kube_cluster: KubeCluster, kube_namespace: str
+) -> None:
+    with (project / "main.hcl").open("a") as main:
+        main.write(TRIGGERS)
+    run_fnplan("apply", "--auto-approve", cwd=project)
+    write_main(project, kube_cluster, kube_namespace, "hi")
+    with (project / "main.hcl").open("a") as main:
+        main.write(TRIGGERS)
+    run_fnplan("apply", "--auto-approve", cwd=project)
+    (template,) = templates(knative, kube_namespace)
+    assert template["metadata"]["name"].endswith("-v2")
+    (binding,) = objects(knative, kube_namespace, "argoproj.io/v1alpha1", "workfloweventbindings")
+    assert binding["spec"]["submit"]["workflowTemplateRef"]["name"] == template["metadata"]["name"]
+    assert binding["spec"]["submit"]["arguments"]["parameters"][0]["name"] == "input"
+    plan = run_fnplan("plan", "--detailed-exitcode", cwd=project, check=None)
+    assert plan.returncode == 0, plan.stdout
