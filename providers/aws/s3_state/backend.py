@@ -24,8 +24,9 @@ from fnplan.state.codec import decode_state, encode_state
 from fnplan.state.journal import replay_records
 from fnplan.state.lock import DEFAULT_LEASE, LockInfo, Warn, warn_to_stderr
 from fnplan.state.model import State
+from fnplan.state.remote_journal import NumberedJournal
 
-from .journal import S3Journal, clear_journal, journal_lines
+from .journal import S3Records
 from .lock import S3Lock
 from .objects import Bucket, PreconditionFailed
 from .stores import LockItem, LockObject, LockStore
@@ -56,19 +57,20 @@ class S3Backend:
             warn=warn,
         )
         self._held: LockInfo | None = None
-        self._journal: S3Journal | None = None
+        self._journal: NumberedJournal | None = None
         self._known_etag: str | None = None
 
     @property
-    def journal_prefix(self) -> str:
-        return f"{self.key}.journal/"
+    def records(self) -> S3Records:
+        """The apply journal's records (objects under KEY.journal/)."""
+        return S3Records(self.bucket, f"{self.key}.journal/")
 
     def read(self) -> State:
         """The recorded state (new and empty if none), with any interrupted apply replayed."""
         stored = self.bucket.get(self.key)
         state = State() if stored is None else decode_state(stored.data, self.source)
         self._known_etag = None if stored is None else stored.etag
-        lines = journal_lines(self.bucket, self.journal_prefix)
+        lines = self.records.lines()
         return replay_records(lines, self.source, state, state_exists=stored is not None)
 
     def write(self, state: State) -> None:
@@ -90,7 +92,7 @@ class S3Backend:
         if self._journal is not None:
             self._journal.checkpoint(saved)
         else:
-            clear_journal(self.bucket, self.journal_prefix)
+            self.records.clear()
         state.serial, state.fnplan_version = saved.serial, saved.fnplan_version
 
     @contextlib.contextmanager
@@ -111,21 +113,20 @@ class S3Backend:
         """Who holds the lock now, or None."""
         return self._lock.current()
 
-    def journal(self, state: State) -> S3Journal:
+    def journal(self, state: State) -> NumberedJournal:
         """Open the apply journal (objects under KEY.journal/) for an apply against `state`."""
         if self._journal is not None:
             raise StateError(f"{self.source}: an apply journal is already open")
         held = self._held
-        self._journal = S3Journal(
-            self.bucket,
-            self.journal_prefix,
+        self._journal = NumberedJournal(
+            self.records,
             state,
             check_lock=(lambda: self._lock.check(held)) if held is not None else _unlocked,
             on_close=self._journal_closed,
         )
         return self._journal
 
-    def _journal_closed(self, journal: S3Journal) -> None:
+    def _journal_closed(self, journal: NumberedJournal) -> None:
         if self._journal is journal:
             self._journal = None
 
@@ -202,7 +203,7 @@ class S3Workspaces:
         holder = backend.current_lock()
         if holder is not None:
             raise LockError(f"workspace {name!r} is locked: {holder.describe()}")
-        clear_journal(self.bucket, backend.journal_prefix)
+        backend.records.clear()
         self.bucket.delete(f"{backend.key}.backup")
         self.bucket.delete(backend.key)
 
