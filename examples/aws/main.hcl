@@ -268,6 +268,44 @@ trigger "nightly" {
   }
 }
 
+# Triggers only AWS has here (README.md): a file published on the event bus is fetched, and
+# each upload to an existing bucket (create it first) is logged.
+event "file_published" {
+  type = "com.example.quickstart.file.published"
+}
+
+trigger "prefetch" {
+  event  = event.file_published # the function receives the event's data: {"url": ...}
+  target = function.fetch
+}
+
+variable "uploads_bucket" {
+  type        = string
+  default     = "fnplan-quickstart-uploads"
+  description = "An S3 bucket of yours, created before apply; fnplan only adds its notification."
+}
+
+data "aws_s3_bucket" "uploads" {
+  name = var.uploads_bucket
+}
+
+function "log_upload" {
+  runtime = runtime.python
+  source  = "./functions/log_upload"
+  handler = "main.handler"
+}
+
+trigger "on_upload" {
+  source {
+    storage {
+      bucket = data.aws_s3_bucket.uploads.name
+      prefix = "uploads/"
+      events = ["created"]
+    }
+  }
+  target = function.log_upload
+}
+
 output "thumbnail_arn" {
   value = workflow.thumbnail.arn
 }

@@ -1,10 +1,13 @@
 """examples/aws end to end through the real `fnplan` command, against moto in server mode:
 apply, every object checked with boto3, a second plan that changes nothing, a code change
 publishing exactly one Lambda version that the shared workflow then calls, a memory edit made
-outside fnplan reported as drift, and destroy leaving nothing behind in any service.
+outside fnplan reported as drift, and destroy leaving nothing behind in any service, but the
+uploads bucket (the user's) with its own notification.
 
 examples/aws is examples/quickstart with the aws provider: a test here keeps the two the same
-project (same code, schemas and data; main.hcl differing only where README.md says)."""
+project (same code, schemas and data; main.hcl differing only where README.md says), plus the
+triggers only AWS has there (an event rule, the uploads bucket's notification) and the
+function the bucket notifies."""
 
 from __future__ import annotations
 
@@ -26,6 +29,8 @@ from tests.conftest import EXAMPLES
 
 #: the shared functions the quickstart's blocks declare, and the copies dedicated `catalog` owns
 SHARED = ["function.fetch", "function.resize", "function.report_failure"]
+#: the function only examples/aws has: what the uploads bucket notifies
+UPLOADS = "function.log_upload"
 MODULE = ["module.vision.function.detect", "module.vision.function.tag"]
 COPIES = [
     "workflow.catalog.function.fetch",
@@ -41,6 +46,8 @@ REPLACED_LINES = {
     'output "thumbnail_endpoint" {',
     "  value = workflow.thumbnail.endpoint",
 }
+#: a notification of the uploads bucket that is not fnplan's: apply and destroy keep it
+FOREIGN = {"Id": "someone-elses", "Events": ["s3:ObjectRemoved:*"]}
 
 
 class Project:
@@ -50,10 +57,12 @@ class Project:
         self.root = root
         self.endpoint = endpoint
         self.prefix = f"i{uuid.uuid4().hex[:7]}"
+        self.bucket = f"{self.prefix}-uploads"
         self.env = {
             **CREDENTIALS,
             "FNPLAN_VAR_aws_endpoint": endpoint,
             "FNPLAN_VAR_env": self.prefix,
+            "FNPLAN_VAR_uploads_bucket": self.bucket,
         }
 
     def fnplan(self, *args: str, check: int | None = 0) -> Any:
@@ -69,6 +78,23 @@ class Project:
     def mine(self, names: list[str]) -> list[str]:
         return sorted(name for name in names if f"{self.prefix}-" in name)
 
+    def create_uploads_bucket(self) -> dict[str, Any]:
+        """The bucket README.md says to create first, with a notification of someone else's
+        (to a queue); returns that notification entry."""
+        s3, sqs = self.client("s3"), self.client("sqs")
+        s3.create_bucket(Bucket=self.bucket)
+        queue = sqs.create_queue(QueueName=f"{self.prefix}-deleted")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
+        foreign = {**FOREIGN, "QueueArn": arn["Attributes"]["QueueArn"]}
+        s3.put_bucket_notification_configuration(
+            Bucket=self.bucket, NotificationConfiguration={"QueueConfigurations": [foreign]}
+        )
+        return foreign
+
+    def notifications(self) -> dict[str, Any]:
+        found = self.client("s3").get_bucket_notification_configuration(Bucket=self.bucket)
+        return {key: value for key, value in found.items() if key != "ResponseMetadata"}
+
 
 @pytest.fixture
 def project(tmp_path: Path, aws_endpoint: str) -> Project:
@@ -81,7 +107,8 @@ def test_the_aws_example_is_the_quickstart_with_the_aws_provider() -> None:
     aws, quickstart = EXAMPLES / "aws", EXAMPLES / "quickstart"
     for directory in ("functions", "schemas", "data"):
         compared = filecmp.dircmp(aws / directory, quickstart / directory, ignore=["__pycache__"])
-        assert _same_tree(compared), f"examples/aws/{directory} differs from the quickstart's"
+        only_aws = {"functions": ["log_upload"]}.get(directory, [])
+        assert _same_tree(compared, only_aws), f"examples/aws/{directory} differs"
     lines = difflib.ndiff(
         (quickstart / "main.hcl").read_text().splitlines(),
         (aws / "main.hcl").read_text().splitlines(),
@@ -91,11 +118,14 @@ def test_the_aws_example_is_the_quickstart_with_the_aws_provider() -> None:
 
 
 def test_apply_plan_code_change_drift_and_destroy(project: Project) -> None:
+    foreign = project.create_uploads_bucket()
     project.fnplan("apply", "--auto-approve")
     outputs = project.outputs()
     _check_functions(project, outputs)
     _check_state_machines(project, outputs)
     _check_schedule(project, outputs)
+    _check_event_rule(project, outputs)
+    _check_upload_notification(project, outputs, foreign)
     project.fnplan("plan", "--detailed-exitcode")  # exit 0: nothing to change
 
     _check_code_change(project, outputs)
@@ -107,28 +137,30 @@ def test_apply_plan_code_change_drift_and_destroy(project: Project) -> None:
 
     present = _fnplan_objects(project)
     assert all(present[s] for s in ("lambda", "iam", "states", "logs")), present
+    assert present["rules"] and present["notifications"], present
     project.fnplan("destroy", "--auto-approve")
     assert _fnplan_objects(project) == {service: [] for service in present}
+    assert project.notifications() == {"QueueConfigurations": [foreign]}  # the user's stays
 
 
 def _check_functions(project: Project, outputs: dict[str, dict[str, Any]]) -> None:
     """Each function: its configuration, role, tags, one published version and its aliases."""
     lam, iam = project.client("lambda"), project.client("iam")
     deployed = project.mine([f["FunctionName"] for f in _functions(lam)])
-    blocks = {outputs[a]["name"] for a in SHARED + MODULE + COPIES}
+    blocks = {outputs[a]["name"] for a in [*SHARED, UPLOADS, *MODULE, *COPIES]}
     assert blocks <= set(deployed)
     definitions = " ".join(
         _definition(project.client("stepfunctions"), outputs[a]) for a in WORKFLOWS
     )
     for generated in set(deployed) - blocks:  # shell steps, expressions: what a workflow calls
         assert f"function:{generated}" in definitions, generated
-    for address in SHARED + MODULE + COPIES:
+    for address in [*SHARED, UPLOADS, *MODULE, *COPIES]:
         recorded = outputs[address]
         found = lam.get_function(FunctionName=recorded["name"])
         config = found["Configuration"]
         assert config["Runtime"] == "python3.12" and config["Handler"] == "main.handler"
         assert config["TracingConfig"]["Mode"] == "Active"
-        if address in SHARED:  # the project's runtimes (not the module's)
+        if address in [*SHARED, UPLOADS]:  # the project's runtimes (not the module's)
             assert config["Environment"]["Variables"]["APP_ENV"] == project.prefix
         assert found["Tags"]["fnplan:address"] == address
         role = iam.get_role(RoleName=recorded["role_arn"].rsplit("/", 1)[1])["Role"]
@@ -187,11 +219,66 @@ def _check_schedule(project: Project, outputs: dict[str, dict[str, Any]]) -> Non
     assert statement["Resource"] == outputs["workflow.thumbnail"]["arn"]
 
 
+def _check_event_rule(project: Project, outputs: dict[str, dict[str, Any]]) -> None:
+    """trigger.prefetch: a rule on the default bus matching the event's CloudEvents type as
+    detail-type, invoking fetch's alias `live` with the event's data, as the alias's policy
+    allows events.amazonaws.com from that rule only."""
+    events, lam = project.client("events"), project.client("lambda")
+    objects = outputs["trigger.prefetch"]["objects"]
+    rule = events.describe_rule(Name=objects["rule"])
+    assert rule["EventBusName"] == "default" and rule["State"] == "ENABLED"
+    pattern = json.loads(rule["EventPattern"])
+    assert pattern == {"detail-type": ["com.example.quickstart.file.published"]}
+    tags = events.list_tags_for_resource(ResourceARN=rule["Arn"])["Tags"]
+    assert {"Key": "fnplan:address", "Value": "trigger.prefetch"} in tags
+    fetch = outputs["function.fetch"]["name"]
+    live = lam.get_alias(FunctionName=fetch, Name="live")
+    assert int(live["FunctionVersion"]) == outputs["function.fetch"]["version_number"]
+    (target,) = events.list_targets_by_rule(Rule=objects["rule"])["Targets"]
+    assert target["Arn"] == live["AliasArn"] and target["InputPath"] == "$.detail"
+    (statement,) = _statements(lam, fetch)
+    assert statement["Sid"] == objects["permission"]["sid"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Action"] == "lambda:InvokeFunction"
+    assert statement["Resource"] == live["AliasArn"]
+    assert statement["Condition"]["ArnLike"]["AWS:SourceArn"] == rule["Arn"]
+
+
+def _check_upload_notification(
+    project: Project, outputs: dict[str, dict[str, Any]], foreign: dict[str, Any]
+) -> None:
+    """trigger.on_upload: one entry of fnplan's beside the bucket's own, notifying
+    log_upload's alias `live` of objects created under uploads/, which S3 may invoke."""
+    lam = project.client("lambda")
+    log_upload = outputs[UPLOADS]["name"]
+    live = lam.get_alias(FunctionName=log_upload, Name="live")["AliasArn"]
+    found = project.notifications()
+    assert found["QueueConfigurations"] == [foreign]
+    (entry,) = found["LambdaFunctionConfigurations"]
+    assert entry["Id"] == outputs["trigger.on_upload"]["objects"]["id"]
+    assert entry["Id"].startswith(f"fnplan-{project.prefix}-")
+    assert entry["LambdaFunctionArn"] == live and entry["Events"] == ["s3:ObjectCreated:*"]
+    assert entry["Filter"]["Key"]["FilterRules"] == [{"Name": "prefix", "Value": "uploads/"}]
+    (statement,) = _statements(lam, log_upload)
+    assert statement["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert statement["Resource"] == live
+    condition = statement["Condition"]
+    assert condition["ArnLike"]["AWS:SourceArn"] == f"arn:aws:s3:::{project.bucket}"
+    assert condition["StringEquals"]["AWS:SourceAccount"] == outputs[UPLOADS]["arn"].split(":")[4]
+
+
+def _statements(lam: Any, function: str) -> list[dict[str, Any]]:
+    """The statements of the resource policy on a function's alias `live`."""
+    policy = lam.get_policy(FunctionName=function, Qualifier="live")["Policy"]
+    return list(json.loads(policy)["Statement"])
+
+
 def _check_code_change(project: Project, before: dict[str, dict[str, Any]]) -> None:
     """One function's code changed: exactly one new Lambda version, and the shared workflow
     calls it; nothing else is published."""
     lam = project.client("lambda")
-    published = {a: _published(lam, before[a]["name"]) for a in SHARED + MODULE + COPIES}
+    addresses = [*SHARED, UPLOADS, *MODULE, *COPIES]
+    published = {a: _published(lam, before[a]["name"]) for a in addresses}
     handler = project.root / "functions" / "resize" / "main.py"
     handler.write_text(handler.read_text() + "\n# resized differently\n")
     project.fnplan("apply", "--auto-approve")
@@ -214,9 +301,12 @@ def _fnplan_objects(project: Project) -> dict[str, list[str]]:
     logs, events = project.client("logs"), project.client("events")
     mine = project.mine
     s3 = project.client("s3")
-    notifications = [
-        json.dumps(s3.get_bucket_notification_configuration(Bucket=bucket["Name"]))
+    notifications = [  # fnplan notifies functions only; the ids name the trigger
+        entry["Id"]
         for bucket in s3.list_buckets().get("Buckets", [])
+        for entry in s3.get_bucket_notification_configuration(Bucket=bucket["Name"]).get(
+            "LambdaFunctionConfigurations", []
+        )
     ]
     return {
         "lambda": mine([f["FunctionName"] for f in _functions(lam)]),
@@ -230,7 +320,7 @@ def _fnplan_objects(project: Project) -> dict[str, list[str]]:
         "schedules": mine(
             [s["Name"] for s in project.client("scheduler").list_schedules()["Schedules"]]
         ),
-        "notifications": [n for n in notifications if f"{project.prefix}-" in n],
+        "notifications": mine(notifications),
         "secrets": mine(
             [s["Name"] for s in project.client("secretsmanager").list_secrets()["SecretList"]]
         ),
@@ -267,8 +357,11 @@ def _definition(sfn: Any, recorded: dict[str, Any]) -> str:
     return str(sfn.describe_state_machine(stateMachineArn=recorded["arn"])["definition"])
 
 
-def _same_tree(compared: filecmp.dircmp[str]) -> bool:
-    if compared.left_only or compared.right_only or compared.diff_files:
+def _same_tree(compared: filecmp.dircmp[str], only_left: list[str] | None = None) -> bool:
+    """Both trees hold the same files, but for `only_left` at the top of the left one."""
+    if sorted(compared.left_only) != sorted(only_left or []):
+        return False
+    if compared.right_only or compared.diff_files:
         return False
     return all(_same_tree(sub) for sub in compared.subdirs.values())
 
