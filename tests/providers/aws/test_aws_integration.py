@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import filecmp
+import importlib.util
 import json
 import uuid
 from collections.abc import Callable
@@ -115,6 +116,23 @@ def test_the_aws_example_is_the_quickstart_with_the_aws_provider() -> None:
     )
     removed = {line[2:] for line in lines if line.startswith("- ")}
     assert removed <= REPLACED_LINES, f"quickstart lines changed: {removed - REPLACED_LINES}"
+
+
+def test_log_upload_reads_the_event_s3_sends(capsys: pytest.CaptureFixture[str]) -> None:
+    """functions/log_upload handles S3's notification event (moto does not run functions)."""
+    spec = importlib.util.spec_from_file_location(
+        "log_upload", EXAMPLES / "aws" / "functions" / "log_upload" / "main.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    record = {
+        "eventName": "ObjectCreated:Put",
+        "s3": {"bucket": {"name": "b"}, "object": {"key": "uploads/a.png", "size": 7}},
+    }
+    upload = {"url": "s3://b/uploads/a.png", "bytes": 7, "event": "ObjectCreated:Put"}
+    assert module.handler({"Records": [record]}, None) == {"uploads": [upload]}
+    assert json.loads(capsys.readouterr().out) == {"message": "uploaded", **upload}
 
 
 def test_apply_plan_code_change_drift_and_destroy(project: Project) -> None:
