@@ -41,7 +41,9 @@ class KubernetesProvider(RunDirectoryHistory, BaseProvider):
     """Functions, runtimes, workflows, events and triggers as Kubernetes objects."""
 
     name: ClassVar[str] = "kubernetes"
-    node_types: ClassVar[frozenset[str]] = frozenset({"function", "workflow"})
+    node_types: ClassVar[frozenset[str]] = frozenset(
+        {"function", "workflow", "http", "sql", "shell"}
+    )
     resource_schemas = RESOURCE_SCHEMAS
     config_model = KubernetesConfig
     #: every call waits on the API server: threads overlap the waits

@@ -4,8 +4,6 @@ controller thread plays Knative: Services become Ready and get their Revisions).
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,8 +13,8 @@ import pytest
 import yaml
 
 from tests.cli.conftest import run_fnplan
-from tests.kube_fake import set_condition
 from tests.kube_fake.fixtures import KubeCluster
+from tests.providers.kubernetes.knative_controller import Knative, call, knative_controller
 
 MAIN = """
 provider "kubernetes" {{
@@ -48,57 +46,12 @@ workflow "greet" {{
 """
 
 
-def call(api: Any, path: str, method: str = "GET", body: Any = None) -> Any:
-    """One raw API call (the tests' own, beside the provider's), its JSON answer."""
-    response = api.call_api(
-        path, method, body=body, auth_settings=["BearerToken"], _preload_content=False
-    )
-    response = response[0] if isinstance(response, tuple) else response
-    return json.loads(response.data or b"null")
-
-
-class Knative:
-    """Plays Knative's controller: each Service is Ready and gets the Revision of its
-    template (with the template's labels, as Knative copies them)."""
-
-    def __init__(self, cluster: KubeCluster, namespace: str) -> None:
-        self.api = cluster.api()
-        self.namespace = namespace
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def services(self) -> list[dict[str, Any]]:
-        path = f"/apis/serving.knative.dev/v1/namespaces/{self.namespace}/services"
-        return list(call(self.api, path).get("items") or [])
-
-    def _run(self) -> None:
-        base = f"/apis/serving.knative.dev/v1/namespaces/{self.namespace}"
-        while not self.stop.wait(0.05):
-            for service in self.services():
-                name = service["metadata"]["name"]
-                template = service["spec"]["template"]["metadata"]
-                revisions = call(self.api, f"{base}/revisions").get("items") or []
-                if template["name"] not in {r["metadata"]["name"] for r in revisions}:
-                    revision = {
-                        "apiVersion": "serving.knative.dev/v1",
-                        "kind": "Revision",
-                        "metadata": {"name": template["name"], "labels": template["labels"]},
-                    }
-                    call(self.api, f"{base}/revisions", "POST", revision)
-                if not (service.get("status") or {}).get("conditions"):
-                    set_condition(self.api, f"{base}/services", name, "Ready", "True")
-
-
 @pytest.fixture
 def knative(kube_cluster: KubeCluster, kube_namespace: str) -> Iterator[Knative]:
     if not kube_cluster.fake:
         pytest.skip("a real cluster runs Knative's own controller")
-    controller = Knative(kube_cluster, kube_namespace)
-    controller.thread.start()
-    yield controller
-    controller.stop.set()
-    controller.thread.join(timeout=10)
-    controller.api.close()
+    with knative_controller(kube_cluster, kube_namespace) as controller:
+        yield controller
 
 
 @pytest.fixture

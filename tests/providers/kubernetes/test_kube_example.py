@@ -1,0 +1,198 @@
+"""examples/kubernetes end to end through the real `fnplan` command, against the fake API
+server (a real cluster with $FNPLAN_TEST_KUBECONFIG): validate, apply, every object fnplan
+made read back and validated against the published schemas (cloudcoil's Knative models,
+hera's Argo models, kubernetes-validate), a plan that changes nothing, render, destroy.
+
+examples/kubernetes is examples/quickstart with the kubernetes provider: a test here keeps
+the two the same project (same code, schemas and data; main.hcl differing where README.md
+says)."""
+
+from __future__ import annotations
+
+import difflib
+import filecmp
+import json
+import shutil
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import hera.workflows.models as argo_models
+import kubernetes_validate
+import pytest
+import yaml
+from cloudcoil.models.knative_serving.serving.v1 import Revision, Service
+from fnplan.providers.kubernetes.drift import differences
+
+from tests.cli.conftest import run_fnplan
+from tests.conftest import EXAMPLES
+from tests.kube_fake.fixtures import KubeCluster
+from tests.providers.kubernetes.knative_controller import Knative, call, knative_controller
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from cloudcoil.models.knative_eventing.eventing.v1 import Broker, Trigger
+    from cloudcoil.models.knative_eventing.sources.v1 import PingSource
+
+EXAMPLE = EXAMPLES / "kubernetes"
+#: the models each kind fnplan makes validates against (core kinds: kubernetes-validate)
+MODELS: dict[str, Any] = {
+    "Service": Service,
+    "Revision": Revision,  # Knative's, carrying the labels of fnplan's template
+    "Broker": Broker,
+    "Trigger": Trigger,
+    "PingSource": PingSource,
+    "WorkflowTemplate": argo_models.WorkflowTemplate,
+    "WorkflowEventBinding": argo_models.WorkflowEventBinding,
+}
+CORE = {"Namespace", "ConfigMap", "Secret"}
+#: the quickstart's lines that examples/kubernetes replaces (README.md says why)
+REPLACED_LINES = {
+    "# fnplan quickstart: two workflows on this machine, using every node type and dependency"
+    " kind.",
+    '  default     = ""',
+    '  description = "SQLAlchemy URL of the catalog database (default: a SQLite file under'
+    ' .fnplan/)."',
+    '  db_url = coalesce(var.db_url, "sqlite:///${path.module}/.fnplan/catalog.db")',
+    'provider "local" {}',
+    '  source  = "fnplan/vision"',
+    '  version = "~> 2.1"',
+    '      errors = ["ConnectionError", "HTTPError", "Timeout"]',
+    'output "thumbnail_endpoint" {',
+    "  value = workflow.thumbnail.endpoint",
+}
+
+
+@pytest.fixture
+def knative(kube_cluster: KubeCluster, kube_namespace: str) -> Iterator[Knative | None]:
+    """Knative's controller, played by a thread on the fake (None on a real cluster)."""
+    if not kube_cluster.fake:
+        yield None
+        return
+    with knative_controller(kube_cluster, kube_namespace) as controller:
+        yield controller
+
+
+@pytest.fixture
+def project(tmp_path: Path, kube_cluster: KubeCluster, kube_namespace: str) -> Project:
+    root = tmp_path / "kubernetes"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".fnplan", "__pycache__"))
+    return Project(root, kube_cluster, kube_namespace)
+
+
+class Project:
+    """A copy of examples/kubernetes deployed to the test's namespace."""
+
+    def __init__(self, root: Path, cluster: KubeCluster, namespace: str) -> None:
+        self.root = root
+        self.api = cluster.api()
+        self.env = {
+            "FNPLAN_VAR_kubeconfig": str(cluster.kubeconfig),
+            "FNPLAN_VAR_namespace": namespace,
+        }
+
+    def fnplan(self, *args: str, check: int | None = 0) -> Any:
+        return run_fnplan(*args, cwd=self.root, check=check, env=self.env)
+
+    def lineage(self) -> str:
+        return str(json.loads(self.fnplan("state", "pull").stdout)["lineage"])
+
+    def objects(self, lineage: str) -> list[dict[str, Any]]:
+        """Every object of every listable kind the API serves carrying this lineage's label."""
+        selector = f"fnplan.io/lineage={lineage[:63]}"
+        found: list[dict[str, Any]] = []
+        for path in _collections(self.api):
+            found += call(self.api, f"{path}?labelSelector={selector}").get("items") or []
+        return found
+
+
+def _collections(api: Any) -> list[str]:
+    """The cluster-wide list path of every resource (not subresource) that can be listed."""
+    versions = [("/api/v1", "v1")] + [
+        (f"/apis/{v['groupVersion']}", v["groupVersion"])
+        for group in call(api, "/apis")["groups"]
+        for v in group["versions"]
+    ]
+    paths = []
+    for base, _ in versions:
+        for resource in call(api, base)["resources"]:
+            if "/" not in resource["name"] and "list" in resource.get("verbs", ["list"]):
+                paths.append(f"{base}/{resource['name']}")
+    return paths
+
+
+def validate(manifest: dict[str, Any]) -> None:
+    """A Knative or Argo object survives a round trip through its published model (they
+    ignore unknown fields); a core object passes kubernetes-validate's strict schema."""
+    kind = manifest["kind"]
+    manifest = json.loads(json.dumps(manifest))
+    # the API server's bookkeeping: FieldsV1 is opaque to the models (and the schemas)
+    manifest.get("metadata", {}).pop("managedFields", None)
+    if kind in CORE:
+        kubernetes_validate.validate(manifest, "1.30", strict=True)
+        return
+    parsed = MODELS[kind].model_validate(manifest)
+    again = json.loads(parsed.model_dump_json(by_alias=True, exclude_none=True))
+    unknown = differences(manifest, again, kind)
+    assert not unknown, f"fields the model does not know: {unknown}"
+
+
+def test_the_kubernetes_example_is_the_quickstart_with_the_kubernetes_provider() -> None:
+    quickstart = EXAMPLES / "quickstart"
+    for directory in ("functions", "schemas", "data"):
+        compared = filecmp.dircmp(
+            EXAMPLE / directory, quickstart / directory, ignore=["__pycache__"]
+        )
+        assert _same_tree(compared), f"examples/kubernetes/{directory} differs"
+    lines = difflib.ndiff(
+        (quickstart / "main.hcl").read_text().splitlines(),
+        (EXAMPLE / "main.hcl").read_text().splitlines(),
+    )
+    removed = {line[2:] for line in lines if line.startswith("- ")}
+    assert removed <= REPLACED_LINES, f"quickstart lines changed: {removed - REPLACED_LINES}"
+
+
+def _same_tree(compared: filecmp.dircmp[str]) -> bool:
+    if compared.left_only or compared.right_only or compared.diff_files:
+        return False
+    return all(_same_tree(sub) for sub in compared.subdirs.values())
+
+
+def test_validate_apply_plan_render_destroy(project: Project, knative: Knative | None) -> None:
+    project.fnplan("validate")
+    project.fnplan("apply", "--auto-approve")
+    lineage = project.lineage()
+    made = project.objects(lineage)
+    kinds = {item["kind"] for item in made}
+    assert {"Service", "ConfigMap", "Secret", "Namespace", "WorkflowTemplate"} <= kinds, kinds
+    assert "PingSource" in kinds and "WorkflowEventBinding" in kinds, kinds
+    for manifest in made:
+        validate(manifest)
+
+    project.fnplan("plan", "--detailed-exitcode")  # exit 0: nothing to change
+
+    rendered = project.fnplan("render", "--provider", "kubernetes").stdout
+    documents = [d for d in yaml.safe_load_all(rendered) if d]
+    templates = {d["metadata"]["name"] for d in documents if d["kind"] == "WorkflowTemplate"}
+    live = {m["metadata"]["name"] for m in made if m["kind"] == "WorkflowTemplate"}
+    assert templates == live
+    for document in documents:
+        validate(document)
+
+    project.fnplan("destroy", "--auto-approve")
+    assert _gone(project, lineage, {"Revision"}) == []
+
+
+def _gone(project: Project, lineage: str, collected: set[str]) -> list[str]:
+    """What is left of the lineage's objects: none of fnplan's, and none of the `collected`
+    kinds (Knative's Revisions, garbage-collected with their Service) after a while."""
+    deadline = time.monotonic() + 10
+    while True:
+        left = [f"{o['kind']} {o['metadata']['name']}" for o in project.objects(lineage)]
+        if not left or time.monotonic() > deadline:
+            return left
+        if any(name.split()[0] not in collected for name in left):
+            return left
+        time.sleep(0.1)
