@@ -27,7 +27,7 @@ from cloudcoil.models.knative_serving.serving.v1 import Revision, Service
 from fnplan.providers.kubernetes.drift import differences
 
 from tests.cli.conftest import run_fnplan
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, REPO
 from tests.kube_fake.fixtures import KubeCluster
 from tests.providers.kubernetes.knative_controller import Knative, call, knative_controller
 
@@ -62,6 +62,12 @@ REPLACED_LINES = {
     '      errors = ["ConnectionError", "HTTPError", "Timeout"]',
     'output "thumbnail_endpoint" {',
     "  value = workflow.thumbnail.endpoint",
+}
+
+#: the built-in module's lines its copy replaces (it only adds the runtime's image)
+MODULE_REPLACED_LINES = {
+    'output "classify_endpoint" {',
+    "  value = workflow.classify.endpoint",
 }
 
 
@@ -139,19 +145,28 @@ def validate(manifest: dict[str, Any]) -> None:
     assert not unknown, f"fields the model does not know: {unknown}"
 
 
-def test_the_kubernetes_example_is_the_quickstart_with_the_kubernetes_provider() -> None:
-    quickstart = EXAMPLES / "quickstart"
+@pytest.mark.parametrize(
+    ("copy", "original", "replaced"),
+    [
+        (EXAMPLE, EXAMPLES / "quickstart", REPLACED_LINES),
+        (EXAMPLE / "modules" / "vision", REPO / "modules" / "vision", MODULE_REPLACED_LINES),
+    ],
+    ids=["quickstart", "vision"],
+)
+def test_the_kubernetes_example_is_the_quickstart_with_the_kubernetes_provider(
+    copy: Path, original: Path, replaced: set[str]
+) -> None:
     for directory in ("functions", "schemas", "data"):
-        compared = filecmp.dircmp(
-            EXAMPLE / directory, quickstart / directory, ignore=["__pycache__"]
-        )
-        assert _same_tree(compared), f"examples/kubernetes/{directory} differs"
+        if not (original / directory).exists():
+            continue
+        compared = filecmp.dircmp(copy / directory, original / directory, ignore=["__pycache__"])
+        assert _same_tree(compared), f"{copy / directory} differs from {original / directory}"
     lines = difflib.ndiff(
-        (quickstart / "main.hcl").read_text().splitlines(),
-        (EXAMPLE / "main.hcl").read_text().splitlines(),
+        (original / "main.hcl").read_text().splitlines(),
+        (copy / "main.hcl").read_text().splitlines(),
     )
     removed = {line[2:] for line in lines if line.startswith("- ")}
-    assert removed <= REPLACED_LINES, f"quickstart lines changed: {removed - REPLACED_LINES}"
+    assert removed <= replaced, f"{original} lines changed: {removed - replaced}"
 
 
 def _same_tree(compared: filecmp.dircmp[str]) -> bool:
