@@ -33,16 +33,21 @@ class ArgoTargets(Protocol):
         ...
 
 
-#: an sql step: fnplan's runner image executes the statement with psycopg, rows as JSON
+#: an sql step: fnplan's runner image executes the statement with psycopg, rows as JSON; the
+#: language's `:name` parameters (SQLAlchemy's rule: not after ':' or a word character, not
+#: before ':') become psycopg's `%(name)s`, and a literal '%' is doubled when there are any
 SQL_SCRIPT = """\
-import json, os
+import json, os, re
 import psycopg
 from psycopg.rows import dict_row
 
 connection = json.loads(os.environ["FNPLAN_CONNECTION"])
 params = json.loads(os.environ["FNPLAN_PARAMS"]) or {}
+statement = os.environ["FNPLAN_STATEMENT"]
+if params:
+    statement = re.sub(r"(?<![:\\w]):(\\w+)(?!:)", r"%(\\1)s", statement.replace("%", "%%"))
 with psycopg.connect(connection, row_factory=dict_row) as db:
-    cursor = db.execute(os.environ["FNPLAN_STATEMENT"], params or None)
+    cursor = db.execute(statement, params or None)
     rows = cursor.fetchall() if cursor.description else []
 print(json.dumps({"rows": rows, "row_count": cursor.rowcount}, default=str))
 """

@@ -121,6 +121,10 @@ class KubernetesProvider(RunDirectoryHistory, BaseProvider):
             from .functions import validate_function
 
             return validate_function(resource)
+        if resource.type == "workflow":
+            from .workflows import validate_workflow
+
+            return validate_workflow(resource)
         if resource.type == "trigger":
             from .triggers import unsupported
 

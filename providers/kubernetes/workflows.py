@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 from fnplan.errors import ProviderError
 from fnplan.naming import DNS_1035_LABEL, physical_name
 from fnplan.provider import Observation
+from fnplan.provider_schema import Diagnostic
 from fnplan.workflow.model import WorkflowDocument
 
-from .argo import STEPS_ANNOTATION, step_tasks, template_name, workflow_template
+from .argo import STEPS_ANNOTATION, catch_sources, step_tasks, template_name, workflow_template
 from .argo_secrets import secret_manifest, secret_name
 from .drift import differences, drift_note
 from .functions import namespace_of
@@ -73,6 +74,17 @@ class ClusterTargets:
 
     def shell_image(self) -> str:
         return SHELL_IMAGE
+
+
+def validate_workflow(resource: Resource) -> list[Diagnostic]:
+    """What Argo cannot run, refused by validate rather than at apply: a catch on named
+    errors (argo.catch_sources)."""
+    document = WorkflowDocument.model_validate(resource.attributes["document"])
+    try:
+        catch_sources(document)
+    except ValueError as exc:
+        return [Diagnostic(str(exc), "step")]
+    return []
 
 
 def _number(name: str, service: str) -> int | None:
