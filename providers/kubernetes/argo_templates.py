@@ -35,13 +35,15 @@ class ArgoTargets(Protocol):
 
 #: an sql step: fnplan's runner image executes the statement with psycopg, rows as JSON; the
 #: language's `:name` parameters (SQLAlchemy's rule: not after ':' or a word character, not
-#: before ':') become psycopg's `%(name)s`, and a literal '%' is doubled when there are any
+#: before ':') become psycopg's `%(name)s`, and a literal '%' is doubled when there are any;
+#: a SQLAlchemy URL naming a driver (`postgresql+psycopg://`, as local takes) is a libpq URL
 SQL_SCRIPT = """\
 import json, os, re
 import psycopg
 from psycopg.rows import dict_row
 
 connection = json.loads(os.environ["FNPLAN_CONNECTION"])
+connection = re.sub(r"^postgres(ql)?\\+\\w+://", "postgresql://", connection)
 params = json.loads(os.environ["FNPLAN_PARAMS"]) or {}
 statement = os.environ["FNPLAN_STATEMENT"]
 if params:

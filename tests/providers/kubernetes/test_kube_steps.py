@@ -91,3 +91,10 @@ def test_sql_steps_take_named_parameters_as_everywhere_else(postgres: str) -> No
     }
     counted = sql(postgres, "SELECT COUNT(*) AS files, '10%' AS note FROM catalog")
     assert counted == {"rows": [{"files": 1, "note": "10%"}], "row_count": 1}
+
+
+def test_sql_steps_take_a_sqlalchemy_url_as_the_local_provider_does(postgres: str) -> None:
+    """`postgresql+psycopg://...` (what a configuration shared with local names) connects."""
+    url = postgres.replace("postgresql://", "postgresql+psycopg://", 1)
+    assert url != postgres
+    assert sql(url, "SELECT 1 AS one") == {"rows": [{"one": 1}], "row_count": 1}
