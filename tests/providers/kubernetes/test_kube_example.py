@@ -1,7 +1,9 @@
 """examples/kubernetes end to end through the real `fnplan` command, against the fake API
 server (a real cluster with $FNPLAN_TEST_KUBECONFIG): validate, apply, every object fnplan
 made read back and validated against the published schemas (cloudcoil's Knative models,
-hera's Argo models, kubernetes-validate), a plan that changes nothing, render, destroy.
+hera's Argo models, kubernetes-validate), a plan that changes nothing, render, destroy;
+and a run of the catalog (every node type) through Argo node statuses a thread plays. The
+apply of 15 resources through several `fnplan` processes is what takes these tests seconds.
 
 examples/kubernetes is examples/quickstart with the kubernetes provider: a test here keeps
 the two the same project (same code, schemas and data; main.hcl differing where README.md
@@ -29,6 +31,7 @@ from fnplan.providers.kubernetes.drift import differences
 from tests.cli.conftest import run_fnplan
 from tests.conftest import EXAMPLES, REPO
 from tests.kube_fake.fixtures import KubeCluster
+from tests.providers.kubernetes.argo_controller import Argo, Outcome
 from tests.providers.kubernetes.knative_controller import Knative, call, knative_controller
 
 with warnings.catch_warnings():
@@ -211,3 +214,38 @@ def _gone(project: Project, lineage: str, collected: set[str]) -> list[str]:
         if any(name.split()[0] not in collected for name in left):
             return left
         time.sleep(0.1)
+
+
+def test_run_follows_every_node_type_of_the_catalog(
+    project: Project, knative: Knative | None, kube_cluster: KubeCluster, kube_namespace: str
+) -> None:
+    """`fnplan run catalog` through Argo node statuses a thread plays: the shell, sql and http
+    steps are logged under their node types, the http step's failure is caught."""
+    if knative is None:
+        pytest.skip("the quickstart's steps pass work files, which a cluster's pods do not share")
+    project.fnplan("apply", "--auto-approve")
+    argo = Argo(kube_cluster, kube_namespace)
+    argo.outcomes.update(
+        {
+            "measure": Outcome(result='{"stdout": "12\\n", "exit_code": 0}'),
+            "count": Outcome(result='{"rows": [{"files": 1}], "row_count": 1}'),
+            "status": Outcome(phase="Failed", message="dial tcp: connection refused"),
+            "fnplan-output": Outcome(result='{"files": 1}'),
+        }
+    )
+    argo.thread.start()
+    try:
+        done = project.fnplan("run", "catalog", "--input", '{"url": "data/sample.txt"}', "--json")
+    finally:
+        argo.stop.set()
+        argo.thread.join(timeout=10)
+        argo.api.close()
+    result = json.loads(done.stdout)
+    assert result["status"] == "succeeded" and result["output"] == {"files": 1}
+    records = [json.loads(line) for line in Path(result["log_path"]).read_text().splitlines()]
+    ended = {(r["step"], r.get("node_type")): r["event"] for r in records if r.get("step")}
+    assert ended[("measure", "shell")] == "succeeded"
+    assert ended[("count", "sql")] == "succeeded"
+    assert ended[("status", "http")] == "caught"
+    assert ended[("offline", "shell")] == "succeeded"
+    project.fnplan("destroy", "--auto-approve")  # the dedicated namespace is not the test's
