@@ -16,7 +16,7 @@ from fnplan.provider_schema import Diagnostic
 from fnplan.workflow.model import WorkflowDocument
 
 from .argo import STEPS_ANNOTATION, catch_sources, step_tasks, template_name, workflow_template
-from .argo_secrets import secret_manifest, secret_name
+from .argo_secrets import holds_secret, secret_manifest, secret_name
 from .drift import differences, drift_note
 from .functions import namespace_of
 from .knative import function_labels, service_name
@@ -77,14 +77,29 @@ class ClusterTargets:
 
 
 def validate_workflow(resource: Resource) -> list[Diagnostic]:
-    """What Argo cannot run, refused by validate rather than at apply: a catch on named
-    errors (argo.catch_sources)."""
+    """What apply would refuse, refused by validate at the step: a catch on named errors
+    (argo.catch_sources), a sensitive value in the text of a script or statement (written
+    into the template as it is: argo_secrets.check_sealed)."""
     document = WorkflowDocument.model_validate(resource.attributes["document"])
+    found = []
     try:
         catch_sources(document)
     except ValueError as exc:
-        return [Diagnostic(str(exc), "step")]
-    return []
+        found.append(Diagnostic(str(exc)))
+    secrets = document.sensitive_values
+    for step in document.steps:
+        texts = {
+            "shell script": (step.shell.script if step.shell else "", "its env"),
+            "sql statement": (step.sql.statement if step.sql else "", "its params"),
+        }
+        for what, (text, instead) in texts.items():
+            if holds_secret(text, secrets):
+                message = (
+                    f"step {step.name!r}: its {what} holds a sensitive value, which would be "
+                    f"written in clear into the WorkflowTemplate; pass it through {instead}"
+                )
+                found.append(Diagnostic(message))
+    return found
 
 
 def _number(name: str, service: str) -> int | None:

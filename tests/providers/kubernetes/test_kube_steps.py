@@ -42,6 +42,31 @@ workflow "ping" {
 """
 
 
+SENSITIVE = """
+provider "kubernetes" {
+  namespace = "apps"
+}
+
+variable "password" {
+  default   = "s3cret-pw"
+  sensitive = true
+}
+
+workflow "report" {
+  step "record" {
+    sql        = "SELECT 1"
+    connection = "postgresql://app:${var.password}@db/app"
+  }
+
+  step "notify" {
+    shell {
+      script = %s
+    }
+  }
+}
+"""
+
+
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[str]:
     with postgres_server() as connection:
@@ -51,11 +76,24 @@ def postgres() -> Iterator[str]:
 def test_a_catch_on_named_errors_is_refused_at_validate(tmp_path: Path) -> None:
     (tmp_path / "main.hcl").write_text(MAIN % '"Timeout"')
     result = run_fnplan("validate", cwd=tmp_path, check=None)
-    assert_clean_error(result, "main.hcl:7:3", "step 'status'", 'errors = ["any"]')
+    assert_clean_error(result, "main.hcl:6:1", "step 'status'", 'errors = ["any"]')
 
 
 def test_a_catch_on_any_error_validates(tmp_path: Path) -> None:
     (tmp_path / "main.hcl").write_text(MAIN % '"any"')
+    run_fnplan("validate", cwd=tmp_path)
+
+
+def test_a_sensitive_value_in_a_shell_script_is_refused_at_validate(tmp_path: Path) -> None:
+    """The script is written into the template; a connection reaches it through the Secret."""
+    (tmp_path / "main.hcl").write_text(SENSITIVE % '"curl -u app:${var.password} https://x"')
+    result = run_fnplan("validate", cwd=tmp_path, check=None)
+    assert_clean_error(result, "main.hcl:11:1", "step 'notify'", "sensitive", "env")
+    assert "s3cret-pw" not in result.stdout + result.stderr
+
+
+def test_a_sensitive_connection_validates(tmp_path: Path) -> None:
+    (tmp_path / "main.hcl").write_text(SENSITIVE % '"echo done"')
     run_fnplan("validate", cwd=tmp_path)
 
 
