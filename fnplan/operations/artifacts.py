@@ -41,10 +41,10 @@ def render(
     provider that cannot is a clean "provider X cannot render its artifacts" error."""
     from fnplan.provider import RENDER, capability, has_capability, open_providers
 
-    desired = _desired(workspace)
+    desired, lineage = _desired(workspace)
     selected = _select(desired, address, provider)
     needed = {resource.provider for resource in selected}
-    providers = open_providers(desired.providers, needed, workspace.directory)
+    providers = open_providers(desired.providers, needed, workspace.directory, lineage=lineage)
     explicit = address is not None or provider is not None
     capable = {a for a, p in providers.items() if has_capability(p, RENDER)}
     if explicit or not capable:
@@ -73,10 +73,12 @@ def write(artifacts: list[Artifact], out_dir: Path) -> list[Path]:
     return [target for target, _ in targets]
 
 
-def _desired(workspace: Workspace) -> Desired:
-    """The compiled configuration (through the desired cache), against the current state."""
+def _desired(workspace: Workspace) -> tuple[Desired, str | None]:
+    """The compiled configuration (through the desired cache), against the current state;
+    and the state's lineage, which providers put on what they render as apply does."""
     prepared = workspace.prepare()
-    return workspace.desired(prepared, prepared.backend.read())
+    state = prepared.backend.read()
+    return workspace.desired(prepared, state), state.lineage
 
 
 def _select(desired: Desired, address: str | None, provider: str | None) -> list[Resource]:

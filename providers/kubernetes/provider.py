@@ -103,6 +103,10 @@ class KubernetesProvider(RunDirectoryHistory, BaseProvider):
             from .workflows import Workflows
 
             return Workflows(self).render(resource)
+        if resource.type in ("event", "trigger"):
+            from .triggers_kind import Events, Triggers
+
+            return (Events(self) if resource.type == "event" else Triggers(self)).render(resource)
         return {}
 
     def import_object(self, type_: str, address: str, id: str) -> Observation:

@@ -79,6 +79,17 @@ class _Objects:
                 changed += differences(mine, live[key], where, extra=False)
         return changed
 
+    def render(self, resource: Resource) -> dict[str, str]:
+        """`fnplan render`: each object as apply writes it, one YAML document for review."""
+        import yaml
+
+        rendered = {}
+        for manifest in self.manifests(resource):
+            manifest["metadata"]["annotations"] = self.provider.annotations(resource.address)
+            name = f"{manifest['kind']}-{manifest['metadata']['name']}.yaml"
+            rendered[name] = "---\n" + yaml.safe_dump(manifest, sort_keys=False)
+        return rendered
+
     def create(self, resource: Resource) -> dict[str, Any]:
         return self._apply(resource, [])
 

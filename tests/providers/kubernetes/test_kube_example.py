@@ -193,11 +193,14 @@ def test_validate_apply_plan_render_destroy(project: Project, knative: Knative |
 
     rendered = project.fnplan("render", "--provider", "kubernetes").stdout
     documents = [d for d in yaml.safe_load_all(rendered) if d]
-    templates = {d["metadata"]["name"] for d in documents if d["kind"] == "WorkflowTemplate"}
-    live = {m["metadata"]["name"] for m in made if m["kind"] == "WorkflowTemplate"}
-    assert templates == live
+    reviewed = {"WorkflowTemplate", "PingSource", "WorkflowEventBinding"}
+    live = {(m["kind"], m["metadata"]["name"]): m for m in made if m["kind"] in reviewed}
+    assert {(d["kind"], d["metadata"]["name"]) for d in documents} == set(live)
     for document in documents:
         validate(document)
+        applied = live[(document["kind"], document["metadata"]["name"])]
+        assert document["spec"] == applied["spec"], document["metadata"]["name"]
+        assert document["metadata"]["labels"] == applied["metadata"]["labels"]
 
     project.fnplan("destroy", "--auto-approve")
     assert _gone(project, lineage, {"Revision"}) == []
