@@ -13,7 +13,8 @@ as it does Athena or SageMaker, so such state machines deploy; and it takes the 
 integration name `rdsdata` (the RDS Data API, as Step Functions spells it) for boto3's
 `rds-data`, converting an SDK task's parameters and results between Step Functions'
 PascalCase and the service's own member names through botocore's shapes, as Step Functions
-does. Nothing else is changed.
+does. Lambda's provisioned concurrency, which moto lacks, is added by tests/moto_provisioned.py.
+Nothing else is changed.
 """
 
 from __future__ import annotations
@@ -132,6 +133,9 @@ def _describe_through_alias(backend: StepFunctionBackend, arn: str) -> Any:
 
 
 if __name__ == "__main__":
+    import moto_provisioned  # a sibling: this file runs as a script from tests/
+
+    moto_provisioned.install()
     moto_jsonata._eval_jsonata = _evaluate
     state_task_factory.state_task_service_for = _service_with_http
     service.StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES["rdsdata"] = "rds-data"  # type: ignore[index]

@@ -23,7 +23,12 @@ from .roles import delete_role, ensure_role, function_policy, role_name
 from .rollouts import LIVE_ALIAS as LIVE_ALIAS  # what triggers invoke (trigger_access.py)
 from .rollouts import LiveAlias, observed_version
 from .runtimes import lambda_runtime, layer_key
-from .scaling import observed_scaling, put_reserved_concurrency
+from .scaling import (
+    observed_scaling,
+    provisioned_min,
+    put_provisioned_concurrency,
+    put_reserved_concurrency,
+)
 from .secrets import FunctionSecrets, lambda_environment, observed_env, secret_statement
 
 if TYPE_CHECKING:
@@ -135,6 +140,7 @@ class Functions:
         wait_until_active(lam, name, resource.address)
         put_reserved_concurrency(self.clients, resource.address, name, resource.attributes)
         published = self._publish(resource, name, package, versions=[], role=role)
+        put_provisioned_concurrency(self.clients, resource.address, name, resource.attributes)
         return {**published, "secrets": recorded}
 
     def update(self, resource: Resource, prior: ResourceState | None) -> dict[str, Any]:
@@ -170,15 +176,21 @@ class Functions:
             live = LiveAlias(self.clients, resource.address, name).roll_out(
                 int(outputs["version_number"]), resource.attributes.get("rollout")
             )
-            return {
+            updated = {
                 **outputs,
                 "code_sha256": package_sha256(package),
                 "live_arn": live,
                 "secrets": recorded,
             }
-        role = outputs.get("role_arn") or self.role_arn or ""
-        published = self._publish(resource, name, package, versions=versions, role=role)
-        return {**published, "secrets": recorded}
+        else:
+            role = outputs.get("role_arn") or self.role_arn or ""
+            published = self._publish(resource, name, package, versions=versions, role=role)
+            updated = {**published, "secrets": recorded}
+        before = provisioned_min(prior.attributes) if prior else 0
+        put_provisioned_concurrency(
+            self.clients, resource.address, name, resource.attributes, before
+        )
+        return updated
 
     def delete(self, prior: ResourceState) -> None:
         name = prior.outputs.get("name") or function_name(prior.address, self.prefix)
