@@ -79,7 +79,7 @@ def put_provisioned_concurrency_config(self: LambdaResponse) -> tuple[int, dict[
         "LastModified": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     _configs(self.backend)[key] = config
-    return 202, {}, json.dumps(config)
+    return 202, {"status": 202}, json.dumps(config)
 
 
 def get_provisioned_concurrency_config(self: LambdaResponse) -> tuple[int, dict[str, Any], str]:
@@ -96,7 +96,7 @@ def delete_provisioned_concurrency_config(
     key = _target(self)
     if _configs(self.backend).pop(key, None) is None:
         raise ConfigNotFound(*key)
-    return 204, {}, ""
+    return 204, {"status": 204}, ""
 
 
 def install() -> None:
