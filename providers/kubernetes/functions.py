@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fnplan.errors import ProviderError
@@ -25,13 +26,15 @@ from .knative import (
     env_secret,
     env_secret_name,
     revision_name,
+    revision_number,
     rollout_splits,
     secret_values,
     service_manifest,
     service_name,
 )
 from .knative_code import code_files
-from .ownership import WORKFLOW_LABEL, check_ours
+from .ownership import FUNCTION_LABEL, VERSION_LABEL, WORKFLOW_LABEL, check_ours
+from .runtimes import runtime_image
 
 if TYPE_CHECKING:
     from fnplan.resources import Resource
@@ -42,6 +45,22 @@ if TYPE_CHECKING:
 
 #: what observe reports for a field whose live value fnplan did not set
 CHANGED = "(changed outside fnplan)"
+#: what `fnplan render` prints for each value of a function's env Secret
+REDACTED = "(redacted: fnplan never prints env values)"
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """What applying one function version writes: its Service, the revision number the
+    version gets, the versions kept live (with the one served before), its code and labels."""
+
+    name: str
+    namespace: str
+    number: int
+    serving: int | None
+    versions: list[dict[str, Any]]
+    files: list[tuple[str, bytes]]
+    labels: dict[str, str]
 
 
 def workflow_of(address: str) -> str | None:
@@ -116,6 +135,82 @@ class Functions:
 
     def _deploy(self, resource: Resource, outputs: dict[str, Any]) -> dict[str, Any]:
         """Apply the resource's version as a revision and move traffic to it in steps."""
+        release = self._release(resource, outputs)
+        name, namespace, number = release.name, release.namespace, release.number
+        self.client.apply(self._code(release))
+        env = resource.attributes.get("env") or {}
+        self.client.apply(env_secret(name, number, namespace, env, release.labels))
+        call = current_call()
+        rollout = resource.attributes.get("rollout") or {}
+        splits = rollout_splits(rollout, release.serving, number)
+        for step, split in enumerate(splits):
+            self.client.apply(self._service(resource, release, split), adopt=bool(outputs))
+            self.client.wait_ready("Service", name, namespace)
+            if step < len(splits) - 1:
+                call.progress(f"{name}: {split.get(number, 0)}% of traffic on v{number}")
+                if call.wait(_interval(rollout)):
+                    call.check_cancelled()
+        self._prune(name, namespace, outputs.get("versions") or [], release.versions)
+        return {
+            "name": name,
+            "namespace": namespace,
+            "revision": revision_name(name, number),
+            "version": str(resource.attributes["version"]),
+            "version_number": number,
+            "versions": release.versions,
+        }
+
+    def render(self, resource: Resource) -> dict[str, str]:
+        """`fnplan render`: the Service (all traffic on this version's revision, as it is once
+        the rollout is done), its code ConfigMap and its env Secret with the values redacted,
+        as apply writes them after what is live now (the first revision when nothing is)."""
+        import yaml
+
+        try:
+            runtime_image(resource.address, resource.attributes["runtime"])
+        except ProviderError as exc:  # no image yet: the runtime renders its build context
+            note = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
+            return {"Service.yaml": f"---\n# not rendered: {note}\n"}
+        release = self._release(resource, self._live_outputs(resource))
+        service = self._service(resource, release, {release.number: 100})
+        env = resource.attributes.get("env") or {}
+        secret = env_secret(release.name, release.number, release.namespace, env, release.labels)
+        secret["data"] = dict.fromkeys(secret["data"], REDACTED)
+        rendered = {}
+        for manifest in (service, self._code(release), secret):
+            text = yaml.safe_dump(manifest, sort_keys=False)
+            rendered[f"{manifest['kind']}-{manifest['metadata']['name']}.yaml"] = f"---\n{text}"
+        return rendered
+
+    def _live_outputs(self, resource: Resource) -> dict[str, Any]:
+        """The outputs apply recorded, read back from the live Service (none when there is
+        none): its revisions in traffic, each with its version (the full hash where the
+        resource knows it: its own or a pinned one), and the one its template serves."""
+        name = service_name(resource.address)
+        namespace = self._namespace(resource.address)
+        live = self.client.read("Service", name, namespace)
+        if live is None:
+            return {}
+        selector = {FUNCTION_LABEL: name}
+        labels = {
+            str(r["metadata"]["name"]): (r["metadata"].get("labels") or {}).get(VERSION_LABEL, "")
+            for r in self.client.list_objects("Revision", selector, namespace)
+        }
+        attributes = resource.attributes
+        known = [str(attributes["version"]), *(attributes.get("retain_versions") or [])]
+        versions = []
+        for entry in (live.get("spec") or {}).get("traffic") or []:
+            number = revision_number(str(entry.get("revisionName", "")), name)
+            if number is not None:
+                prefix = labels.get(revision_name(name, number), "")
+                full = next((h for h in known if prefix and h.startswith(prefix)), prefix)
+                versions.append({"number": number, "hash": full})
+        template = (live.get("spec") or {}).get("template", {}).get("metadata", {})
+        serving = revision_number(str(template.get("name", "")), name)
+        return {"versions": versions, "version_number": serving}
+
+    def _release(self, resource: Resource, outputs: dict[str, Any]) -> Release:
+        """What applying the resource's version over `outputs` (the recorded ones) writes."""
         attributes = resource.attributes
         # an imported Service keeps its own name
         name = outputs.get("name") or service_name(resource.address)
@@ -127,43 +222,39 @@ class Functions:
         number = same[-1]["number"] if same else max([0, *(v["number"] for v in versions)]) + 1
         if not same:
             versions.append({"number": number, "hash": version})
-        versions = self._kept(resource, versions, number, serving)
-        labels = self._labels(resource.address)
-        files = code_files(resource.address, attributes["source"], attributes["source_hash"])
-        self.client.apply(code_config_map(name, number, namespace, files, labels))
-        env = attributes.get("env") or {}
-        self.client.apply(env_secret(name, number, namespace, env, labels))
-        revisions = [Revision(v["number"], v["hash"]) for v in versions]
-        call = current_call()
-        splits = rollout_splits(attributes.get("rollout") or {}, serving, number)
-        for step, split in enumerate(splits):
-            manifest = service_manifest(
-                resource.address,
-                attributes,
-                service=name,
-                namespace=namespace,
-                number=number,
-                revisions=revisions,
-                split=split,
-                files=files,
-                labels=labels,
-            )
-            manifest["metadata"]["annotations"] = self.provider.annotations(resource.address)
-            self.client.apply(manifest, adopt=bool(outputs))
-            self.client.wait_ready("Service", name, namespace)
-            if step < len(splits) - 1:
-                call.progress(f"{name}: {split.get(number, 0)}% of traffic on v{number}")
-                if call.wait(_interval(attributes.get("rollout") or {})):
-                    call.check_cancelled()
-        self._prune(name, namespace, outputs.get("versions") or [], versions)
-        return {
-            "name": name,
-            "namespace": namespace,
-            "revision": revision_name(name, number),
-            "version": version,
-            "version_number": number,
-            "versions": versions,
-        }
+        return Release(
+            name=name,
+            namespace=namespace,
+            number=number,
+            serving=serving,
+            versions=self._kept(resource, versions, number, serving),
+            files=code_files(resource.address, attributes["source"], attributes["source_hash"]),
+            labels=self._labels(resource.address),
+        )
+
+    def _code(self, release: Release) -> dict[str, Any]:
+        """The release's code ConfigMap."""
+        return code_config_map(
+            release.name, release.number, release.namespace, release.files, release.labels
+        )
+
+    def _service(
+        self, resource: Resource, release: Release, split: dict[int, int]
+    ) -> dict[str, Any]:
+        """The release's Service with traffic `split`, annotated as the provider says."""
+        manifest = service_manifest(
+            resource.address,
+            resource.attributes,
+            service=release.name,
+            namespace=release.namespace,
+            number=release.number,
+            revisions=[Revision(v["number"], v["hash"]) for v in release.versions],
+            split=split,
+            files=release.files,
+            labels=release.labels,
+        )
+        manifest["metadata"]["annotations"] = self.provider.annotations(resource.address)
+        return manifest
 
     def _kept(
         self,
@@ -301,7 +392,6 @@ def validate_function(resource: Resource) -> list[Diagnostic]:
     """Whether the function can be delivered: its runtime names an image and its code fits
     a ConfigMap."""
     from .knative_code import CONFIG_MAP_LIMIT, code_size, too_large_message
-    from .runtimes import runtime_image
 
     attributes = resource.attributes
     problems = []

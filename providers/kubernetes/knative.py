@@ -49,6 +49,12 @@ def revision_name(service: str, number: int) -> str:
     return f"{service}-v{number}"
 
 
+def revision_number(name: str, service: str) -> int | None:
+    """N of a revision named `<service>-v<N>` (None for another name)."""
+    suffix = name.removeprefix(f"{service}-v")
+    return int(suffix) if suffix != name and suffix.isdigit() else None
+
+
 def tag(number: int) -> str:
     return f"v{number}"
 

@@ -103,6 +103,10 @@ class KubernetesProvider(RunDirectoryHistory, BaseProvider):
             from .workflows import Workflows
 
             return Workflows(self).render(resource)
+        if resource.type == "function":
+            from .functions import Functions
+
+            return Functions(self).render(resource)
         if resource.type in ("event", "trigger"):
             from .triggers_kind import Events, Triggers
 

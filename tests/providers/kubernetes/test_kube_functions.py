@@ -211,6 +211,8 @@ def test_runtime_without_image_is_built_from_its_rendered_context(
     dockerfile = (context / "Dockerfile").read_text()
     assert dockerfile.startswith("FROM python:3.12-slim\n")
     assert "def load_handler" in (context / "server.py").read_text()
+    note = (project / "built" / "function.hello" / "Service.yaml").read_text()
+    assert "# not rendered:" in note and "names no `image`" in note
     result = fnplan("apply", "--auto-approve", cwd=project, check=1)
     assert_clean_error(result, "names no `image`", "fnplan render")
 
