@@ -19,7 +19,7 @@ from .argo import STEPS_ANNOTATION, catch_sources, step_tasks, template_name, wo
 from .argo_secrets import holds_secret, secret_manifest, secret_name
 from .drift import differences, drift_note
 from .functions import namespace_of
-from .knative import function_labels, service_name
+from .knative import function_labels, revision_number, service_name
 from .ownership import LINEAGE_LABEL, VERSION_LABEL, WORKFLOW_LABEL, check_ours
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class ClusterTargets:
         namespace = namespace_of(address, self.namespace)
         selector = function_labels(address, version)  # as Knative copies them onto revisions
         revisions = self.client.list_objects("Revision", selector, namespace)
-        numbers = [_number(r["metadata"]["name"], service) for r in revisions]
+        numbers = [revision_number(r["metadata"]["name"], service) for r in revisions]
         found = sorted(n for n in numbers if n is not None)
         if not found:
             raise ProviderError(
@@ -100,11 +100,6 @@ def validate_workflow(resource: Resource) -> list[Diagnostic]:
                 )
                 found.append(Diagnostic(message))
     return found
-
-
-def _number(name: str, service: str) -> int | None:
-    suffix = name.removeprefix(f"{service}-v")
-    return int(suffix) if suffix != name and suffix.isdigit() else None
 
 
 class Workflows:
