@@ -94,6 +94,7 @@ function "hello" {{
   source  = "./functions/hello"
   handler = "main.handler"
   env     = {{ API_KEY = var.api_key, LOG_LEVEL = "info" }}
+  keep_versions = 1
   scaling {{
     max = 3
   }}
@@ -145,6 +146,8 @@ def _without(value: Any, ignored: frozenset[str]) -> Any:
 def test_render_prints_the_function_service_code_and_redacted_env_as_applied(
     tmp_path: Path, kube_cluster: KubeCluster, kube_namespace: str, knative: Knative
 ) -> None:
+    """Render, then apply, for a first version, a second and a third (keep_versions); the
+    three `fnplan apply` processes are what takes this test seconds."""
     hello = tmp_path / "functions" / "hello"
     hello.mkdir(parents=True)
     (hello / "main.py").write_text("def handler(event, context):\n    return event\n")
@@ -169,3 +172,10 @@ def test_render_prints_the_function_service_code_and_redacted_env_as_applied(
     assert [(t["tag"], t["percent"]) for t in traffic] == [("v1", 0), ("v2", 100)]
     run_fnplan("apply", "--auto-approve", "--var", f"api_key={API_KEY}", cwd=tmp_path)
     _assert_applied(knative, kube_namespace, second, frozenset())
+
+    (hello / "main.py").write_text("def handler(event, context):\n    return {}\n")
+    third = _render(tmp_path)  # keep_versions = 1: v1 goes, v2 (serving until now) stays
+    traffic = third["Service"]["spec"]["traffic"]
+    assert [(t["tag"], t["percent"]) for t in traffic] == [("v2", 0), ("v3", 100)]
+    run_fnplan("apply", "--auto-approve", "--var", f"api_key={API_KEY}", cwd=tmp_path)
+    _assert_applied(knative, kube_namespace, third, frozenset())
