@@ -40,14 +40,16 @@ def test_kill_9_during_apply_keeps_applied_resources(fnplan: Runner, tmp_path: P
     others = {
         c["address"]: c["action"] for c in plan["changes"] if c["action"] not in ("create", "noop")
     }
-    assert not others, others
+    # an in-flight create the kill cut short may have left a half-written object behind:
+    # observed as damaged, it is planned as an update that repairs it
+    assert set(others.values()) <= {"update"} and not set(others) & applied, others
     assert not creates & applied, "an applied resource would be created again"
     noops = {c["address"] for c in plan["changes"] if c["action"] == "noop"}
     assert applied <= noops, "every applied resource is recorded and unchanged"
-    assert len(noops - applied) <= 2, (
+    assert len((noops | set(others)) - applied) <= 2, (
         "only the (at most 2) in-flight ones were settled by observing"
     )
-    assert len(creates | noops) == FUNCTIONS + 1
+    assert len(creates | noops | set(others)) == FUNCTIONS + 1
 
     fnplan("apply", "--auto-approve", cwd=project)
     fnplan("plan", "--detailed-exitcode", cwd=project, check=0)
