@@ -207,3 +207,32 @@ def test_a_new_workflow_version_is_what_its_triggers_start_in_the_same_apply(
     assert binding["spec"]["submit"]["arguments"]["parameters"][0]["name"] == "input"
     plan = run_fnplan("plan", "--detailed-exitcode", cwd=project, check=None)
     assert plan.returncode == 0, plan.stdout
+
+
+def _created(obj: dict[str, Any]) -> int:
+    """The fake's creation order (its uids count up)."""
+    return int(obj["metadata"]["uid"].rsplit("-", 1)[1])
+
+
+def test_switching_to_dedicated_makes_the_namespace_and_copies_before_the_template_uses_them(
+    project: Path, knative: Knative, kube_namespace: str
+) -> None:
+    run_fnplan("apply", "--auto-approve", cwd=project)
+    main = project / "main.hcl"
+    main.write_text(
+        main.read_text().replace(
+            'workflow "greet" {', 'workflow "greet" {\n  isolation = "dedicated"'
+        )
+    )
+    run_fnplan("apply", "--auto-approve", cwd=project)
+    (dedicated,) = [n for n in knative.namespaces() if n != kube_namespace]
+    namespace = call(knative.api, f"/api/v1/namespaces/{dedicated}")
+    (copy,) = knative.services(dedicated)
+    assert copy["metadata"]["labels"]["fnplan.io/workflow"]
+    (template,) = templates(knative, kube_namespace)
+    assert template["metadata"]["name"].endswith("-v2")
+    http = {t["name"]: t for t in template["spec"]["templates"]}["hello"]["http"]
+    assert http["url"].endswith(f".{dedicated}.svc.cluster.local")
+    assert _created(namespace) < _created(copy) < _created(template)
+    plan = run_fnplan("plan", "--detailed-exitcode", cwd=project)
+    assert "No changes" in plan.stdout
