@@ -222,3 +222,38 @@ def test_each_workspace_deploys_its_own_objects(tmp_path: Path) -> None:
     write_project(root, count=2)
     assert fnplan(root, "plan", "--detailed-exitcode").returncode == 0
     assert json.loads(fnplan(root, "invoke", "function.f1", "--json").stdout)["output"] == 1
+
+
+def test_a_versioned_bucket_keeps_every_state_the_s3_backend_wrote(
+    tmp_path: Path, s3_endpoint: str
+) -> None:
+    """The state is one object of a versioned bucket (as Terraform recommends): each write
+    is a version S3 keeps, so any earlier state can be restored from the bucket."""
+    import boto3
+
+    bucket = f"app-{uuid.uuid4().hex[:12]}"
+    create_bucket(s3_endpoint, bucket)
+    s3 = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1", **_keys())
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    root = write_project(tmp_path / "p", count=1, backend=s3_backend(bucket, s3_endpoint))
+    root.joinpath(".env.json").write_text(json.dumps(CREDENTIALS))
+    fnplan(root, "apply", "--auto-approve")
+    write_project(root, count=2, backend=s3_backend(bucket, s3_endpoint))
+    fnplan(root, "apply", "--auto-approve")
+    versions = s3.list_object_versions(Bucket=bucket, Prefix="app/state.json")["Versions"]
+    states = [v for v in versions if v["Key"] == "app/state.json"]
+    serials = sorted(
+        json.loads(
+            s3.get_object(Bucket=bucket, Key=v["Key"], VersionId=v["VersionId"])["Body"].read()
+        )["serial"]
+        for v in states
+    )
+    assert len(serials) >= 2 and serials == sorted(set(serials)), serials
+    assert serials[-1] == pulled(root)["serial"]
+
+
+def _keys() -> dict[str, str]:
+    return {
+        "aws_access_key_id": CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        "aws_secret_access_key": CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    }
