@@ -27,6 +27,7 @@ PUBLIC = frozenset(
         "fnplan.state.codec",  # the state's own serialisation,
         "fnplan.state.journal",  # the journal replay every backend uses on read,
         "fnplan.state.remote_journal",  # and the journal lines kept outside a local file
+        "fnplan.state.remote_backend",  # with the lock and journal bookkeeping around them
         "fnplan.state.model",
         "fnplan.versions",
         "fnplan.workflow.model",

@@ -30,7 +30,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from fnplan.errors import LockError, LockLostError
+from fnplan.errors import FnplanError, LockError, LockLostError
 from fnplan.state._fs import write_all
 
 DEFAULT_LEASE = 30.0
@@ -233,14 +233,17 @@ class StateLock:
     def hold(self, operation: str) -> Iterator[LockInfo]:
         """Hold the lock for `operation`, renewing its lease until the block ends."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        info = acquire(self, operation, self.claimant, timeout=self.timeout, warn=self.warn)
-        renewer = LeaseRenewer(info, lease=self.lease, renew=self.renew, warn=self.warn)
-        renewer.start()
-        try:
+        with held(
+            self,
+            operation,
+            self.claimant,
+            timeout=self.timeout,
+            warn=self.warn,
+            lease=self.lease,
+            renew=self.renew,
+            release=self._release,
+        ) as info:
             yield info
-        finally:
-            renewer.stop()
-            self._release(info)
 
     def current(self) -> LockInfo | None:
         """The lock as it is on disk now, or None when unlocked."""
@@ -373,6 +376,13 @@ class StateLock:
             os.close(fd)  # closing the descriptor releases the flock
 
 
+def _error_text(error: Exception) -> str:
+    """An error as a renewer's warning says it: fnplan's own message, else the first line."""
+    if isinstance(error, FnplanError):
+        return error.message
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
 class LeaseRenewer(threading.Thread):
     """Renews a held lease every lease/3 seconds until stopped (every backend's lock uses one).
 
@@ -390,11 +400,10 @@ class LeaseRenewer(threading.Thread):
         warn: Warn,
         lost: threading.Event | None = None,
         transient: tuple[type[Exception], ...] = (),
-        explain: Callable[[Exception], str] = str,
     ) -> None:
         super().__init__(name=f"fnplan-lock-renew-{info.id[:8]}", daemon=True)
         self._info, self._lease, self._renew, self._warn = info, lease, renew, warn
-        self._lost, self._transient, self._explain = lost, transient, explain
+        self._lost, self._transient = lost, transient
         self._stopped = threading.Event()
 
     def run(self) -> None:
@@ -402,7 +411,7 @@ class LeaseRenewer(threading.Thread):
             try:
                 renewed = self._renew(self._info)
             except self._transient as exc:
-                self._warn(f"could not renew the state lock's lease: {self._explain(exc)}")
+                self._warn(f"could not renew the state lock's lease: {_error_text(exc)}")
                 return
             if renewed is None:
                 if self._lost is not None:
@@ -414,6 +423,37 @@ class LeaseRenewer(threading.Thread):
     def stop(self) -> None:
         self._stopped.set()
         self.join()
+
+
+@contextlib.contextmanager
+def held(
+    slot: LockSlot,
+    operation: str,
+    claimant: Claimant,
+    *,
+    timeout: float,
+    warn: Warn,
+    lease: float,
+    renew: Callable[[LockInfo], LockInfo | None],
+    release: Callable[[LockInfo], object],
+    lost: threading.Event | None = None,
+    transient: tuple[type[Exception], ...] = (),
+    poll: float = _POLL_SECONDS,
+) -> Iterator[LockInfo]:
+    """How every backend holds its lock: taken by `acquire`, its lease renewed while the
+    block runs (LeaseRenewer: `lost`, `transient`), then `release`d."""
+    info = acquire(slot, operation, claimant, timeout=timeout, warn=warn, poll=poll)
+    if lost is not None:
+        lost.clear()
+    renewer = LeaseRenewer(
+        info, lease=lease, renew=renew, warn=warn, lost=lost, transient=transient
+    )
+    renewer.start()
+    try:
+        yield info
+    finally:
+        renewer.stop()
+        release(info)
 
 
 def lock_removed_warning(info: LockInfo) -> str:

@@ -18,13 +18,11 @@ import psycopg
 from fnplan.state.lock import (
     DEFAULT_LEASE,
     Claimant,
-    LeaseRenewer,
     LockInfo,
     Warn,
-    acquire,
     check_unlock,
+    held,
 )
-from fnplan.state.pg_db import first_line
 from fnplan.state.remote_journal import lost_lock
 
 
@@ -54,25 +52,22 @@ class PgLock:
     @contextlib.contextmanager
     def hold(self, operation: str) -> Iterator[LockInfo]:
         """Hold the lock for `operation` on a connection of its own, renewing the lease."""
-        with self._connect() as conn:
-            slot = _RowSlot(self, conn)
-            info = acquire(slot, operation, self.claimant, timeout=self.timeout, warn=self.warn)
-            self.lost.clear()
-            renewer = LeaseRenewer(
-                info,
-                lease=self.lease,
-                renew=lambda held: self.renew(conn, held),
+        with (
+            self._connect() as conn,
+            held(
+                _RowSlot(self, conn),
+                operation,
+                self.claimant,
+                timeout=self.timeout,
                 warn=self.warn,
+                lease=self.lease,
+                renew=lambda info: self.renew(conn, info),
+                release=lambda info: self.delete(conn, info.id),
                 lost=self.lost,
                 transient=(psycopg.Error,),
-                explain=first_line,
-            )
-            renewer.start()
-            try:
-                yield info
-            finally:
-                renewer.stop()
-                self.delete(conn, info.id)
+            ) as info,
+        ):
+            yield info
 
     def current(self, conn: psycopg.Connection) -> LockInfo | None:
         """The lock row as it is now, or None when unlocked."""

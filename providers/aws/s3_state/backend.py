@@ -12,8 +12,6 @@ A write replaces the state only if it is still the version this backend last rea
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +20,9 @@ from fnplan.errors import LockError, StateError
 from fnplan.state.backend import DEFAULT_WORKSPACE, check_workspace_name
 from fnplan.state.codec import decode_state, encode_state
 from fnplan.state.journal import replay_records
-from fnplan.state.lock import DEFAULT_LEASE, LockInfo, Warn, warn_to_stderr
+from fnplan.state.lock import DEFAULT_LEASE, Warn, warn_to_stderr
 from fnplan.state.model import State
-from fnplan.state.remote_journal import NumberedJournal
+from fnplan.state.remote_backend import RemoteLockedBackend
 
 from .journal import S3Records
 from .lock import S3Lock
@@ -32,7 +30,7 @@ from .objects import Bucket, PreconditionFailed
 from .stores import LockItem, LockObject, LockStore
 
 
-class S3Backend:
+class S3Backend(RemoteLockedBackend):
     """One workspace's state in S3 (satisfies fnplan.state.backend.StateBackend)."""
 
     def __init__(
@@ -56,14 +54,9 @@ class S3Backend:
             who=operation_holder,
             warn=warn,
         )
-        self._held: LockInfo | None = None
-        self._journal: NumberedJournal | None = None
+        #: the apply journal's records (objects under KEY.journal/)
+        self.records = S3Records(bucket, f"{key}.journal/")
         self._known_etag: str | None = None
-
-    @property
-    def records(self) -> S3Records:
-        """The apply journal's records (objects under KEY.journal/)."""
-        return S3Records(self.bucket, f"{self.key}.journal/")
 
     def read(self) -> State:
         """The recorded state (new and empty if none), with any interrupted apply replayed."""
@@ -77,8 +70,7 @@ class S3Backend:
         """Save `state` as the next serial, keeping the previous version as the backup."""
         saved = state.model_copy(update={"serial": state.serial + 1, "fnplan_version": __version__})
         current = self._overwritable()
-        if self._held is not None:
-            self._lock.check(self._held)
+        self._check_held()
         if current is not None:
             self.bucket.copy(self.key, f"{self.key}.backup")
         try:
@@ -89,46 +81,8 @@ class S3Backend:
                 "(another writer that does not take the lock?); nothing was overwritten",
                 hint="run the command again; it reads the state afresh",
             ) from None
-        if self._journal is not None:
-            self._journal.checkpoint(saved)
-        else:
-            self.records.clear()
+        self._journal_written(saved)
         state.serial, state.fnplan_version = saved.serial, saved.fnplan_version
-
-    @contextlib.contextmanager
-    def lock(self, operation: str) -> Iterator[LockInfo]:
-        """Hold the workspace's lock object for `operation`, renewing its lease."""
-        with self._lock.hold(operation) as info:
-            self._held = info
-            try:
-                yield info
-            finally:
-                self._held = None
-
-    def force_unlock(self, lock_id: str) -> LockInfo:
-        """Remove the lock if its ID matches (for a holder that is known to be gone)."""
-        return self._lock.force_unlock(lock_id)
-
-    def current_lock(self) -> LockInfo | None:
-        """Who holds the lock now, or None."""
-        return self._lock.current()
-
-    def journal(self, state: State) -> NumberedJournal:
-        """Open the apply journal (objects under KEY.journal/) for an apply against `state`."""
-        if self._journal is not None:
-            raise StateError(f"{self.source}: an apply journal is already open")
-        held = self._held
-        self._journal = NumberedJournal(
-            self.records,
-            state,
-            check_lock=(lambda: self._lock.check(held)) if held is not None else _unlocked,
-            on_close=self._journal_closed,
-        )
-        return self._journal
-
-    def _journal_closed(self, journal: NumberedJournal) -> None:
-        if self._journal is journal:
-            self._journal = None
 
     def _overwritable(self) -> str | None:
         """The ETag the write may replace; a stored state this fnplan did not read or write
@@ -145,10 +99,6 @@ class S3Backend:
             exc.message = f"refusing to overwrite the state: {exc.message}"
             raise
         return stored.etag
-
-
-def _unlocked() -> None:
-    """The journal's lock check when no lock is held (tests, `state` edits)."""
 
 
 class S3Workspaces:

@@ -20,11 +20,10 @@ from fnplan.errors import StateError
 from fnplan.state.lock import (
     DEFAULT_LEASE,
     Claimant,
-    LeaseRenewer,
     LockInfo,
     Warn,
-    acquire,
     check_unlock,
+    held,
 )
 from fnplan.state.remote_journal import lost_lock
 
@@ -57,27 +56,26 @@ class S3Lock:
     @contextlib.contextmanager
     def hold(self, operation: str) -> Iterator[LockInfo]:
         """Hold the lock for `operation`, renewing its lease until released."""
-        info = acquire(
-            self, operation, self.claimant, timeout=self.timeout, warn=self.warn, poll=_POLL_SECONDS
-        )
-        self.lost.clear()
-        renewer = LeaseRenewer(
-            info,
+        with held(
+            self,
+            operation,
+            self.claimant,
+            timeout=self.timeout,
+            warn=self.warn,
             lease=self.lease,
             renew=self.renew,
-            warn=self.warn,
+            release=self._release,
             lost=self.lost,
             transient=(StateError,),
-            explain=lambda exc: exc.message if isinstance(exc, StateError) else str(exc),
-        )
-        renewer.start()
-        try:
+            poll=_POLL_SECONDS,
+        ) as info:
             yield info
-        finally:
-            renewer.stop()
-            with contextlib.suppress(PreconditionFailed):
-                self.store.delete(self.etag)
-            self.etag = None
+
+    def _release(self, info: LockInfo) -> None:
+        """Delete our lock record on its token (gone or replaced already: nothing to do)."""
+        with contextlib.suppress(PreconditionFailed):
+            self.store.delete(self.etag)
+        self.etag = None
 
     def try_create(self, info: LockInfo) -> bool:
         """Create the lock record holding `info` unless there is one (LockSlot)."""

@@ -12,10 +12,8 @@ is refused before anything is written, saying so.
 from __future__ import annotations
 
 import base64
-import contextlib
 import gzip
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +22,9 @@ from fnplan.errors import LockError, StateError
 from fnplan.state.backend import DEFAULT_WORKSPACE, check_workspace_name
 from fnplan.state.codec import decode_state, encode_state
 from fnplan.state.journal import replay_records
-from fnplan.state.lock import DEFAULT_LEASE, LockInfo, Warn, warn_to_stderr
+from fnplan.state.lock import DEFAULT_LEASE, Warn, warn_to_stderr
 from fnplan.state.model import State
-from fnplan.state.remote_journal import NumberedJournal
+from fnplan.state.remote_backend import RemoteLockedBackend
 
 from .api import Conflict, KubeApi, Obj
 from .journal import SecretRecords
@@ -40,7 +38,7 @@ _METADATA_ROOM = 16 * 1024
 STATE_KEY = "state"
 
 
-class KubeBackend:
+class KubeBackend(RemoteLockedBackend):
     """One workspace's state in Kubernetes (satisfies fnplan.state.backend.StateBackend)."""
 
     def __init__(
@@ -60,8 +58,6 @@ class KubeBackend:
         self._lock = LeaseLock(
             api, objects, timeout=lock_timeout, lease=lease, who=operation_holder, warn=warn
         )
-        self._held: LockInfo | None = None
-        self._journal: NumberedJournal | None = None
         self._known_version: str | None = None
 
     def read(self) -> State:
@@ -78,8 +74,7 @@ class KubeBackend:
         saved = state.model_copy(update={"serial": state.serial + 1, "fnplan_version": __version__})
         data = self._encoded(saved)
         current = self._overwritable()
-        if self._held is not None:
-            self._lock.check(self._held)
+        self._check_held()
         if current is not None:
             self._put_backup(current)
         body = self._secret(self.objects.state, "state", data)
@@ -96,42 +91,8 @@ class KubeBackend:
                 hint="run the command again; it reads the state afresh",
             ) from None
         self._known_version = written["metadata"]["resourceVersion"]
-        if self._journal is not None:
-            self._journal.checkpoint(saved)
-        else:
-            self.records.clear()
+        self._journal_written(saved)
         state.serial, state.fnplan_version = saved.serial, saved.fnplan_version
-
-    @contextlib.contextmanager
-    def lock(self, operation: str) -> Iterator[LockInfo]:
-        """Hold the workspace's Lease for `operation`, renewing it."""
-        with self._lock.hold(operation) as info:
-            self._held = info
-            try:
-                yield info
-            finally:
-                self._held = None
-
-    def force_unlock(self, lock_id: str) -> LockInfo:
-        """Remove the lock if its ID matches (for a holder that is known to be gone)."""
-        return self._lock.force_unlock(lock_id)
-
-    def current_lock(self) -> LockInfo | None:
-        """Who holds the lock now, or None."""
-        return self._lock.current()
-
-    def journal(self, state: State) -> NumberedJournal:
-        """Open the apply journal (one Secret per record) for an apply against `state`."""
-        if self._journal is not None:
-            raise StateError(f"{self.source}: an apply journal is already open")
-        held = self._held
-        self._journal = NumberedJournal(
-            self.records,
-            state,
-            check_lock=(lambda: self._lock.check(held)) if held is not None else _unlocked,
-            on_close=self._journal_closed,
-        )
-        return self._journal
 
     def create_empty(self) -> bool:
         """Create the state Secret holding an empty state; False when there is one."""
@@ -148,10 +109,6 @@ class KubeBackend:
         for name in (self.objects.backup, self.objects.state):
             self.api.delete("Secret", name)
         self.api.delete("Lease", self.objects.lock)
-
-    def _journal_closed(self, journal: NumberedJournal) -> None:
-        if self._journal is journal:
-            self._journal = None
 
     def _overwritable(self) -> Obj | None:
         """The stored Secret the write may replace; a state this fnplan did not read or
@@ -207,10 +164,6 @@ class KubeBackend:
                 "base64-encoded gzip data",
                 hint=f"the previous version is in the secret {self.objects.backup}",
             ) from None
-
-
-def _unlocked() -> None:
-    """The journal's lock check when no lock is held (tests, `state` edits)."""
 
 
 class KubeWorkspaces:

@@ -23,11 +23,10 @@ from fnplan.errors import LockError, StateError
 from fnplan.state.lock import (
     DEFAULT_LEASE,
     Claimant,
-    LeaseRenewer,
     LockInfo,
     Warn,
-    acquire,
     check_unlock,
+    held,
 )
 from fnplan.state.remote_journal import lost_lock
 
@@ -64,27 +63,26 @@ class LeaseLock:
     @contextlib.contextmanager
     def hold(self, operation: str) -> Iterator[LockInfo]:
         """Hold the Lease for `operation`, renewing it until the block ends."""
-        info = acquire(
-            self, operation, self.claimant, timeout=self.timeout, warn=self.warn, poll=_POLL_SECONDS
-        )
-        self.lost.clear()
-        renewer = LeaseRenewer(
-            info,
+        with held(
+            self,
+            operation,
+            self.claimant,
+            timeout=self.timeout,
+            warn=self.warn,
             lease=self.lease,
             renew=self.renew,
-            warn=self.warn,
+            release=self._release,
             lost=self.lost,
             transient=(StateError,),
-            explain=lambda exc: exc.message if isinstance(exc, StateError) else str(exc),
-        )
-        renewer.start()
-        try:
+            poll=_POLL_SECONDS,
+        ) as info:
             yield info
-        finally:
-            renewer.stop()
-            with contextlib.suppress(Conflict):
-                self.api.delete("Lease", self.name, version=self._version)
-            self._version = None
+
+    def _release(self, info: LockInfo) -> None:
+        """Delete our Lease on its resourceVersion (gone or taken already: nothing to do)."""
+        with contextlib.suppress(Conflict):
+            self.api.delete("Lease", self.name, version=self._version)
+        self._version = None
 
     def try_create(self, info: LockInfo) -> bool:
         """Create the Lease holding `info`, or take over one that holds nothing (LockSlot)."""

@@ -1,0 +1,102 @@
+"""What the backends that keep their lock and journal as remote objects share (`s3`,
+`kubernetes`): the lock held around an operation, the apply journal checked against that lock
+before each record, and the journal settled after each state write. A backend supplies where
+its state, lock and records live; this mixin does the bookkeeping between them."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Protocol
+
+from fnplan.errors import StateError
+from fnplan.state.remote_journal import NumberedJournal, RecordStore
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from fnplan.state.lock import LockInfo
+    from fnplan.state.model import State
+
+
+class RemoteLock(Protocol):
+    """A backend's lock object (an S3 object or DynamoDB item, a Kubernetes Lease)."""
+
+    def hold(self, operation: str) -> AbstractContextManager[LockInfo]: ...
+
+    def check(self, info: LockInfo) -> None: ...
+
+    def force_unlock(self, lock_id: str) -> LockInfo: ...
+
+    def current(self) -> LockInfo | None: ...
+
+
+class JournalRecords(RecordStore, Protocol):
+    """The journal's records, read back whole and cleared after a write."""
+
+    def lines(self) -> bytes: ...
+
+    def clear(self) -> None: ...
+
+
+class RemoteLockedBackend:
+    """Mixin for a StateBackend: the subclass sets `source`, `records` and `_lock`."""
+
+    source: Path
+    records: JournalRecords
+    _lock: RemoteLock
+    _held: LockInfo | None = None
+    _journal: NumberedJournal | None = None
+
+    @contextlib.contextmanager
+    def lock(self, operation: str) -> Iterator[LockInfo]:
+        """Hold the workspace's lock for `operation`, renewing its lease."""
+        with self._lock.hold(operation) as info:
+            self._held = info
+            try:
+                yield info
+            finally:
+                self._held = None
+
+    def force_unlock(self, lock_id: str) -> LockInfo:
+        """Remove the lock if its ID matches (for a holder that is known to be gone)."""
+        return self._lock.force_unlock(lock_id)
+
+    def current_lock(self) -> LockInfo | None:
+        """Who holds the lock now, or None."""
+        return self._lock.current()
+
+    def journal(self, state: State) -> NumberedJournal:
+        """Open the apply journal for an apply against `state`; each record first checks
+        that the lock (if one is held) is still ours."""
+        if self._journal is not None:
+            raise StateError(f"{self.source}: an apply journal is already open")
+        held = self._held
+        self._journal = NumberedJournal(
+            self.records,
+            state,
+            check_lock=(lambda: self._lock.check(held)) if held is not None else _unlocked,
+            on_close=self._journal_closed,
+        )
+        return self._journal
+
+    def _check_held(self) -> None:
+        """Before a state write: LockLostError if the lock held was taken from us."""
+        if self._held is not None:
+            self._lock.check(self._held)
+
+    def _journal_written(self, saved: State) -> None:
+        """After a state write: the open journal starts a new segment, else it is cleared."""
+        if self._journal is not None:
+            self._journal.checkpoint(saved)
+        else:
+            self.records.clear()
+
+    def _journal_closed(self, journal: NumberedJournal) -> None:
+        if self._journal is journal:
+            self._journal = None
+
+
+def _unlocked() -> None:
+    """The journal's lock check when no lock is held (tests, `state` edits)."""
