@@ -5,12 +5,15 @@ its state, lock and records live; this mixin does the bookkeeping between them."
 
 from __future__ import annotations
 
+import abc
 import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Protocol
 
-from fnplan.errors import StateError
+from fnplan.errors import LockError, StateError
+from fnplan.state.lock import DEFAULT_LEASE, Claimant, Warn, held
 from fnplan.state.remote_journal import NumberedJournal, RecordStore
 
 if TYPE_CHECKING:
@@ -30,6 +33,63 @@ class RemoteLock(Protocol):
     def force_unlock(self, lock_id: str) -> LockInfo: ...
 
     def current(self) -> LockInfo | None: ...
+
+
+class RemoteLease(abc.ABC):
+    """A lock kept as one remote object with a lease (an S3 object or DynamoDB item, a
+    Kubernetes Lease): held through `held`, renewed while held; a remote store's errors
+    (StateError) stop the renewing with a warning and the lease runs out. A subclass is the
+    LockSlot `acquire` takes, plus `renew` and `_release`."""
+
+    #: seconds between two looks at a held lock while waiting (each look is a request)
+    poll = 0.2
+
+    def __init__(
+        self, *, timeout: float, lease: float = DEFAULT_LEASE, who: str | None, warn: Warn
+    ) -> None:
+        self.timeout = timeout
+        self.lease = lease
+        self.claimant = Claimant.here(who, lease)
+        self.warn = warn
+        self.lost = threading.Event()  # set by the renewer when the lock was taken from us
+
+    @contextlib.contextmanager
+    def hold(self, operation: str) -> Iterator[LockInfo]:
+        """Hold the lock for `operation`, renewing its lease until the block ends."""
+        with held(
+            self,
+            operation,
+            self.claimant,
+            timeout=self.timeout,
+            warn=self.warn,
+            lease=self.lease,
+            renew=self.renew,
+            release=self._release,
+            lost=self.lost,
+            transient=(StateError,),
+            poll=self.poll,
+        ) as info:
+            yield info
+
+    @abc.abstractmethod
+    def try_create(self, info: LockInfo) -> bool:
+        """Create the lock holding `info` unless another holds it (LockSlot)."""
+
+    @abc.abstractmethod
+    def blocker(self) -> LockInfo | LockError | None:
+        """Who holds the lock (LockSlot)."""
+
+    @abc.abstractmethod
+    def break_lock(self, holder: LockInfo) -> bool:
+        """Remove the lock if `holder` still holds it (LockSlot)."""
+
+    @abc.abstractmethod
+    def renew(self, info: LockInfo) -> LockInfo | None:
+        """Extend our lease; None when the lock is no longer ours."""
+
+    @abc.abstractmethod
+    def _release(self, info: LockInfo) -> None:
+        """Remove our lock (gone or taken already: nothing to do)."""
 
 
 class JournalRecords(RecordStore, Protocol):

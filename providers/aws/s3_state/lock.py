@@ -11,29 +11,24 @@ for every backend.
 from __future__ import annotations
 
 import contextlib
-import threading
-from collections.abc import Iterator
 
 from pydantic import ValidationError
 
 from fnplan.errors import StateError
 from fnplan.state.lock import (
     DEFAULT_LEASE,
-    Claimant,
     LockInfo,
     Warn,
     check_unlock,
-    held,
 )
+from fnplan.state.remote_backend import RemoteLease
 from fnplan.state.remote_journal import lost_lock
 
 from .objects import PreconditionFailed
 from .stores import LockStore
 
-_POLL_SECONDS = 0.2
 
-
-class S3Lock:
+class S3Lock(RemoteLease):
     """Acquire, renew, release and break the lock record of one workspace."""
 
     def __init__(
@@ -46,30 +41,8 @@ class S3Lock:
         warn: Warn,
     ) -> None:
         self.store = store
-        self.timeout = timeout
-        self.lease = lease
-        self.claimant = Claimant.here(who, lease)
-        self.warn = warn
-        self.lost = threading.Event()
+        super().__init__(timeout=timeout, lease=lease, who=who, warn=warn)
         self.etag: str | None = None  # the token of our lock record while held
-
-    @contextlib.contextmanager
-    def hold(self, operation: str) -> Iterator[LockInfo]:
-        """Hold the lock for `operation`, renewing its lease until released."""
-        with held(
-            self,
-            operation,
-            self.claimant,
-            timeout=self.timeout,
-            warn=self.warn,
-            lease=self.lease,
-            renew=self.renew,
-            release=self._release,
-            lost=self.lost,
-            transient=(StateError,),
-            poll=_POLL_SECONDS,
-        ) as info:
-            yield info
 
     def _release(self, info: LockInfo) -> None:
         """Delete our lock record on its token (gone or replaced already: nothing to do)."""

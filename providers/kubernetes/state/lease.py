@@ -13,31 +13,27 @@ from __future__ import annotations
 
 import contextlib
 import math
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
-from fnplan.errors import LockError, StateError
+from fnplan.errors import LockError
 from fnplan.state.lock import (
     DEFAULT_LEASE,
-    Claimant,
     LockInfo,
     Warn,
     check_unlock,
-    held,
 )
+from fnplan.state.remote_backend import RemoteLease
 from fnplan.state.remote_journal import lost_lock
 
 from .api import Conflict, KubeApi, Obj
 from .names import StateObjects
 
 LOCK_ANNOTATION = "fnplan.io/lock"
-_POLL_SECONDS = 0.2
 
 
-class LeaseLock:
+class LeaseLock(RemoteLease):
     """Acquire, renew, release and break the Lease of one workspace (a LockSlot)."""
 
     def __init__(
@@ -53,30 +49,8 @@ class LeaseLock:
         self.api = api
         self.objects = objects
         self.name = objects.lock
-        self.timeout = timeout
-        self.lease = lease
-        self.claimant = Claimant.here(who, lease)
-        self.warn = warn
-        self.lost = threading.Event()
+        super().__init__(timeout=timeout, lease=lease, who=who, warn=warn)
         self._version: str | None = None  # resourceVersion of our Lease while held
-
-    @contextlib.contextmanager
-    def hold(self, operation: str) -> Iterator[LockInfo]:
-        """Hold the Lease for `operation`, renewing it until the block ends."""
-        with held(
-            self,
-            operation,
-            self.claimant,
-            timeout=self.timeout,
-            warn=self.warn,
-            lease=self.lease,
-            renew=self.renew,
-            release=self._release,
-            lost=self.lost,
-            transient=(StateError,),
-            poll=_POLL_SECONDS,
-        ) as info:
-            yield info
 
     def _release(self, info: LockInfo) -> None:
         """Delete our Lease on its resourceVersion (gone or taken already: nothing to do)."""
