@@ -204,6 +204,9 @@ def _run_wrapped(wrapper: Path, endpoint: str, environment: dict[str, str]) -> A
         **{k: v for k, v in os.environ.items() if not k.startswith("FNPLAN_SECRET_")},
         **CREDENTIALS,
         "AWS_ENDPOINT_URL": endpoint,
+        # the wrapper's `python3` is the runtime's, which has boto3 (as Lambda's has): here,
+        # the tests' own interpreter, whatever python3 comes first on the caller's PATH
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
         **environment,
     }
     return subprocess.run(
