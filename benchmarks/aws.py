@@ -65,8 +65,9 @@ CREDENTIALS = {
 
 
 @contextmanager
-def moto_server() -> Iterator[str]:
-    """moto in server mode on a free port of 127.0.0.1, stopped at the end."""
+def moto_server() -> Iterator[tuple[str, int]]:
+    """moto in server mode on a free port of 127.0.0.1 (its endpoint and process ID),
+    stopped at the end."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -86,10 +87,16 @@ def moto_server() -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit("moto server did not start") from None
                 time.sleep(0.05)
-        yield endpoint
+        yield endpoint, process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds process `pid` has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def warm_up(endpoint: str) -> None:
@@ -111,27 +118,29 @@ def warm_up(endpoint: str) -> None:
 def bench(n: int, latency: float, parallelism: int) -> dict[str, object]:
     """Apply the generated project through the latency proxy; wall time and requests."""
     temp = Path(tempfile.mkdtemp(prefix=f"fnplan-bench-aws-{n}-"))
-    root, pycache = temp / "project", temp / "pycache"
+    root = temp / "project"
     saved = {name: os.environ.get(name) for name in (*CREDENTIALS, "FNPLAN_CACHE_DIR")}
     os.environ.update(CREDENTIALS, FNPLAN_CACHE_DIR=str(temp / "cache"))
     try:
-        with moto_server() as upstream, LatencyProxy(upstream, latency) as proxy:
+        with moto_server() as (upstream, moto_pid), LatencyProxy(upstream, latency) as proxy:
             engine.generate(root, n)
             with (root / "main.hcl").open("a") as config:
                 config.write(
                     f'\nprovider "aws" {{\n  region   = "us-east-1"\n'
                     f'  endpoint = "{proxy.url}"\n  max_attempts = 1\n}}\n'
                 )
-            harness.compile_fnplan(pycache)
+            harness.compile_fnplan()
             warm_up(upstream)
 
             def fnplan(*args: str) -> harness.Measured:
-                return harness.fnplan(*args, cwd=root, pycache=pycache)
+                return harness.fnplan(*args, cwd=root)
 
             fnplan("plan", "--out", "bench.plan")
             proxy.reset()
+            moto_cpu, proxy_cpu = cpu_s(moto_pid), cpu_s(os.getpid())
             started = time.monotonic()
             applied = fnplan("apply", "--parallelism", str(parallelism), "bench.plan")
+            moto_cpu, proxy_cpu = cpu_s(moto_pid) - moto_cpu, cpu_s(os.getpid()) - proxy_cpu
             first, last = proxy.first or started, proxy.last or started
             counts = Counter(proxy.counts)
             answer_s = dict(proxy.upstream_s)
@@ -146,6 +155,9 @@ def bench(n: int, latency: float, parallelism: int) -> dict[str, object]:
             "start_s": round(first - started, 3),
             "requests_s": round(last - first, 3),
             "cpu_s": round(applied.cpu_s, 3),
+            # the CPU time moto and the proxy used meanwhile: the three share the machine
+            "moto_cpu_s": round(moto_cpu, 3),
+            "proxy_cpu_s": round(proxy_cpu, 3),
             "requests": sum(counts.values()),
             # time-weighted requests in flight (added latency plus moto's answer): how much
             # of the parallelism the apply kept busy

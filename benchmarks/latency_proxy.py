@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import socket
 import threading
 import time
 from collections import Counter, defaultdict
@@ -82,6 +83,8 @@ class LatencyProxy:
             if connection is None:
                 host, port = self.upstream.hostname or "127.0.0.1", self.upstream.port
                 connection = http.client.HTTPConnection(host, port, timeout=120)
+                connection.connect()
+                _no_delay(connection.sock)
                 self._local.connection = connection
             try:
                 connection.request(method, path, body=body, headers=headers)
@@ -138,20 +141,35 @@ def _rest_routes(service: str) -> list[tuple[str, re.Pattern[str], str]]:
     return [(method, pattern, name) for method, pattern, name, _ in routes]
 
 
+def _no_delay(sock: socket.socket) -> None:
+    """Send each write at once. With Nagle's algorithm on, a response written as headers
+    then body waits for the peer's delayed ACK of the headers (40 ms on Linux): latency the
+    proxy would add on top of its own."""
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 def _handler(proxy: LatencyProxy) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            _no_delay(self.connection)
+
+        def parse_request(self) -> bool:
+            self.arrived_at = time.perf_counter()  # the request line has just been read
+            return super().parse_request()
 
         def _any(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             proxy.arrived()
-            time.sleep(proxy.latency)
+            # the latency counts from the request's arrival: reading it is part of it
+            time.sleep(max(0.0, self.arrived_at + proxy.latency - time.perf_counter()))
             headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}
             start = time.perf_counter()
             status, answer_headers, data = proxy.forward(self.command, self.path, headers, body)
             took = time.perf_counter() - start
-            proxy.count(operation(self.command, self.path, self.headers, body), took)
             self.send_response(status)
             for key, value in answer_headers:
                 if key.lower() not in _HOP | _SET_BY_US:
@@ -160,6 +178,8 @@ def _handler(proxy: LatencyProxy) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(data)
+            # counted once answered, so that telling the operation adds no latency
+            proxy.count(operation(self.command, self.path, self.headers, body), took)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _any
 

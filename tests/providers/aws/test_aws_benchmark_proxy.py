@@ -4,6 +4,7 @@ the service's protocol; the bound and the budget are those benchmarks/README.md 
 
 from __future__ import annotations
 
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -46,6 +47,25 @@ def test_the_proxy_delays_and_names_every_operation(aws_endpoint: str) -> None:
     }
     assert elapsed >= 4 * LATENCY
     assert set(proxy.upstream_s) == set(proxy.counts)
+
+
+def test_the_proxy_adds_no_delay_of_its_own(aws_endpoint: str) -> None:
+    """Without its latency, a request through the proxy takes about as long as one straight
+    to moto: no 40 ms waits for a delayed ACK (Nagle's algorithm on the proxy's sockets)."""
+
+    def median_s(lam: Any) -> float:
+        lam.list_functions()  # connected
+        took = []
+        for _ in range(9):
+            start = time.perf_counter()
+            lam.list_functions()
+            took.append(time.perf_counter() - start)
+        return statistics.median(took)
+
+    direct = median_s(client("lambda", aws_endpoint))
+    with LatencyProxy(aws_endpoint, 0.0) as proxy:
+        proxied = median_s(client("lambda", proxy.url))
+    assert proxied - direct < 0.02, (proxied, direct)
 
 
 def test_the_bound_is_the_budget_spread_over_the_parallelism() -> None:
