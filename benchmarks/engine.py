@@ -70,13 +70,13 @@ def generate(root: Path, n: int) -> None:
 def bench(n: int) -> dict[str, object]:
     """Generate the project of n functions, then time create plan, apply and no-op plan."""
     temp = Path(tempfile.mkdtemp(prefix=f"fnplan-bench-{n}-"))
-    root, pycache = temp / "project", temp / "pycache"
+    root = temp / "project"
     try:
         generate(root, n)
-        harness.compile_fnplan(pycache)
+        harness.compile_fnplan()
 
         def fnplan(*args: str, ok: tuple[int, ...] = (0,)) -> harness.Measured:
-            return harness.fnplan(*args, cwd=root, pycache=pycache, ok=ok)
+            return harness.fnplan(*args, cwd=root, ok=ok)
 
         # A cache directory of its own, so the first plan has nothing cached.
         os.environ["FNPLAN_CACHE_DIR"] = str(temp / "cache")

@@ -19,29 +19,32 @@ class Measured:
     exit_code: int
 
 
-def environment(pycache: Path) -> dict[str, str]:
-    """fnplan's environment with byte code cached (in a temp dir), as for any installed
-    package, even when the caller sets PYTHONDONTWRITEBYTECODE."""
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(pycache)}
+def environment() -> dict[str, str]:
+    """fnplan's environment as installed: byte code read and written even when the caller
+    sets PYTHONDONTWRITEBYTECODE. (No PYTHONPYCACHEPREFIX: it would hide the byte code
+    `pip install` wrote for the dependencies, leaving the timed command to compile them.)"""
+    env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("PYTHONPYCACHEPREFIX", None)
     return env
 
 
-def compile_fnplan(pycache: Path) -> None:
-    """Write fnplan's byte code once before timing, as `pip install` does."""
+def compile_fnplan() -> None:
+    """Write fnplan's byte code next to its sources once before timing, as `pip install`
+    does for an installed package (the dependencies' was written when they were installed)."""
     import fnplan
 
     package = Path(fnplan.__file__).resolve().parent
     providers = package.parent / "providers"
     subprocess.run(
         [sys.executable, "-m", "compileall", "-q", str(package), str(providers)],
-        env=environment(pycache),
+        env=environment(),
         check=True,
         stdout=subprocess.DEVNULL,
     )
 
 
-def fnplan(*args: str, cwd: Path, pycache: Path, ok: tuple[int, ...] = (0,)) -> Measured:
+def fnplan(*args: str, cwd: Path, ok: tuple[int, ...] = (0,)) -> Measured:
     """Run `python -m fnplan ARGS` in cwd and measure it; an exit code not in `ok` stops."""
     with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
@@ -50,7 +53,7 @@ def fnplan(*args: str, cwd: Path, pycache: Path, ok: tuple[int, ...] = (0,)) -> 
             cwd=cwd,
             stdout=output,
             stderr=output,
-            env=environment(pycache),
+            env=environment(),
         )
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
