@@ -6,8 +6,8 @@ wall time to the critical-path bound computed from REQUEST_BUDGET (requests per 
 type, each costing the latency; see benchmarks/README.md); targets: ratio ≤ 1.5 and no
 operation over its budget.
 
-    python benchmarks/aws.py                      # 200 functions, 20 workflows, 50 ms
-    python benchmarks/aws.py --n 50 --latency-ms 20
+    python benchmarks/aws.py                      # 200 functions, 20 workflows, 50 ms, 3 runs
+    python benchmarks/aws.py --n 50 --latency-ms 20 --runs 1
 """
 
 from __future__ import annotations
@@ -227,9 +227,26 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200, help="functions (and n/10 workflows)")
     parser.add_argument("--latency-ms", type=float, default=50.0, help="added per request")
     parser.add_argument("--parallelism", type=int, default=10, help="fnplan apply --parallelism")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="applies, each on a fresh moto; reports the median"
+    )
     args = parser.parse_args()
-    result = bench(args.n, args.latency_ms / 1000, args.parallelism)
-    print(json.dumps(judged(result), indent=1))
+    runs = [
+        judged(bench(args.n, args.latency_ms / 1000, args.parallelism)) for _ in range(args.runs)
+    ]
+    print(json.dumps(summarised(runs), indent=1))
+
+
+def summarised(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The median of the runs (with each figure's range), judged on the median ratio; any
+    run over its budget fails the budget."""
+    result = harness.median_of(runs)
+    ratio = result["ratio"]
+    result["met"] = {
+        "ratio": isinstance(ratio, float) and ratio <= TARGET_RATIO,
+        "requests_within_budget": not any(run["over_budget"] for run in runs),
+    }
+    return result
 
 
 if __name__ == "__main__":

@@ -18,11 +18,9 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -112,41 +110,6 @@ def bench(n: int) -> dict[str, object]:
         shutil.rmtree(temp, ignore_errors=True)
 
 
-def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """One result whose every measured figure (a float, also inside a nested dict) is the
-    median of the runs' own, with `range` giving the smallest and largest of each top-level
-    one; counts and exit codes are kept (a list when the runs disagree)."""
-    result: dict[str, Any] = {}
-    spread: dict[str, list[float]] = {}
-    for key, value in runs[0].items():
-        values = [run[key] for run in runs]
-        if isinstance(value, dict):
-            result[key] = {k: v for k, v in median_of(values).items() if k not in _ADDED}
-        elif isinstance(value, float):
-            result[key] = round(statistics.median(values), 3)
-            spread[key] = [min(values), max(values)]
-        else:
-            result[key] = value if all(v == value for v in values) else values
-    result["runs"] = len(runs)
-    result["range"] = spread
-    return result
-
-
-#: what median_of adds to a result
-_ADDED = frozenset({"runs", "range"})
-
-
-def repeated(measure: Callable[[], dict[str, Any] | None], runs: int) -> dict[str, Any] | None:
-    """The median of `runs` measurements (None when a measurement could not be made)."""
-    found = []
-    for _ in range(runs):
-        one = measure()
-        if one is None:
-            return None
-        found.append(one)
-    return median_of(found)
-
-
 def anchor(n: int) -> dict[str, float] | None:
     if not ANCHOR.exists():
         print(f"# Terraform anchor not found at {ANCHOR}", file=sys.stderr)
@@ -171,9 +134,9 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[int, dict[str, Any]] = {}
     for n in args.n or [1000, 10000]:
-        results[n] = repeated(partial(bench, n), args.runs) or {}
+        results[n] = harness.repeated(partial(bench, n), args.runs) or {}
         print(json.dumps(results[n]), flush=True)
-    tf = None if args.no_anchor else repeated(partial(anchor, 1000), args.runs)
+    tf = None if args.no_anchor else harness.repeated(partial(anchor, 1000), args.runs)
     if tf:
         print(json.dumps(tf))
     summary: dict[str, object] = {"targets": TARGETS}

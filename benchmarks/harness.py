@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -62,3 +65,40 @@ def fnplan(*args: str, cwd: Path, ok: tuple[int, ...] = (0,)) -> Measured:
             output.seek(0)
             raise SystemExit(f"fnplan {' '.join(args)} exited {code}:\n{output.read().decode()}")
     return Measured(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code)
+
+
+def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One result whose every measured figure (a float, also inside a nested dict) is the
+    median of the runs' own, with `range` giving the smallest and largest of each top-level
+    one; counts and exit codes are kept (a list when the runs disagree); a key only some
+    runs have is summarised over those."""
+    result: dict[str, Any] = {}
+    spread: dict[str, list[float]] = {}
+    for key in dict.fromkeys(key for run in runs for key in run):  # in order, once each
+        values = [run[key] for run in runs if key in run]
+        value = values[0]
+        if isinstance(value, dict):
+            result[key] = {k: v for k, v in median_of(values).items() if k not in _ADDED}
+        elif isinstance(value, float):
+            result[key] = round(statistics.median(values), 3)
+            spread[key] = [min(values), max(values)]
+        else:
+            result[key] = value if all(v == value for v in values) else values
+    result["runs"] = len(runs)
+    result["range"] = spread
+    return result
+
+
+#: what median_of adds to a result
+_ADDED = frozenset({"runs", "range"})
+
+
+def repeated(measure: Callable[[], dict[str, Any] | None], runs: int) -> dict[str, Any] | None:
+    """The median of `runs` measurements (None when a measurement could not be made)."""
+    found = []
+    for _ in range(runs):
+        one = measure()
+        if one is None:
+            return None
+        found.append(one)
+    return median_of(found)

@@ -80,3 +80,16 @@ def test_the_bound_is_the_budget_spread_over_the_parallelism() -> None:
     judged = aws.judged({**result, "by_operation": made})
     assert judged["over_budget"] == {"lambda:UpdateAlias": {"made": 3, "budget": 0}}
     assert judged["met"]["requests_within_budget"] is False
+
+
+def test_several_runs_are_judged_on_their_median() -> None:
+    result = {"n_functions": 10, "latency_ms": 50, "parallelism": 10, "requests_s": 0.9}
+    runs = [
+        aws.judged({**result, "apply_s": apply_s, "by_operation": made})
+        for apply_s, made in ((1.0, aws.budget(10)), (9.0, aws.budget(10)), (1.1, aws.budget(10)))
+    ]
+    summary = aws.summarised(runs)
+    assert summary["apply_s"] == 1.1 and summary["range"]["apply_s"] == [1.0, 9.0]
+    assert summary["met"] == {"ratio": True, "requests_within_budget": True}
+    runs[0] = aws.judged({**result, "apply_s": 1.0, "by_operation": {"lambda:UpdateAlias": 1}})
+    assert aws.summarised(runs)["met"]["requests_within_budget"] is False
