@@ -28,13 +28,18 @@ class Clients:
         self._account_mutex = threading.Lock()
 
     def __getitem__(self, service: str) -> Any:
-        """The client of `service` ("lambda", "iam", "stepfunctions", ...)."""
-        with self._mutex:
-            if service not in self._clients:
-                self._clients[service] = self._boto_session().client(
-                    service, endpoint_url=self.config.endpoint, config=self._retries()
-                )
-            return self._clients[service]
+        """The client of `service` ("lambda", "iam", "stepfunctions", ...). Made under the
+        lock (a boto3 session is not thread-safe); found without it, so that a thread whose
+        client exists never waits while another thread makes a different one."""
+        client = self._clients.get(service)
+        if client is None:
+            with self._mutex:
+                client = self._clients.get(service)
+                if client is None:
+                    client = self._clients[service] = self._boto_session().client(
+                        service, endpoint_url=self.config.endpoint, config=self._retries()
+                    )
+        return client
 
     @property
     def region(self) -> str:
