@@ -256,13 +256,15 @@ class ArtifactRenderer(Protocol):
 
 @runtime_checkable
 class RolloutController(Protocol):
-    """Capability "rollouts": gradual rollouts of new versions (`fnplan rollout ...`)."""
+    """Capability "rollouts": gradual rollouts of new versions (`fnplan rollout ...`). Each
+    call gets the resource's record in the state: its address and what its apply recorded
+    (such as the name an imported object kept)."""
 
-    def rollout_status(self, address: str) -> dict[str, Any]: ...
+    def rollout_status(self, deployed: ResourceState) -> dict[str, Any]: ...
 
-    def promote_rollout(self, address: str) -> None: ...
+    def promote_rollout(self, deployed: ResourceState) -> None: ...
 
-    def abort_rollout(self, address: str) -> None: ...
+    def abort_rollout(self, deployed: ResourceState) -> None: ...
 
 
 C = TypeVar("C")

@@ -9,12 +9,14 @@ from fnplan.errors import FnplanError, did_you_mean
 
 if TYPE_CHECKING:
     from fnplan.provider import RolloutController
+    from fnplan.state.model import ResourceState
     from fnplan.workspace import Workspace
 
 
-def controller(workspace: Workspace, address: str) -> RolloutController:
+def controller(workspace: Workspace, address: str) -> tuple[RolloutController, ResourceState]:
     """The rollouts capability of the provider that deployed `address` (which must be in the
-    state): "provider X cannot manage rollouts", naming what it can do, when it has none."""
+    state), with its record: "provider X cannot manage rollouts", naming what it can do, when
+    it has none."""
     from fnplan.operations.deployments import loaded, open_provider
     from fnplan.provider import ROLLOUTS, capability
 
@@ -27,19 +29,22 @@ def controller(workspace: Workspace, address: str) -> RolloutController:
             hint=did_you_mean(address, deployed) or "apply the configuration first: fnplan apply",
         )
     provider = open_provider(workspace, config, record.provider)
-    return capability(provider, ROLLOUTS, record.provider)
+    return capability(provider, ROLLOUTS, record.provider), record
 
 
 def status(workspace: Workspace, address: str) -> dict[str, Any]:
     """Where the rollout of `address` stands, as its provider reports it."""
-    return controller(workspace, address).rollout_status(address)
+    rollouts, deployed = controller(workspace, address)
+    return rollouts.rollout_status(deployed)
 
 
 def promote(workspace: Workspace, address: str) -> None:
     """Send all traffic to the new version now."""
-    controller(workspace, address).promote_rollout(address)
+    rollouts, deployed = controller(workspace, address)
+    rollouts.promote_rollout(deployed)
 
 
 def abort(workspace: Workspace, address: str) -> None:
     """Stop the rollout and send all traffic back to the old version."""
-    controller(workspace, address).abort_rollout(address)
+    rollouts, deployed = controller(workspace, address)
+    rollouts.abort_rollout(deployed)

@@ -176,10 +176,10 @@ class AwsRollouts:
     clients: Clients
     prefix: str
 
-    def rollout_status(self, address: str) -> dict[str, Any]:
+    def rollout_status(self, deployed: ResourceState) -> dict[str, Any]:
         """Where the live alias sends traffic."""
-        traffic = self._live(address)
-        status: dict[str, Any] = {"address": address, "alias": traffic.arn}
+        traffic = self._live(deployed)
+        status: dict[str, Any] = {"address": deployed.address, "alias": traffic.arn}
         if traffic.new is None:
             return {**status, "state": "complete", "version": traffic.stable, "percent": 100}
         return {
@@ -190,22 +190,28 @@ class AwsRollouts:
             "previous_version": traffic.stable,
         }
 
-    def promote_rollout(self, address: str) -> None:
+    def promote_rollout(self, deployed: ResourceState) -> None:
         """All traffic to the new version now."""
-        traffic = self._in_flight(address)
-        self._alias(address).route(traffic.new or traffic.stable)
+        traffic = self._in_flight(deployed)
+        self._alias(deployed).route(traffic.new or traffic.stable)
 
-    def abort_rollout(self, address: str) -> None:
+    def abort_rollout(self, deployed: ResourceState) -> None:
         """All traffic back to the previous version."""
-        traffic = self._in_flight(address)
-        self._alias(address).route(traffic.stable)
+        traffic = self._in_flight(deployed)
+        self._alias(deployed).route(traffic.stable)
 
-    def _alias(self, address: str) -> LiveAlias:
-        name = physical_name(address, LAMBDA_FUNCTION, prefix=self.prefix)  # functions.py's
-        return LiveAlias(self.clients, address, name)
+    def _alias(self, deployed: ResourceState) -> LiveAlias:
+        """The live alias of the function's own name: the one apply recorded (an imported
+        function keeps its name), else the one fnplan gives it (functions.py's)."""
+        address = deployed.address
+        name = deployed.outputs.get("name") or physical_name(
+            address, LAMBDA_FUNCTION, prefix=self.prefix
+        )
+        return LiveAlias(self.clients, address, str(name))
 
-    def _live(self, address: str) -> Traffic:
-        traffic = self._alias(address).read() if address.split(".")[-2] == "function" else None
+    def _live(self, deployed: ResourceState) -> Traffic:
+        address = deployed.address
+        traffic = self._alias(deployed).read() if address.split(".")[-2] == "function" else None
         if traffic is None:
             raise FnplanError(
                 f"{address} has no rollouts on aws: no alias {LIVE_ALIAS}",
@@ -213,8 +219,8 @@ class AwsRollouts:
             )
         return traffic
 
-    def _in_flight(self, address: str) -> Traffic:
-        traffic = self._live(address)
+    def _in_flight(self, deployed: ResourceState) -> Traffic:
+        traffic, address = self._live(deployed), deployed.address
         if traffic.new is None:
             raise FnplanError(
                 f"no rollout of {address} is in flight: all traffic is on version {traffic.stable}",

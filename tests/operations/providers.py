@@ -14,6 +14,7 @@ from fnplan.providers.local.store import LocalStore
 
 from fnplan.errors import FnplanError
 from fnplan.provider import ENTRY_POINT_GROUP
+from fnplan.state.model import ResourceState
 
 
 class QuietProvider(LocalProvider):
@@ -30,19 +31,21 @@ class CanaryProvider(LocalProvider):
     name: ClassVar[str] = "canary"
     capabilities: ClassVar[frozenset[str]] = LocalProvider.capabilities | {"rollouts"}
 
-    def rollout_status(self, address: str) -> dict[str, Any]:
+    def rollout_status(self, deployed: ResourceState) -> dict[str, Any]:
+        address = deployed.address
         version = LocalStore(self.context.data_dir).latest_function_version(address)
         phase, weight = self._rollouts().get(address, ("progressing", 10))
         return {"address": address, "version": version.number, "phase": phase, "weight": weight}
 
-    def promote_rollout(self, address: str) -> None:
-        self._set(address, "promoted", 100)
+    def promote_rollout(self, deployed: ResourceState) -> None:
+        self._set(deployed, "promoted", 100)
 
-    def abort_rollout(self, address: str) -> None:
-        self._set(address, "aborted", 0)
+    def abort_rollout(self, deployed: ResourceState) -> None:
+        self._set(deployed, "aborted", 0)
 
-    def _set(self, address: str, phase: str, weight: int) -> None:
-        current = self.rollout_status(address)["phase"]
+    def _set(self, deployed: ResourceState, phase: str, weight: int) -> None:
+        address = deployed.address
+        current = self.rollout_status(deployed)["phase"]
         if current != "progressing":
             raise FnplanError(f"the rollout of {address} is already {current}")
         rollouts = self._rollouts()

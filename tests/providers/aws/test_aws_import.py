@@ -67,6 +67,32 @@ def test_import_adopts_a_function_by_arn_and_the_next_apply_makes_it_ours(
         lam(aws_endpoint).get_function(FunctionName=name)
 
 
+def test_rollout_commands_reach_an_imported_function_under_its_own_name(
+    tmp_path: Path, aws_endpoint: str
+) -> None:
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}-legacy"  # not the name fnplan would give function.resize
+    root = write_project(tmp_path / "p", aws_endpoint, prefix)
+    fnplan(root, "import", "function.resize", legacy_function(aws_endpoint, name))
+    fnplan(root, "apply", "--auto-approve")
+    live = lam(aws_endpoint).get_alias(FunctionName=name, Name="live")
+    newer = lam(aws_endpoint).publish_version(FunctionName=name, Description="canary")["Version"]
+    lam(aws_endpoint).update_alias(  # a rollout in flight: 25% on the newer version
+        FunctionName=name,
+        Name="live",
+        FunctionVersion=live["FunctionVersion"],
+        RoutingConfig={"AdditionalVersionWeights": {newer: 0.25}},
+    )
+
+    status = json.loads(fnplan(root, "rollout", "status", "function.resize", "--json").stdout)
+    assert status["state"] == "in progress" and status["percent"] == 25, status
+    assert status["alias"].endswith(f":function:{name}:live")
+    fnplan(root, "rollout", "abort", "function.resize")
+    after = lam(aws_endpoint).get_alias(FunctionName=name, Name="live")
+    assert after["FunctionVersion"] == live["FunctionVersion"]
+    assert not (after.get("RoutingConfig") or {}).get("AdditionalVersionWeights")
+
+
 def record_version(root: Path) -> str:
     state = json.loads(fnplan(root, "state", "pull").stdout)
     return str(state["resources"]["function.resize"]["outputs"]["version"])
