@@ -35,7 +35,7 @@ def _scores(name: str, data: bytes) -> dict[str, float]:
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Read event["image"]; return {"labels": [...], "scores": {...}, "bytes": N, "path": ...}."""
+    """Read event["image"] and return {"labels": [...], "scores": {...}, "bytes": N, "path": ...}."""
     path = str(event["image"])
     data = Path(path).read_bytes()
     minimum = float(event.get("min_confidence", os.environ.get("MIN_CONFIDENCE", 0.5)))
