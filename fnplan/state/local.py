@@ -10,7 +10,6 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,13 +18,14 @@ from fnplan.errors import StateError
 from fnplan.state._fs import fsync_directory, write_all
 from fnplan.state.codec import backup_path, decode_state, encode_state
 from fnplan.state.journal import Journal, replay_journal
-from fnplan.state.lock import DEFAULT_LEASE, LockInfo, StateLock, Warn, warn_to_stderr
+from fnplan.state.lock import DEFAULT_LEASE, StateLock, Warn, warn_to_stderr
+from fnplan.state.locked_backend import LockedBackend
 from fnplan.state.model import State
 
 _Signature = tuple[int, int, int]  # (inode, size, mtime_ns) of a file known to be readable
 
 
-class LocalBackend:
+class LocalBackend(LockedBackend):
     """State in a local file (e.g. <project>/.fnplan/state.json) with .backup, .lock, .journal."""
 
     def __init__(
@@ -49,7 +49,6 @@ class LocalBackend:
         )
         self._known_good: _Signature | None = None
         self._journal: Journal | None = None
-        self._held: LockInfo | None = None  # our lock while lock() runs, checked before writes
 
     def read(self) -> State:
         """The recorded state (new and empty if none), with any interrupted apply replayed."""
@@ -65,7 +64,7 @@ class LocalBackend:
 
     def write(self, state: State) -> None:
         """Save `state` atomically as the next serial (set in `state` too); old file -> backup."""
-        self._check_lock()
+        self._check_held()
         self._check_overwritable()
         saved = state.model_copy(update={"serial": state.serial + 1, "fnplan_version": __version__})
         data = encode_state(saved)
@@ -85,41 +84,18 @@ class LocalBackend:
         else:
             self.journal_path.unlink(missing_ok=True)
 
-    @contextlib.contextmanager
-    def lock(self, operation: str) -> Iterator[LockInfo]:
-        """Hold the exclusive state lock for `operation` (plan, apply, destroy, state-edit)."""
-        with self._lock.hold(operation) as info:
-            self._held = info
-            try:
-                yield info
-            finally:
-                self._held = None
-
-    def force_unlock(self, lock_id: str) -> LockInfo:
-        """Remove the lock if its ID matches (for a holder that is known to be gone)."""
-        return self._lock.force_unlock(lock_id)
-
-    def current_lock(self) -> LockInfo | None:
-        """Who holds the lock now, or None."""
-        return self._lock.current()
-
     def journal(self, state: State) -> Journal:
         """Open the apply journal for an apply against `state`; records lineage and serial first."""
         if self._journal is not None:
             raise StateError(f"{self.journal_path}: an apply journal is already open")
         self._journal = Journal(
-            self.journal_path, state, on_close=self._journal_closed, check=self._check_lock
+            self.journal_path, state, on_close=self._journal_closed, check=self._check_held
         )
         return self._journal
 
     def _journal_closed(self, journal: Journal) -> None:
         if self._journal is journal:
             self._journal = None
-
-    def _check_lock(self) -> None:
-        """LockLostError if the lock this backend holds was broken (a write would collide)."""
-        if self._held is not None:
-            self._lock.check(self._held)
 
     def _check_overwritable(self) -> None:
         """Refuse to replace a state file that cannot be read (corrupt, or from a newer fnplan)."""

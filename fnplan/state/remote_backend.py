@@ -9,11 +9,11 @@ import abc
 import contextlib
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Protocol
 
 from fnplan.errors import LockError, StateError
 from fnplan.state.lock import DEFAULT_LEASE, Claimant, Warn, held
+from fnplan.state.locked_backend import LockedBackend
 from fnplan.state.remote_journal import NumberedJournal, RecordStore
 
 if TYPE_CHECKING:
@@ -21,18 +21,6 @@ if TYPE_CHECKING:
 
     from fnplan.state.lock import LockInfo
     from fnplan.state.model import State
-
-
-class RemoteLock(Protocol):
-    """A backend's lock object (an S3 object or DynamoDB item, a Kubernetes Lease)."""
-
-    def hold(self, operation: str) -> AbstractContextManager[LockInfo]: ...
-
-    def check(self, info: LockInfo) -> None: ...
-
-    def force_unlock(self, lock_id: str) -> LockInfo: ...
-
-    def current(self) -> LockInfo | None: ...
 
 
 class RemoteLease(abc.ABC):
@@ -100,32 +88,12 @@ class JournalRecords(RecordStore, Protocol):
     def clear(self) -> None: ...
 
 
-class RemoteLockedBackend:
+class RemoteLockedBackend(LockedBackend):
     """Mixin for a StateBackend: the subclass sets `source`, `records` and `_lock`."""
 
     source: Path
     records: JournalRecords
-    _lock: RemoteLock
-    _held: LockInfo | None = None
     _journal: NumberedJournal | None = None
-
-    @contextlib.contextmanager
-    def lock(self, operation: str) -> Iterator[LockInfo]:
-        """Hold the workspace's lock for `operation`, renewing its lease."""
-        with self._lock.hold(operation) as info:
-            self._held = info
-            try:
-                yield info
-            finally:
-                self._held = None
-
-    def force_unlock(self, lock_id: str) -> LockInfo:
-        """Remove the lock if its ID matches (for a holder that is known to be gone)."""
-        return self._lock.force_unlock(lock_id)
-
-    def current_lock(self) -> LockInfo | None:
-        """Who holds the lock now, or None."""
-        return self._lock.current()
 
     def journal(self, state: State) -> NumberedJournal:
         """Open the apply journal for an apply against `state`; each record first checks
@@ -140,11 +108,6 @@ class RemoteLockedBackend:
             on_close=self._journal_closed,
         )
         return self._journal
-
-    def _check_held(self) -> None:
-        """Before a state write: LockLostError if the lock held was taken from us."""
-        if self._held is not None:
-            self._lock.check(self._held)
 
     def _journal_written(self, saved: State) -> None:
         """After a state write: the open journal starts a new segment, else it is cleared."""
