@@ -14,7 +14,7 @@ from typing import Any
 from tests.kube_fake.app import POD_LOG_ANNOTATION
 from tests.kube_fake.fixtures import KubeCluster
 from tests.providers.kubernetes.argo_dag_sim import settle
-from tests.providers.kubernetes.test_kube_workflows import call
+from tests.providers.kubernetes.knative_controller import call
 
 ARGO = "/apis/argoproj.io/v1alpha1/namespaces"
 _ENDED = ("Succeeded", "Failed", "Error")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -32,24 +32,10 @@ from fnplan.testing.providers import (
 )
 from tests.kube_fake.fixtures import KubeCluster
 from tests.providers.conformance_samples import samples
-from tests.providers.kubernetes.test_kube_workflows import Knative
+from tests.providers.kubernetes.knative_controller import Knative
 
 IMAGE = "ghcr.io/fnplan/runtime-python:3.12"
 SCHEMAS = KubernetesProvider.resource_schemas
-
-
-@pytest.fixture
-def knative(kube_cluster: KubeCluster, kube_namespace: str) -> Iterator[Knative | None]:
-    """Knative's controller, played by a thread on the fake (None on a real cluster)."""
-    if not kube_cluster.fake:
-        yield None
-        return
-    controller = Knative(kube_cluster, kube_namespace)
-    controller.thread.start()
-    yield controller
-    controller.stop.set()
-    controller.thread.join(timeout=10)
-    controller.api.close()
 
 
 def _with_image(sample: Sample) -> Sample:
@@ -151,7 +137,7 @@ def _objects(state: ResourceState, namespace: str) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def case(
-    tmp_path: Path, kube_cluster: KubeCluster, kube_namespace: str, knative: Knative | None
+    tmp_path: Path, kube_cluster: KubeCluster, kube_namespace: str, knative_if_fake: Knative | None
 ) -> KitCase:
     config = {
         "kubeconfig": str(kube_cluster.kubeconfig),

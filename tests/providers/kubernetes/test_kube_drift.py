@@ -7,17 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.cli.conftest import run_fnplan
-from tests.providers.kubernetes.test_kube_workflows import (
-    TRIGGERS,
-    Knative,
-    call,
-    knative,
-    objects,
-    project,
-    templates,
-)
+from tests.providers.kubernetes.greet_project import TRIGGERS, objects, project, templates
+from tests.providers.kubernetes.knative_controller import Knative, call
 
-__all__ = ["knative", "project"]
+__all__ = ["project"]
 
 
 def test_a_template_edited_in_the_cluster_is_drift_and_apply_restores_it(

@@ -17,7 +17,6 @@ import json
 import shutil
 import time
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ from tests.cli.conftest import run_fnplan
 from tests.conftest import EXAMPLES, REPO
 from tests.kube_fake.fixtures import KubeCluster
 from tests.providers.kubernetes.argo_controller import Argo, Outcome
-from tests.providers.kubernetes.knative_controller import Knative, call, knative_controller
+from tests.providers.kubernetes.knative_controller import Knative, call
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -72,16 +71,6 @@ MODULE_REPLACED_LINES = {
     'output "classify_endpoint" {',
     "  value = workflow.classify.endpoint",
 }
-
-
-@pytest.fixture
-def knative(kube_cluster: KubeCluster, kube_namespace: str) -> Iterator[Knative | None]:
-    """Knative's controller, played by a thread on the fake (None on a real cluster)."""
-    if not kube_cluster.fake:
-        yield None
-        return
-    with knative_controller(kube_cluster, kube_namespace) as controller:
-        yield controller
 
 
 @pytest.fixture
@@ -178,7 +167,9 @@ def _same_tree(compared: filecmp.dircmp[str]) -> bool:
     return all(_same_tree(sub) for sub in compared.subdirs.values())
 
 
-def test_validate_apply_plan_render_destroy(project: Project, knative: Knative | None) -> None:
+def test_validate_apply_plan_render_destroy(
+    project: Project, knative_if_fake: Knative | None
+) -> None:
     project.fnplan("validate")
     project.fnplan("apply", "--auto-approve")
     lineage = project.lineage()
@@ -226,11 +217,14 @@ def _gone(project: Project, lineage: str, collected: set[str]) -> list[str]:
 
 
 def test_run_follows_every_node_type_of_the_catalog(
-    project: Project, knative: Knative | None, kube_cluster: KubeCluster, kube_namespace: str
+    project: Project,
+    knative_if_fake: Knative | None,
+    kube_cluster: KubeCluster,
+    kube_namespace: str,
 ) -> None:
     """`fnplan run catalog` through Argo node statuses a thread plays: the shell, sql and http
     steps are logged under their node types, the http step's failure is caught."""
-    if knative is None:
+    if knative_if_fake is None:
         pytest.skip("the quickstart's steps pass work files, which a cluster's pods do not share")
     project.fnplan("apply", "--auto-approve")
     argo = Argo(kube_cluster, kube_namespace)

@@ -13,16 +13,8 @@ from fnplan.providers.kubernetes.triggers_kind import broker_name
 
 from tests.cli.conftest import run_fnplan
 from tests.kube_fake.fixtures import KubeCluster
-from tests.providers.kubernetes.test_kube_workflows import (
-    MAIN,
-    Knative,
-    call,
-    knative,
-    objects,
-    templates,
-)
-
-__all__ = ["knative"]
+from tests.providers.kubernetes.greet_project import MAIN, objects, templates
+from tests.providers.kubernetes.knative_controller import Knative, call
 
 EVENT = """
 event "uploaded" {

@@ -5,17 +5,15 @@ bindings); a function's env Secret with its values redacted."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from cloudcoil.models.knative_serving.serving.v1 import Service
 
 from tests.cli.conftest import run_fnplan
 from tests.kube_fake.fixtures import KubeCluster
-from tests.providers.kubernetes.knative_controller import Knative, call, knative_controller
+from tests.providers.kubernetes.knative_controller import Knative, call
 
 MAIN = """
 provider "kubernetes" {{
@@ -43,14 +41,6 @@ trigger "on_upload" {{
   target = function.hello
 }}
 """
-
-
-@pytest.fixture
-def knative(kube_cluster: KubeCluster, kube_namespace: str) -> Iterator[Knative]:
-    if not kube_cluster.fake:
-        pytest.skip("a real cluster runs Knative's own controller")
-    with knative_controller(kube_cluster, kube_namespace) as controller:
-        yield controller
 
 
 def test_render_prints_the_broker_and_trigger_as_applied(

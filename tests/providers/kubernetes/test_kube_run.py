@@ -14,9 +14,8 @@ import pytest
 from tests.cli.conftest import assert_clean_error, run_fnplan
 from tests.kube_fake.fixtures import KubeCluster
 from tests.providers.kubernetes.argo_controller import ARGO, Argo, Outcome
-from tests.providers.kubernetes.test_kube_workflows import Knative, call, knative, templates
-
-__all__ = ["knative"]
+from tests.providers.kubernetes.greet_project import templates
+from tests.providers.kubernetes.knative_controller import Knative, call
 
 MAIN = """
 provider "kubernetes" {{

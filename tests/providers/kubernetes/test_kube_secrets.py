@@ -17,9 +17,8 @@ from fnplan.providers.kubernetes.client import KINDS
 
 from tests.cli.conftest import run_fnplan
 from tests.kube_fake.fixtures import KubeCluster
-from tests.providers.kubernetes.test_kube_workflows import Knative, call, knative, templates
-
-__all__ = ["knative"]
+from tests.providers.kubernetes.greet_project import templates
+from tests.providers.kubernetes.knative_controller import Knative, call
 
 API_KEY = 's3cr3t-K3y/with"quote'
 

@@ -10,15 +10,8 @@ import pytest
 
 from tests.cli.conftest import assert_clean_error, run_fnplan
 from tests.kube_fake.fixtures import KubeCluster
-from tests.providers.kubernetes.test_kube_workflows import (
-    MAIN,
-    Knative,
-    knative,
-    objects,
-    templates,
-)
-
-__all__ = ["knative"]
+from tests.providers.kubernetes.greet_project import MAIN, objects, templates
+from tests.providers.kubernetes.knative_controller import Knative
 
 TRIGGER = """
 trigger "nightly" {

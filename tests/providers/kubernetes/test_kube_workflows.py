@@ -4,75 +4,24 @@ controller thread plays Knative: Services become Ready and get their Revisions).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import hera.workflows.models as argo_models
-import pytest
 import yaml
 
 from tests.cli.conftest import run_fnplan
 from tests.kube_fake.fixtures import KubeCluster
-from tests.providers.kubernetes.knative_controller import Knative, call, knative_controller
+from tests.providers.kubernetes.greet_project import (
+    TRIGGERS,
+    objects,
+    project,
+    templates,
+    write_main,
+)
+from tests.providers.kubernetes.knative_controller import Knative, call
 
-MAIN = """
-provider "kubernetes" {{
-  kubeconfig = "{kubeconfig}"
-  namespace  = "{namespace}"
-}}
-
-runtime "python" {{
-  language = "python3.12"
-  image    = "registry.example/fnplan-python:3.12"
-}}
-
-function "hello" {{
-  runtime = runtime.python
-  source  = "./functions/hello"
-  handler = "main.handler"
-}}
-
-workflow "greet" {{
-  step "hello" {{
-    function = function.hello
-    input    = {{ name = input.name, greeting = "{greeting}" }}
-  }}
-  step "again" {{
-    function = function.hello
-    input    = step.hello.output
-  }}
-}}
-"""
-
-
-@pytest.fixture
-def knative(kube_cluster: KubeCluster, kube_namespace: str) -> Iterator[Knative]:
-    if not kube_cluster.fake:
-        pytest.skip("a real cluster runs Knative's own controller")
-    with knative_controller(kube_cluster, kube_namespace) as controller:
-        yield controller
-
-
-@pytest.fixture
-def project(tmp_path: Path, kube_cluster: KubeCluster, kube_namespace: str) -> Path:
-    hello = tmp_path / "functions" / "hello"
-    hello.mkdir(parents=True)
-    (hello / "main.py").write_text("def handler(event, context):\n    return event\n")
-    write_main(tmp_path, kube_cluster, kube_namespace, "hello")
-    return tmp_path
-
-
-def write_main(project: Path, cluster: KubeCluster, namespace: str, greeting: str) -> None:
-    text = MAIN.format(kubeconfig=cluster.kubeconfig, namespace=namespace, greeting=greeting)
-    (project / "main.hcl").write_text(text)
-
-
-def templates(knative: Knative, namespace: str) -> list[dict[str, Any]]:
-    found = call(
-        knative.api, f"/apis/argoproj.io/v1alpha1/namespaces/{namespace}/workflowtemplates"
-    )
-    return sorted(found.get("items") or [], key=lambda t: t["metadata"]["name"])
+__all__ = ["project"]
 
 
 def test_apply_deploys_a_workflow_template_calling_the_tagged_revision(
@@ -140,28 +89,6 @@ def test_render_prints_the_template_as_yaml(project: Path, knative: Knative) -> 
     (template,) = [d for d in documents if d.get("kind") == "WorkflowTemplate"]
     assert template["metadata"]["name"].endswith("-v1")
     argo_models.WorkflowTemplate.model_validate(template)
-
-
-TRIGGERS = """
-event "uploaded" {
-  type = "com.example.uploaded"
-}
-
-trigger "nightly" {
-  schedule = "0 2 * * *"
-  target   = workflow.greet
-  input    = { name = "night" }
-}
-
-trigger "on_upload" {
-  event  = event.uploaded
-  target = function.hello
-}
-"""
-
-
-def objects(knative: Knative, namespace: str, group: str, plural: str) -> list[dict[str, Any]]:
-    return list(call(knative.api, f"/apis/{group}/namespaces/{namespace}/{plural}")["items"])
 
 
 def test_triggers_deploy_as_knative_eventing_and_an_argo_event_binding(
