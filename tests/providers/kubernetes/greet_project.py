@@ -11,17 +11,24 @@ import pytest
 from tests.kube_fake.fixtures import KubeCluster
 from tests.providers.kubernetes.knative_controller import Knative, call
 
-MAIN = """
+PROVIDER = """
 provider "kubernetes" {{
   kubeconfig = "{kubeconfig}"
   namespace  = "{namespace}"
 }}
+"""
 
+PYTHON_RUNTIME = """
 runtime "python" {{
   language = "python3.12"
   image    = "registry.example/fnplan-python:3.12"
 }}
+"""
 
+MAIN = (
+    PROVIDER
+    + PYTHON_RUNTIME
+    + """
 function "hello" {{
   runtime = runtime.python
   source  = "./functions/hello"
@@ -39,6 +46,7 @@ workflow "greet" {{
   }}
 }}
 """
+)
 
 TRIGGERS = """
 event "uploaded" {

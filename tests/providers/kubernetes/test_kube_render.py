@@ -13,19 +13,13 @@ from cloudcoil.models.knative_serving.serving.v1 import Service
 
 from tests.cli.conftest import run_fnplan
 from tests.kube_fake.fixtures import KubeCluster
+from tests.providers.kubernetes.greet_project import PROVIDER, PYTHON_RUNTIME
 from tests.providers.kubernetes.knative_controller import Knative, call
 
-MAIN = """
-provider "kubernetes" {{
-  kubeconfig = "{kubeconfig}"
-  namespace  = "{namespace}"
-}}
-
-runtime "python" {{
-  language = "python3.12"
-  image    = "registry.example/fnplan-python:3.12"
-}}
-
+MAIN = (
+    PROVIDER
+    + PYTHON_RUNTIME
+    + """
 function "hello" {{
   runtime = runtime.python
   source  = "./functions/hello"
@@ -41,6 +35,7 @@ trigger "on_upload" {{
   target = function.hello
 }}
 """
+)
 
 
 def test_render_prints_the_broker_and_trigger_as_applied(
@@ -63,22 +58,16 @@ def test_render_prints_the_broker_and_trigger_as_applied(
         assert documents[kind]["metadata"]["labels"] == live["metadata"]["labels"]
 
 
-FUNCTION = """
-provider "kubernetes" {{
-  kubeconfig = "{kubeconfig}"
-  namespace  = "{namespace}"
-}}
-
+FUNCTION = (
+    PROVIDER
+    + """
 variable "api_key" {{
   type      = string
   sensitive = true
 }}
-
-runtime "python" {{
-  language = "python3.12"
-  image    = "registry.example/fnplan-python:3.12"
-}}
-
+"""
+    + PYTHON_RUNTIME
+    + """
 function "hello" {{
   runtime = runtime.python
   source  = "./functions/hello"
@@ -90,6 +79,7 @@ function "hello" {{
   }}
 }}
 """
+)
 API_KEY = "s3cr3t-R3nder"
 PATHS = {
     "Service": "/apis/serving.knative.dev/v1/namespaces/{namespace}/services/{name}",

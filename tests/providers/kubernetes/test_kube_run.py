@@ -14,20 +14,13 @@ import pytest
 from tests.cli.conftest import assert_clean_error, run_fnplan
 from tests.kube_fake.fixtures import KubeCluster
 from tests.providers.kubernetes.argo_controller import ARGO, Argo, Outcome
-from tests.providers.kubernetes.greet_project import templates
+from tests.providers.kubernetes.greet_project import PROVIDER, PYTHON_RUNTIME, templates
 from tests.providers.kubernetes.knative_controller import Knative, call
 
-MAIN = """
-provider "kubernetes" {{
-  kubeconfig = "{kubeconfig}"
-  namespace  = "{namespace}"
-}}
-
-runtime "python" {{
-  language = "python3.12"
-  image    = "registry.example/fnplan-python:3.12"
-}}
-
+MAIN = (
+    PROVIDER
+    + PYTHON_RUNTIME
+    + """
 function "hello" {{
   runtime = runtime.python
   source  = "./functions/hello"
@@ -47,6 +40,7 @@ workflow "greet" {{
   output = step.again.output
 }}
 """
+)
 
 GREETING = '{"greeting": "again", "name": "ann"}'
 

@@ -17,27 +17,21 @@ from fnplan.providers.kubernetes.client import KINDS
 
 from tests.cli.conftest import run_fnplan
 from tests.kube_fake.fixtures import KubeCluster
-from tests.providers.kubernetes.greet_project import templates
+from tests.providers.kubernetes.greet_project import PROVIDER, PYTHON_RUNTIME, templates
 from tests.providers.kubernetes.knative_controller import Knative, call
 
 API_KEY = 's3cr3t-K3y/with"quote'
 
-MAIN = """
-provider "kubernetes" {{
-  kubeconfig = "{kubeconfig}"
-  namespace  = "{namespace}"
-}}
-
+MAIN = (
+    PROVIDER
+    + """
 variable "api_key" {{
   type      = string
   sensitive = true
 }}
-
-runtime "python" {{
-  language = "python3.12"
-  image    = "registry.example/fnplan-python:3.12"
-}}
-
+"""
+    + PYTHON_RUNTIME
+    + """
 function "hello" {{
   runtime = runtime.python
   source  = "./functions/hello"
@@ -53,6 +47,7 @@ workflow "greet" {{
   output = {{ auth = "Bearer ${{var.api_key}}" }}
 }}
 """
+)
 
 
 def _objects(api: Any, namespace: str) -> dict[str, list[dict[str, Any]]]:
